@@ -1,0 +1,1 @@
+//! Parsers and analysers for server files (nginx, Magento, secrets).

@@ -1,0 +1,1 @@
+//! The IAM policy language: parsing, matching, conditions and evaluation.

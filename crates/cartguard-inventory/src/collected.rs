@@ -1,0 +1,67 @@
+//! Whether a piece of evidence was collected, and if not, why.
+
+use serde::{Deserialize, Serialize};
+
+/// A piece of evidence together with its collection state.
+///
+/// The distinction matters: `NotConfigured` is a verdict-bearing answer from AWS
+/// ("there is no password policy"), while `NotCollected` and `Failed` mean the
+/// rules that need this evidence cannot decide and must say so.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "status", content = "data", rename_all = "kebab-case")]
+pub enum Collected<T> {
+    /// The evidence was collected.
+    Present(T),
+    /// AWS answered that the thing is not configured (the error code says how).
+    NotConfigured {
+        /// The AWS error code, such as `NoSuchEntity`.
+        code: String,
+    },
+    /// No evidence was provided for it.
+    #[default]
+    NotCollected,
+    /// Collection failed: access denied, throttled, or not supported by the endpoint.
+    Failed {
+        /// The AWS error code, such as `AccessDenied`.
+        code: String,
+        /// The error message as returned.
+        message: String,
+    },
+}
+
+impl<T> Collected<T> {
+    /// The collected value, if present.
+    pub fn present(&self) -> Option<&T> {
+        match self {
+            Collected::Present(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether AWS answered that the thing is not configured.
+    pub fn is_not_configured(&self) -> bool {
+        matches!(self, Collected::NotConfigured { .. })
+    }
+
+    /// Why the evidence cannot be used to decide, phrased for a report, if it cannot.
+    /// `what` names the evidence (`iam/global/get-credential-report.json`).
+    pub fn unavailable_reason(&self, what: &str) -> Option<String> {
+        match self {
+            Collected::Present(_) | Collected::NotConfigured { .. } => None,
+            Collected::NotCollected => Some(format!("{what} was not collected")),
+            Collected::Failed { code, message } => {
+                Some(format!("collecting {what} failed: {code}: {message}"))
+            }
+        }
+    }
+
+    /// Maps the collected value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Collected<U> {
+        match self {
+            Collected::Present(v) => Collected::Present(f(v)),
+            Collected::NotConfigured { code } => Collected::NotConfigured { code },
+            Collected::NotCollected => Collected::NotCollected,
+            Collected::Failed { code, message } => Collected::Failed { code, message },
+        }
+    }
+}

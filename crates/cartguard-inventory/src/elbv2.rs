@@ -1,0 +1,172 @@
+//! Elastic Load Balancing v2 (ALB, NLB, GWLB).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Collected;
+
+/// ELBv2 evidence for one region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Elbv2Evidence {
+    /// `describe-load-balancers`.
+    #[serde(default)]
+    pub load_balancers: Collected<Vec<LoadBalancer>>,
+    /// `describe-listeners`, per load balancer name.
+    #[serde(default)]
+    pub listeners: BTreeMap<String, Collected<Vec<Listener>>>,
+    /// `describe-target-groups`.
+    #[serde(default)]
+    pub target_groups: Collected<Vec<TargetGroup>>,
+    /// `describe-target-health`, per target group name.
+    #[serde(default)]
+    pub target_health: BTreeMap<String, Collected<Vec<TargetHealthDescription>>>,
+}
+
+/// A load balancer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoadBalancer {
+    /// ARN.
+    #[serde(rename = "LoadBalancerArn")]
+    pub load_balancer_arn: String,
+    /// Name.
+    #[serde(rename = "LoadBalancerName")]
+    pub load_balancer_name: String,
+    /// DNS name.
+    #[serde(rename = "DNSName", default)]
+    pub dns_name: Option<String>,
+    /// `internet-facing` or `internal`.
+    #[serde(rename = "Scheme", default)]
+    pub scheme: Option<String>,
+    /// VPC.
+    #[serde(rename = "VpcId", default)]
+    pub vpc_id: Option<String>,
+    /// `application`, `network` or `gateway`.
+    #[serde(rename = "Type", default)]
+    pub lb_type: Option<String>,
+    /// Subnets per availability zone.
+    #[serde(rename = "AvailabilityZones", default)]
+    pub availability_zones: Vec<LoadBalancerZone>,
+    /// Security groups.
+    #[serde(rename = "SecurityGroups", default)]
+    pub security_groups: Vec<String>,
+    /// `ipv4` or `dualstack`.
+    #[serde(rename = "IpAddressType", default)]
+    pub ip_address_type: Option<String>,
+}
+
+impl LoadBalancer {
+    /// Whether the load balancer has public addresses.
+    pub fn is_internet_facing(&self) -> bool {
+        self.scheme.as_deref() == Some("internet-facing")
+    }
+}
+
+/// A load balancer's zone and subnet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LoadBalancerZone {
+    /// Zone name.
+    #[serde(default)]
+    pub zone_name: Option<String>,
+    /// Subnet.
+    #[serde(default)]
+    pub subnet_id: Option<String>,
+}
+
+/// A listener.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Listener {
+    /// ARN.
+    pub listener_arn: String,
+    /// Its load balancer.
+    #[serde(default)]
+    pub load_balancer_arn: Option<String>,
+    /// Port.
+    #[serde(default)]
+    pub port: Option<i64>,
+    /// `HTTP`, `HTTPS`, `TCP`, `TLS`, …
+    #[serde(default)]
+    pub protocol: Option<String>,
+    /// TLS security policy.
+    #[serde(default)]
+    pub ssl_policy: Option<String>,
+    /// Default actions.
+    #[serde(default)]
+    pub default_actions: Vec<ListenerAction>,
+}
+
+/// A listener action.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListenerAction {
+    /// `forward`, `redirect`, `fixed-response`, …
+    #[serde(rename = "Type")]
+    pub action_type: String,
+    /// Target group for `forward`.
+    #[serde(default)]
+    pub target_group_arn: Option<String>,
+    /// Redirect settings.
+    #[serde(default)]
+    pub redirect_config: Option<RedirectConfig>,
+}
+
+/// A redirect action's settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RedirectConfig {
+    /// Target protocol (`HTTPS`, `#{protocol}`).
+    #[serde(default)]
+    pub protocol: Option<String>,
+    /// Target port.
+    #[serde(default)]
+    pub port: Option<String>,
+    /// `HTTP_301` or `HTTP_302`.
+    #[serde(default)]
+    pub status_code: Option<String>,
+}
+
+/// A target group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetGroup {
+    /// ARN.
+    pub target_group_arn: String,
+    /// Name.
+    pub target_group_name: String,
+    /// Protocol.
+    #[serde(default)]
+    pub protocol: Option<String>,
+    /// Port.
+    #[serde(default)]
+    pub port: Option<i64>,
+    /// VPC.
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    /// `instance`, `ip`, `lambda`, `alb`.
+    #[serde(default)]
+    pub target_type: Option<String>,
+    /// Load balancers that forward to it.
+    #[serde(default)]
+    pub load_balancer_arns: Vec<String>,
+}
+
+/// A registered target and its health.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetHealthDescription {
+    /// The target.
+    pub target: TargetDescription,
+}
+
+/// A registered target.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetDescription {
+    /// Instance id, IP address or Lambda ARN.
+    pub id: String,
+    /// Port.
+    #[serde(default)]
+    pub port: Option<i64>,
+}

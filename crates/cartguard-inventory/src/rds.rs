@@ -1,0 +1,115 @@
+//! RDS database instances.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Collected;
+
+/// RDS evidence for one region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RdsEvidence {
+    /// `describe-db-instances`.
+    #[serde(default)]
+    pub db_instances: Collected<Vec<DbInstance>>,
+}
+
+/// An RDS database instance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DbInstance {
+    /// Identifier.
+    #[serde(rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: String,
+    /// ARN.
+    #[serde(rename = "DBInstanceArn", default)]
+    pub db_instance_arn: Option<String>,
+    /// Engine (`mysql`, `postgres`, `aurora-mysql`, …).
+    #[serde(rename = "Engine", default)]
+    pub engine: Option<String>,
+    /// Engine version.
+    #[serde(rename = "EngineVersion", default)]
+    pub engine_version: Option<String>,
+    /// Whether AWS gives it a public DNS name (omitted by some endpoints).
+    #[serde(rename = "PubliclyAccessible", default)]
+    pub publicly_accessible: Option<bool>,
+    /// Storage encryption.
+    #[serde(rename = "StorageEncrypted", default)]
+    pub storage_encrypted: Option<bool>,
+    /// KMS key of the storage encryption.
+    #[serde(rename = "KmsKeyId", default)]
+    pub kms_key_id: Option<String>,
+    /// Days automated backups are kept (0 = off).
+    #[serde(rename = "BackupRetentionPeriod", default)]
+    pub backup_retention_period: Option<i64>,
+    /// Deletion protection.
+    #[serde(rename = "DeletionProtection", default)]
+    pub deletion_protection: Option<bool>,
+    /// Automatic minor version upgrades.
+    #[serde(rename = "AutoMinorVersionUpgrade", default)]
+    pub auto_minor_version_upgrade: Option<bool>,
+    /// Connection endpoint.
+    #[serde(rename = "Endpoint", default)]
+    pub endpoint: Option<DbEndpoint>,
+    /// Listening port when no endpoint is reported.
+    #[serde(rename = "DbInstancePort", default)]
+    pub db_instance_port: Option<i64>,
+    /// Security groups.
+    #[serde(rename = "VpcSecurityGroups", default)]
+    pub vpc_security_groups: Vec<VpcSecurityGroupMembership>,
+    /// Subnet group.
+    #[serde(rename = "DBSubnetGroup", default)]
+    pub db_subnet_group: Option<DbSubnetGroup>,
+}
+
+impl DbInstance {
+    /// The port the database listens on, if known.
+    pub fn port(&self) -> Option<i64> {
+        self.endpoint
+            .as_ref()
+            .and_then(|e| e.port)
+            .or(self.db_instance_port.filter(|p| *p > 0))
+    }
+}
+
+/// An RDS endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DbEndpoint {
+    /// DNS name.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Port.
+    #[serde(default)]
+    pub port: Option<i64>,
+}
+
+/// A security group membership of a database.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcSecurityGroupMembership {
+    /// `sg-…`.
+    pub vpc_security_group_id: String,
+    /// `active`, …
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// A DB subnet group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DbSubnetGroup {
+    /// Name.
+    #[serde(rename = "DBSubnetGroupName", default)]
+    pub db_subnet_group_name: Option<String>,
+    /// VPC.
+    #[serde(rename = "VpcId", default)]
+    pub vpc_id: Option<String>,
+    /// Subnets.
+    #[serde(rename = "Subnets", default)]
+    pub subnets: Vec<DbSubnet>,
+}
+
+/// A subnet of a DB subnet group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DbSubnet {
+    /// `subnet-…`.
+    pub subnet_identifier: String,
+}

@@ -1,0 +1,1 @@
+//! Network reachability over security groups, network ACLs, routes and addresses.

@@ -1,14 +1,15 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Reads the sources cartguard scans offline: evidence folders of AWS CLI JSON
+//! output (see `docs/evidence.md`) and snapshots written by `cartguard collect`.
+//!
+//! Reading never decides a verdict: it fills the inventory and records, for every
+//! piece of evidence, whether it was collected, not configured, or unavailable.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod credential_report;
+mod error;
+mod folder;
+mod snapshot;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use credential_report::parse_credential_report_csv;
+pub use error::EvidenceError;
+pub use folder::{EvidenceFolder, read_evidence_folder};
+pub use snapshot::{read_snapshot, write_snapshot};

@@ -55,13 +55,21 @@ impl<T> Collected<T> {
         }
     }
 
+    /// The collected value, or the reason there is none (retyped for any evidence).
+    pub fn into_present<U>(self) -> Result<T, Collected<U>> {
+        match self {
+            Collected::Present(v) => Ok(v),
+            Collected::NotConfigured { code } => Err(Collected::NotConfigured { code }),
+            Collected::NotCollected => Err(Collected::NotCollected),
+            Collected::Failed { code, message } => Err(Collected::Failed { code, message }),
+        }
+    }
+
     /// Maps the collected value.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Collected<U> {
-        match self {
-            Collected::Present(v) => Collected::Present(f(v)),
-            Collected::NotConfigured { code } => Collected::NotConfigured { code },
-            Collected::NotCollected => Collected::NotCollected,
-            Collected::Failed { code, message } => Collected::Failed { code, message },
+        match self.into_present() {
+            Ok(v) => Collected::Present(f(v)),
+            Err(absent) => absent,
         }
     }
 }

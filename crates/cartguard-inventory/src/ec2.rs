@@ -478,9 +478,11 @@ pub struct Instance {
 impl Instance {
     /// Whether the instance is running (or its state is unknown).
     pub fn is_running(&self) -> bool {
-        self.state
-            .as_ref()
-            .is_none_or(|s| s.name.as_deref().is_none_or(|n| n == "running" || n == "pending"))
+        self.state.as_ref().is_none_or(|s| {
+            s.name
+                .as_deref()
+                .is_none_or(|n| n == "running" || n == "pending")
+        })
     }
 }
 

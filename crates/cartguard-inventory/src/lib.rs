@@ -87,8 +87,16 @@ impl Region {
     /// balancers) according to the evidence that was collected.
     pub fn has_workloads(&self) -> bool {
         let instances = self.ec2.instances.present().is_some_and(|v| !v.is_empty());
-        let databases = self.rds.db_instances.present().is_some_and(|v| !v.is_empty());
-        let balancers = self.elbv2.load_balancers.present().is_some_and(|v| !v.is_empty());
+        let databases = self
+            .rds
+            .db_instances
+            .present()
+            .is_some_and(|v| !v.is_empty());
+        let balancers = self
+            .elbv2
+            .load_balancers
+            .present()
+            .is_some_and(|v| !v.is_empty());
         instances || databases || balancers
     }
 }
@@ -106,7 +114,9 @@ pub struct Tag {
 
 /// The value of the `Name` tag, if any.
 pub fn name_tag(tags: &[Tag]) -> Option<&str> {
-    tags.iter().find(|t| t.key == "Name").map(|t| t.value.as_str())
+    tags.iter()
+        .find(|t| t.key == "Name")
+        .map(|t| t.value.as_str())
 }
 
 /// AWS timestamps as the CLI prints them (RFC 3339).

@@ -1,0 +1,601 @@
+//! The evidence folder: `<service>/<region|global>/<operation>.json`, and
+//! `<service>/<region>/<operation>/<resource>.json` for per-resource calls.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use cartguard_inventory::ec2::{
+    Address, FlowLog, Instance, InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl,
+    NetworkInterface, RouteTable, SecurityGroup, Subnet, Vpc,
+};
+use cartguard_inventory::elbv2::{Listener, LoadBalancer, TargetGroup, TargetHealthDescription};
+use cartguard_inventory::iam::{
+    AccessKeyMetadata, AuthorizationDetails, CredentialReport, OidcProviderRef, PasswordPolicy,
+    VirtualMfaDevice,
+};
+use cartguard_inventory::rds::DbInstance;
+use cartguard_inventory::services::{Analyzer, IdentityCenterInstance};
+use cartguard_inventory::{Account, Collected, Region, Timestamp};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::EvidenceError;
+use crate::credential_report::parse_credential_report_csv;
+
+/// Error codes that are AWS's way of saying "this is not configured".
+const NOT_CONFIGURED_CODES: &[&str] = &[
+    "NoSuchEntity",
+    "ServerSideEncryptionConfigurationNotFoundError",
+    "NoSuchBucketPolicy",
+    "NoSuchPublicAccessBlockConfiguration",
+];
+
+/// Services whose evidence lives per region.
+const REGIONAL_SERVICES: &[&str] = &["ec2", "rds", "elbv2", "accessanalyzer", "sso-admin"];
+
+/// What an evidence folder holds: one account, and the files that were not used.
+#[derive(Debug)]
+pub struct EvidenceFolder {
+    /// The account as collected.
+    pub account: Account,
+    /// Files present in the folder that the reader does not use.
+    pub unused_files: Vec<PathBuf>,
+}
+
+/// Reads an evidence folder into an [`Account`].
+pub fn read_evidence_folder(dir: &Path) -> Result<EvidenceFolder, EvidenceError> {
+    if !dir.is_dir() {
+        if !dir.exists() {
+            return Err(EvidenceError::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
+            });
+        }
+        return Err(EvidenceError::NotAFolder(dir.to_path_buf()));
+    }
+    let mut reader = Reader {
+        root: dir.to_path_buf(),
+        files: list_files(dir)?,
+        used: BTreeSet::new(),
+    };
+    let mut account = Account {
+        sources: vec![format!("evidence:{}", dir.display())],
+        ..Account::default()
+    };
+    read_iam(&mut reader, &mut account)?;
+    for region in reader.regions() {
+        let collected = read_region(&mut reader, &region)?;
+        account.regions.insert(region, collected);
+    }
+    account.id = account_id(&mut reader, &account)?;
+    let unused_files = reader
+        .files
+        .iter()
+        .filter(|f| !reader.used.contains(*f))
+        .map(|f| dir.join(f))
+        .collect();
+    Ok(EvidenceFolder {
+        account,
+        unused_files,
+    })
+}
+
+struct Reader {
+    root: PathBuf,
+    /// Every file below the root, relative, with `/` separators.
+    files: BTreeSet<String>,
+    used: BTreeSet<String>,
+}
+
+impl Reader {
+    /// Regions that appear under any regional service.
+    fn regions(&self) -> BTreeSet<String> {
+        self.files
+            .iter()
+            .filter_map(|f| {
+                let mut parts = f.split('/');
+                let service = parts.next()?;
+                let region = parts.next()?;
+                (REGIONAL_SERVICES.contains(&service)
+                    && region != "global"
+                    && parts.next().is_some())
+                .then(|| region.to_string())
+            })
+            .collect()
+    }
+
+    /// Reads `<rel>` as an AWS CLI response and extracts the evidence from it.
+    fn load<R: DeserializeOwned, T>(
+        &mut self,
+        rel: &str,
+        extract: impl FnOnce(R) -> T,
+    ) -> Result<Collected<T>, EvidenceError> {
+        let Some(text) = self.text(rel)? else {
+            return Ok(Collected::NotCollected);
+        };
+        let path = self.root.join(rel);
+        if let Some(error) = api_error(&path, &text)? {
+            return Ok(error);
+        }
+        let response: R = parse_json(&path, &text)?;
+        Ok(Collected::Present(extract(response)))
+    }
+
+    /// Reads every `<dir>/<resource>.json`, keyed by resource name.
+    fn load_each<R: DeserializeOwned, T>(
+        &mut self,
+        dir: &str,
+        extract: impl Fn(R) -> T,
+    ) -> Result<BTreeMap<String, Collected<T>>, EvidenceError> {
+        let prefix = format!("{dir}/");
+        let names: Vec<String> = self
+            .files
+            .iter()
+            .filter_map(|f| f.strip_prefix(&prefix))
+            .filter(|rest| !rest.contains('/'))
+            .filter_map(|rest| rest.strip_suffix(".json"))
+            .map(str::to_string)
+            .collect();
+        let mut out = BTreeMap::new();
+        for name in names {
+            let collected = self.load(&format!("{prefix}{name}.json"), &extract)?;
+            out.insert(name, collected);
+        }
+        Ok(out)
+    }
+
+    fn text(&mut self, rel: &str) -> Result<Option<String>, EvidenceError> {
+        if !self.files.contains(rel) {
+            return Ok(None);
+        }
+        self.used.insert(rel.to_string());
+        let path = self.root.join(rel);
+        std::fs::read_to_string(&path)
+            .map(Some)
+            .map_err(|source| EvidenceError::Io { path, source })
+    }
+}
+
+fn list_files(root: &Path) -> Result<BTreeSet<String>, EvidenceError> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let io = |source| EvidenceError::Io {
+            path: dir.clone(),
+            source,
+        };
+        for entry in std::fs::read_dir(&dir).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(io)?;
+            if kind.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(root) {
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                let name = rel.last().map(String::as_str).unwrap_or("");
+                if !name.starts_with('.') {
+                    out.insert(rel.join("/"));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Parses JSON text into `T`, naming the file, line, column and JSON path on error.
+pub(crate) fn parse_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, EvidenceError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let json_path = e.path().to_string();
+        let inner = e.into_inner();
+        EvidenceError::Malformed {
+            path: path.to_path_buf(),
+            line: inner.line(),
+            column: inner.column(),
+            json_path: (json_path != "." && !json_path.is_empty()).then_some(json_path),
+            message: describe(&inner),
+        }
+    })?;
+    deserializer.end().map_err(|e| EvidenceError::Malformed {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        json_path: None,
+        message: describe(&e),
+    })?;
+    Ok(value)
+}
+
+/// serde_json's message without its own " at line X column Y" suffix.
+fn describe(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorDocument {
+    #[serde(rename = "Error")]
+    error: ErrorBody,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "Code")]
+    code: String,
+    #[serde(rename = "Message", default)]
+    message: String,
+}
+
+/// Recognizes the `{"Error": {...}}` form stored in place of a response.
+fn api_error<T>(path: &Path, text: &str) -> Result<Option<Collected<T>>, EvidenceError> {
+    let value: serde_json::Value = parse_json(path, text)?;
+    let is_error = value
+        .as_object()
+        .is_some_and(|o| o.len() == 1 && o.contains_key("Error"));
+    if !is_error {
+        return Ok(None);
+    }
+    let ErrorDocument { error } = parse_json(path, text)?;
+    Ok(Some(
+        if NOT_CONFIGURED_CODES.contains(&error.code.as_str()) {
+            Collected::NotConfigured { code: error.code }
+        } else {
+            Collected::Failed {
+                code: error.code,
+                message: error.message,
+            }
+        },
+    ))
+}
+
+macro_rules! response {
+    ($name:ident { $($field:ident : $json:literal => $ty:ty),+ $(,)? }) => {
+        #[derive(Deserialize)]
+        struct $name {
+            $(#[serde(rename = $json, default)] $field: $ty,)+
+        }
+    };
+}
+
+response!(CallerIdentity { account: "Account" => Option<String> });
+response!(SummaryResponse { summary_map: "SummaryMap" => BTreeMap<String, i64> });
+response!(PasswordPolicyResponse { password_policy: "PasswordPolicy" => PasswordPolicy });
+response!(VirtualMfaResponse { devices: "VirtualMFADevices" => Vec<VirtualMfaDevice> });
+response!(OidcResponse { providers: "OpenIDConnectProviderList" => Vec<OidcProviderRef> });
+response!(AccessKeysResponse { keys: "AccessKeyMetadata" => Vec<AccessKeyMetadata> });
+response!(CredentialReportResponse {
+    content: "Content" => Option<String>,
+    generated_time: "GeneratedTime" => Option<Timestamp>,
+});
+response!(AnalyzersResponse { analyzers: "analyzers" => Vec<Analyzer> });
+response!(SsoInstancesResponse { instances: "Instances" => Vec<IdentityCenterInstance> });
+response!(VpcsResponse { vpcs: "Vpcs" => Vec<Vpc> });
+response!(SubnetsResponse { subnets: "Subnets" => Vec<Subnet> });
+response!(RouteTablesResponse { tables: "RouteTables" => Vec<RouteTable> });
+response!(InternetGatewaysResponse { gateways: "InternetGateways" => Vec<InternetGateway> });
+response!(NatGatewaysResponse { gateways: "NatGateways" => Vec<NatGateway> });
+response!(NetworkAclsResponse { acls: "NetworkAcls" => Vec<NetworkAcl> });
+response!(SecurityGroupsResponse { groups: "SecurityGroups" => Vec<SecurityGroup> });
+response!(InstancesResponse { reservations: "Reservations" => Vec<Reservation> });
+response!(Reservation { instances: "Instances" => Vec<Instance> });
+response!(InterfacesResponse { interfaces: "NetworkInterfaces" => Vec<NetworkInterface> });
+response!(AddressesResponse { addresses: "Addresses" => Vec<Address> });
+response!(FlowLogsResponse { flow_logs: "FlowLogs" => Vec<FlowLog> });
+response!(PrefixListsResponse { lists: "PrefixLists" => Vec<ManagedPrefixList> });
+response!(PrefixListEntriesResponse { entries: "Entries" => Vec<PrefixListEntry> });
+response!(PrefixListEntry { cidr: "Cidr" => String });
+response!(DbInstancesResponse { instances: "DBInstances" => Vec<DbInstance> });
+response!(LoadBalancersResponse { balancers: "LoadBalancers" => Vec<LoadBalancer> });
+response!(ListenersResponse { listeners: "Listeners" => Vec<Listener> });
+response!(TargetGroupsResponse { groups: "TargetGroups" => Vec<TargetGroup> });
+response!(TargetHealthResponse { targets: "TargetHealthDescriptions" => Vec<TargetHealthDescription> });
+
+fn read_iam(reader: &mut Reader, account: &mut Account) -> Result<(), EvidenceError> {
+    let iam = &mut account.iam;
+    iam.authorization_details = reader.load(
+        "iam/global/get-account-authorization-details.json",
+        |r: AuthorizationDetails| r,
+    )?;
+    iam.credential_report = read_credential_report(reader)?;
+    iam.account_summary = reader.load(
+        "iam/global/get-account-summary.json",
+        |r: SummaryResponse| r.summary_map,
+    )?;
+    iam.password_policy = reader.load(
+        "iam/global/get-account-password-policy.json",
+        |r: PasswordPolicyResponse| r.password_policy,
+    )?;
+    iam.virtual_mfa_devices = reader.load(
+        "iam/global/list-virtual-mfa-devices.json",
+        |r: VirtualMfaResponse| r.devices,
+    )?;
+    iam.oidc_providers = reader.load(
+        "iam/global/list-open-id-connect-providers.json",
+        |r: OidcResponse| r.providers,
+    )?;
+    iam.access_keys = reader
+        .load_each("iam/global/list-access-keys", |r: AccessKeysResponse| {
+            r.keys
+        })?;
+    Ok(())
+}
+
+fn read_credential_report(
+    reader: &mut Reader,
+) -> Result<Collected<CredentialReport>, EvidenceError> {
+    const JSON: &str = "iam/global/get-credential-report.json";
+    const CSV: &str = "iam/global/credential-report.csv";
+    if let Some(text) = reader.text(CSV)? {
+        let path = reader.root.join(CSV);
+        return parse_credential_report_csv(&text, None)
+            .map(Collected::Present)
+            .map_err(|(line, message)| EvidenceError::CredentialReport {
+                path,
+                line,
+                message,
+            });
+    }
+    let response = match reader
+        .load(JSON, |r: CredentialReportResponse| r)?
+        .into_present()
+    {
+        Ok(response) => response,
+        Err(absent) => return Ok(absent),
+    };
+    let path = reader.root.join(JSON);
+    let malformed = |message: String| EvidenceError::Malformed {
+        path: path.clone(),
+        line: 1,
+        column: 1,
+        json_path: Some("Content".into()),
+        message,
+    };
+    let content = response
+        .content
+        .ok_or_else(|| malformed("the credential report has no `Content`".into()))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content.trim())
+        .map_err(|e| malformed(format!("`Content` is not base64: {e}")))?;
+    let csv_text = String::from_utf8(bytes)
+        .map_err(|e| malformed(format!("`Content` does not decode to UTF-8 text: {e}")))?;
+    parse_credential_report_csv(&csv_text, response.generated_time)
+        .map(Collected::Present)
+        .map_err(|(line, message)| EvidenceError::CredentialReport {
+            path: path.clone(),
+            line,
+            message,
+        })
+}
+
+fn read_region(reader: &mut Reader, region: &str) -> Result<Region, EvidenceError> {
+    let ec2 = |op: &str| format!("ec2/{region}/{op}.json");
+    let mut out = Region::default();
+    let e = &mut out.ec2;
+    e.vpcs = reader.load(&ec2("describe-vpcs"), |r: VpcsResponse| r.vpcs)?;
+    e.subnets = reader.load(&ec2("describe-subnets"), |r: SubnetsResponse| r.subnets)?;
+    e.route_tables = reader.load(&ec2("describe-route-tables"), |r: RouteTablesResponse| {
+        r.tables
+    })?;
+    e.internet_gateways = reader.load(
+        &ec2("describe-internet-gateways"),
+        |r: InternetGatewaysResponse| r.gateways,
+    )?;
+    e.nat_gateways = reader.load(&ec2("describe-nat-gateways"), |r: NatGatewaysResponse| {
+        r.gateways
+    })?;
+    e.network_acls = reader.load(&ec2("describe-network-acls"), |r: NetworkAclsResponse| {
+        r.acls
+    })?;
+    e.security_groups = reader.load(
+        &ec2("describe-security-groups"),
+        |r: SecurityGroupsResponse| r.groups,
+    )?;
+    e.instances = reader.load(&ec2("describe-instances"), |r: InstancesResponse| {
+        r.reservations
+            .into_iter()
+            .flat_map(|r| r.instances)
+            .collect()
+    })?;
+    e.network_interfaces = reader.load(
+        &ec2("describe-network-interfaces"),
+        |r: InterfacesResponse| r.interfaces,
+    )?;
+    e.addresses = reader.load(&ec2("describe-addresses"), |r: AddressesResponse| {
+        r.addresses
+    })?;
+    e.flow_logs = reader.load(&ec2("describe-flow-logs"), |r: FlowLogsResponse| {
+        r.flow_logs
+    })?;
+    let entries = reader.load_each(
+        &format!("ec2/{region}/get-managed-prefix-list-entries"),
+        |r: PrefixListEntriesResponse| r.entries.into_iter().map(|e| e.cidr).collect::<Vec<_>>(),
+    )?;
+    e.prefix_lists = reader.load(
+        &ec2("describe-managed-prefix-lists"),
+        |r: PrefixListsResponse| {
+            r.lists
+                .into_iter()
+                .map(|mut list| {
+                    if let Some(Collected::Present(cidrs)) = entries.get(&list.prefix_list_id) {
+                        list.entries = cidrs.clone();
+                    }
+                    list
+                })
+                .collect()
+        },
+    )?;
+
+    out.rds.db_instances = reader.load(
+        &format!("rds/{region}/describe-db-instances.json"),
+        |r: DbInstancesResponse| r.instances,
+    )?;
+
+    let elb = &mut out.elbv2;
+    elb.load_balancers = reader.load(
+        &format!("elbv2/{region}/describe-load-balancers.json"),
+        |r: LoadBalancersResponse| r.balancers,
+    )?;
+    elb.listeners = reader.load_each(
+        &format!("elbv2/{region}/describe-listeners"),
+        |r: ListenersResponse| r.listeners,
+    )?;
+    elb.target_groups = reader.load(
+        &format!("elbv2/{region}/describe-target-groups.json"),
+        |r: TargetGroupsResponse| r.groups,
+    )?;
+    elb.target_health = reader.load_each(
+        &format!("elbv2/{region}/describe-target-health"),
+        |r: TargetHealthResponse| r.targets,
+    )?;
+
+    out.access_analyzers = reader.load(
+        &format!("accessanalyzer/{region}/list-analyzers.json"),
+        |r: AnalyzersResponse| r.analyzers,
+    )?;
+    out.identity_center_instances = reader.load(
+        &format!("sso-admin/{region}/list-instances.json"),
+        |r: SsoInstancesResponse| r.instances,
+    )?;
+    Ok(out)
+}
+
+/// The account id: from the caller identity, else from any ARN in the evidence.
+fn account_id(reader: &mut Reader, account: &Account) -> Result<String, EvidenceError> {
+    let identity = reader.load(
+        "sts/global/get-caller-identity.json",
+        |r: CallerIdentity| r.account,
+    )?;
+    if let Collected::Present(Some(id)) = identity {
+        return Ok(id);
+    }
+    let from_arn = |arn: &str| {
+        arn.split(':')
+            .nth(4)
+            .filter(|id| !id.is_empty())
+            .map(str::to_string)
+    };
+    let mut arns: Vec<&str> = Vec::new();
+    if let Some(report) = account.iam.credential_report.present() {
+        arns.extend(report.rows.iter().map(|r| r.arn.as_str()));
+    }
+    if let Some(details) = account.iam.authorization_details.present() {
+        arns.extend(details.user_detail_list.iter().map(|u| u.arn.as_str()));
+        arns.extend(details.role_detail_list.iter().map(|r| r.arn.as_str()));
+        arns.extend(details.group_detail_list.iter().map(|g| g.arn.as_str()));
+    }
+    Ok(arns
+        .into_iter()
+        .find_map(from_arn)
+        .unwrap_or_else(|| "unknown".to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn distinguishes_present_not_configured_failed_and_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "iam/global/get-account-password-policy.json",
+            r#"{"Error":{"Code":"NoSuchEntity","Message":"The Password Policy with domain name 111122223333 cannot be found."}}"#,
+        );
+        write(
+            dir.path(),
+            "iam/global/list-virtual-mfa-devices.json",
+            r#"{"Error":{"Code":"AccessDenied","Message":"not authorized"}}"#,
+        );
+        write(
+            dir.path(),
+            "iam/global/get-account-summary.json",
+            r#"{"SummaryMap":{"AccountMFAEnabled":1}}"#,
+        );
+        let folder = read_evidence_folder(dir.path()).unwrap();
+        let iam = &folder.account.iam;
+        assert!(iam.password_policy.is_not_configured());
+        assert!(
+            matches!(iam.virtual_mfa_devices, Collected::Failed { ref code, .. } if code == "AccessDenied")
+        );
+        assert_eq!(
+            iam.account_summary.present().unwrap()["AccountMFAEnabled"],
+            1
+        );
+        assert!(matches!(iam.credential_report, Collected::NotCollected));
+    }
+
+    #[test]
+    fn names_file_line_column_and_path_of_a_wrong_type() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "ec2/eu-west-1/describe-security-groups.json",
+            "{\"SecurityGroups\": [\n  {\"GroupId\": \"sg-1\", \"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": \"eighty\"}]}\n]}",
+        );
+        let err = read_evidence_folder(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("describe-security-groups.json:2:"), "{err}");
+        assert!(
+            err.contains("SecurityGroups[0].IpPermissions[0].FromPort"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn names_file_line_column_of_truncated_json() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "iam/global/get-account-summary.json",
+            "{\"SummaryMap\": {\n  \"Users\": 3,",
+        );
+        let err = read_evidence_folder(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("get-account-summary.json:2:"), "{err}");
+    }
+
+    #[test]
+    fn decodes_the_base64_credential_report_and_finds_the_account() {
+        let csv = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n<root_account>,arn:aws:iam::444455556666:root,2020-01-01T00:00:00+00:00,not_supported,N/A,not_supported,true,false,N/A,N/A,false,N/A,N/A\n";
+        let content = base64::engine::general_purpose::STANDARD.encode(csv);
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "iam/global/get-credential-report.json",
+            &format!(
+                r#"{{"Content":"{content}","ReportFormat":"text/csv","GeneratedTime":"2026-11-20T11:55:00+00:00"}}"#
+            ),
+        );
+        write(
+            dir.path(),
+            "ec2/eu-west-1/describe-vpcs.json",
+            r#"{"Vpcs":[]}"#,
+        );
+        write(dir.path(), "notes.txt", "hello");
+        let folder = read_evidence_folder(dir.path()).unwrap();
+        assert_eq!(folder.account.id, "444455556666");
+        assert!(
+            folder
+                .account
+                .iam
+                .credential_report
+                .present()
+                .unwrap()
+                .root()
+                .is_some()
+        );
+        assert!(folder.account.regions.contains_key("eu-west-1"));
+        assert_eq!(folder.unused_files, vec![dir.path().join("notes.txt")]);
+    }
+}

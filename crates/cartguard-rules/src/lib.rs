@@ -1,14 +1,21 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! The audit rules: one file per rule id, the registry, the compliance mapping,
+//! and the coverage of a scan.
+//!
+//! A rule is a function from an account's inventory to findings. It never reads
+//! files or the network. Each rule file declares its metadata once with
+//! [`declare_rule!`], and the doc comment on that declaration is the rule's
+//! documentation (`cartguard explain <id>`).
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod compliance;
+mod coverage;
+mod finding;
+mod registry;
+mod rule;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod iam;
+
+pub use compliance::{Compliance, compliance_for, compliance_notes};
+pub use coverage::{Coverage, CoverageStatus, coverage};
+pub use finding::{Failure, Finding, Severity, Status};
+pub use registry::{Settings, all_rules, find_rule, run, suggest};
+pub use rule::{Area, Context, Emitter, Rule};

@@ -1,0 +1,166 @@
+//! Findings: what a rule reports, in the shape of the JSON output contract.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::compliance::{Compliance, compliance_for};
+use crate::rule::Rule;
+
+/// How bad a failure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Inventory or a recommendation with no direct exposure.
+    #[default]
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Exploitable now, or data loss or exposure likely.
+    Critical,
+}
+
+impl Severity {
+    /// All severities, most severe first.
+    pub const DESCENDING: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+
+    /// Parses a lowercase name.
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::DESCENDING
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(text))
+    }
+}
+
+/// Whether the rule failed or could not decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// The rule failed on this resource.
+    Fail,
+    /// The rule could not decide (evidence missing or access denied).
+    NotAssessed,
+}
+
+/// What a rule says about one resource; the rule fills it, the emitter adds the rest.
+#[derive(Debug, Clone, Default)]
+pub struct Failure {
+    /// The resource's ARN, or `path:line` for files.
+    pub resource: String,
+    /// Region, or `global`.
+    pub region: String,
+    /// What exactly is wrong with this resource.
+    pub detail: String,
+    /// The evidence the verdict was decided on.
+    pub evidence: serde_json::Value,
+    /// A concrete fix for this resource.
+    pub remediation: String,
+    /// Distinguishes several findings of one rule on one resource.
+    pub discriminator: Option<String>,
+    /// Overrides the rule's default severity.
+    pub severity: Option<Severity>,
+}
+
+impl Failure {
+    /// A failure on an account-wide (`global`) resource.
+    pub fn global(resource: impl Into<String>) -> Failure {
+        Failure {
+            resource: resource.into(),
+            region: "global".into(),
+            ..Failure::default()
+        }
+    }
+}
+
+/// One finding, as written to the JSON report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule_id: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// `fail` or `not-assessed`.
+    pub status: Status,
+    /// The resource's ARN, or `path:line`.
+    pub resource: String,
+    /// The account id.
+    pub account: String,
+    /// Region, or `global`.
+    pub region: String,
+    /// The rule's title.
+    pub title: &'static str,
+    /// What exactly is wrong.
+    pub detail: String,
+    /// Why it matters (the rule's documentation, "Why it matters").
+    pub rationale: String,
+    /// The evidence decided on.
+    pub evidence: serde_json::Value,
+    /// A concrete fix.
+    pub remediation: String,
+    /// Compliance references.
+    pub compliance: Compliance,
+    /// Stable hash of rule id, account, region, resource and discriminator.
+    pub fingerprint: String,
+}
+
+impl Finding {
+    pub(crate) fn new(
+        rule: &'static Rule,
+        account: &str,
+        status: Status,
+        failure: Failure,
+    ) -> Self {
+        let mut hasher = Sha256::new();
+        for part in [
+            rule.id,
+            account,
+            &failure.region,
+            &failure.resource,
+            failure.discriminator.as_deref().unwrap_or(""),
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        let fingerprint = hex::encode(&hasher.finalize()[..16]);
+        let evidence = if failure.evidence.is_null() {
+            serde_json::Value::Object(Default::default())
+        } else {
+            failure.evidence
+        };
+        Finding {
+            rule_id: rule.id,
+            severity: failure.severity.unwrap_or(rule.severity),
+            status,
+            resource: failure.resource,
+            account: account.to_string(),
+            region: failure.region,
+            title: rule.title,
+            detail: failure.detail,
+            rationale: rule.section("Why it matters").replace('\n', " "),
+            evidence,
+            remediation: failure.remediation,
+            compliance: compliance_for(rule.id),
+            fingerprint,
+        }
+    }
+}

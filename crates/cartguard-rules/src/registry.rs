@@ -1,0 +1,138 @@
+//! The registry of all rules, and running them over an inventory.
+
+use cartguard_inventory::{Inventory, Timestamp};
+
+use crate::finding::Finding;
+use crate::iam;
+use crate::rule::{Context, Emitter, Rule};
+
+/// Thresholds a scan can change.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Days without use after which a credential counts as unused, and a user with
+    /// credentials as inactive (90 by default, as PCI DSS 8.2.6; CIS asks for 45).
+    pub unused_credential_days: i64,
+    /// Days after which an active access key must have been rotated.
+    pub key_rotation_days: i64,
+    /// Days within which any use of the root user is reported.
+    pub root_use_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            unused_credential_days: 90,
+            key_rotation_days: 90,
+            root_use_days: 30,
+        }
+    }
+}
+
+static RULES: &[&Rule] = &[
+    &iam::root_access_keys::RULE,
+    &iam::root_no_mfa::RULE,
+    &iam::root_virtual_mfa::RULE,
+    &iam::root_recently_used::RULE,
+    &iam::user_console_no_mfa::RULE,
+    &iam::access_key_not_rotated::RULE,
+    &iam::access_key_unused::RULE,
+    &iam::user_inactive::RULE,
+    &iam::user_multiple_active_keys::RULE,
+    &iam::workload_uses_static_keys::RULE,
+    &iam::user_direct_policies::RULE,
+    &iam::password_policy_weak::RULE,
+    &iam::access_analyzer_disabled::RULE,
+    &iam::identity_center_unused::RULE,
+];
+
+/// Every rule, in catalogue order.
+pub fn all_rules() -> &'static [&'static Rule] {
+    RULES
+}
+
+/// The rule with this id.
+pub fn find_rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+/// The ids closest to an unknown one, best first.
+pub fn suggest(id: &str) -> Vec<&'static str> {
+    let mut scored: Vec<(f64, &'static str)> = RULES
+        .iter()
+        .map(|r| {
+            let mut score = strsim::jaro_winkler(id, r.id);
+            if r.id.contains(id) {
+                score += 0.5;
+            }
+            (score, r.id)
+        })
+        .filter(|(score, _)| *score > 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, id)| id).collect()
+}
+
+/// Runs every rule over every account; findings come most severe first, in a
+/// stable order.
+pub fn run(inventory: &Inventory, settings: &Settings, now: Timestamp) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for account in &inventory.accounts {
+        let context = Context {
+            account,
+            now,
+            settings,
+        };
+        for rule in RULES {
+            let mut emitter = Emitter::new(rule, &account.id);
+            (rule.check)(&context, &mut emitter);
+            findings.extend(emitter.into_findings());
+        }
+    }
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.status,
+                f.rule_id,
+                f.account.clone(),
+                f.region.clone(),
+                f.resource.clone(),
+                f.fingerprint.clone(),
+            )
+        };
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| key(a).cmp(&key(b)))
+    });
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_documented() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+        for rule in RULES {
+            for heading in ["What it checks", "Why it matters", "How to fix", "Example"] {
+                assert!(
+                    !rule.section(heading).is_empty(),
+                    "{}: no `## {heading}`",
+                    rule.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn suggests_near_ids() {
+        assert_eq!(
+            suggest("iam-root-acces-keys").first(),
+            Some(&"iam-root-access-keys")
+        );
+        assert!(suggest("zzz").is_empty());
+    }
+}

@@ -1,0 +1,197 @@
+//! What a rule is, what it sees, and how it reports.
+
+use cartguard_inventory::{Account, Collected, Timestamp};
+use serde::Serialize;
+
+use crate::finding::{Failure, Finding, Severity, Status};
+use crate::registry::Settings;
+
+/// The area of the checklist a rule belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    /// Identity and access.
+    Iam,
+    /// Network exposure.
+    Network,
+    /// Data protection and secrets.
+    Data,
+    /// Logging, monitoring and detection.
+    Logging,
+    /// Edge and web tier.
+    Edge,
+    /// Application tier (server files).
+    Application,
+}
+
+impl Area {
+    /// The area's short name, as shown in `cartguard rules`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Area::Iam => "iam",
+            Area::Network => "network",
+            Area::Data => "data",
+            Area::Logging => "logging",
+            Area::Edge => "edge",
+            Area::Application => "application",
+        }
+    }
+}
+
+/// A rule: its metadata, its documentation and its check.
+pub struct Rule {
+    /// The public id (never renamed).
+    pub id: &'static str,
+    /// One-line title.
+    pub title: &'static str,
+    /// Default severity of its failures.
+    pub severity: Severity,
+    /// Checklist area.
+    pub area: Area,
+    /// The rule's documentation (markdown), from its doc comment.
+    pub doc: &'static str,
+    /// The check.
+    pub check: fn(&Context, &mut Emitter),
+}
+
+impl Rule {
+    /// The documentation with the one-space indent of doc comments removed.
+    pub fn documentation(&self) -> String {
+        let mut text: String = self
+            .doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        text.truncate(text.trim_end().len());
+        text
+    }
+
+    /// The text of one `## Heading` section of the documentation.
+    pub fn section(&self, heading: &str) -> String {
+        let doc = self.documentation();
+        let mut inside = false;
+        let mut out = Vec::new();
+        for line in doc.lines() {
+            if let Some(title) = line.strip_prefix("## ") {
+                inside = title.trim().eq_ignore_ascii_case(heading);
+                continue;
+            }
+            if inside {
+                out.push(line);
+            }
+        }
+        out.join("\n").trim().to_string()
+    }
+}
+
+/// Declares a rule. The doc comment becomes its documentation; it must contain
+/// the sections `## What it checks`, `## Why it matters`, `## How to fix` and
+/// `## Example`.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        pub static $name:ident = {
+            id: $id:literal,
+            title: $title:literal,
+            severity: $severity:ident,
+            area: $area:ident,
+            check: $check:path $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])+
+        pub static $name: $crate::Rule = $crate::Rule {
+            id: $id,
+            title: $title,
+            severity: $crate::Severity::$severity,
+            area: $crate::Area::$area,
+            doc: concat!($($doc, "\n"),+),
+            check: $check,
+        };
+    };
+}
+
+/// What a rule sees: one account, the scan's clock and settings.
+pub struct Context<'a> {
+    /// The account under audit.
+    pub account: &'a Account,
+    /// "Today" for age-based rules (`--now`, or the clock).
+    pub now: Timestamp,
+    /// Thresholds.
+    pub settings: &'a Settings,
+}
+
+impl Context<'_> {
+    /// Whole days from `then` to the scan's "now".
+    pub fn days_since(&self, then: Timestamp) -> i64 {
+        (self.now - then).num_days()
+    }
+}
+
+/// Collects the findings of one rule on one account.
+pub struct Emitter {
+    rule: &'static Rule,
+    account: String,
+    findings: Vec<Finding>,
+}
+
+impl Emitter {
+    pub(crate) fn new(rule: &'static Rule, account: &str) -> Self {
+        Emitter {
+            rule,
+            account: account.to_string(),
+            findings: Vec::new(),
+        }
+    }
+
+    pub(crate) fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+
+    /// Reports a failure.
+    pub fn fail(&mut self, failure: Failure) {
+        let finding = Finding::new(self.rule, &self.account, Status::Fail, failure);
+        self.findings.push(finding);
+    }
+
+    /// Reports that the rule could not decide for `resource` in `region`, and why.
+    pub fn not_assessed(&mut self, resource: &str, region: &str, reason: String) {
+        let failure = Failure {
+            resource: resource.to_string(),
+            region: region.to_string(),
+            detail: reason,
+            remediation: "Collect the missing evidence (see docs/evidence.md) and scan again."
+                .to_string(),
+            ..Failure::default()
+        };
+        let finding = Finding::new(self.rule, &self.account, Status::NotAssessed, failure);
+        self.findings.push(finding);
+    }
+
+    /// The evidence, or `None` after reporting why the rule cannot decide without it.
+    /// AWS's "not configured" answer also yields `None` here: rules for which that
+    /// answer is meaningful match on the [`Collected`] themselves.
+    pub fn require<'c, T>(
+        &mut self,
+        collected: &'c Collected<T>,
+        what: &str,
+        resource: &str,
+        region: &str,
+    ) -> Option<&'c T> {
+        match collected {
+            Collected::Present(value) => Some(value),
+            Collected::NotConfigured { code } => {
+                self.not_assessed(resource, region, format!("{what}: AWS answered {code}"));
+                None
+            }
+            other => {
+                let reason = other
+                    .unavailable_reason(what)
+                    .unwrap_or_else(|| format!("{what} is unavailable"));
+                self.not_assessed(resource, region, reason);
+                None
+            }
+        }
+    }
+}

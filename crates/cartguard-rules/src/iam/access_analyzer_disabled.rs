@@ -34,6 +34,13 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
+    if ctx.account.regions.is_empty() {
+        out.not_assessed(
+            &format!("arn:aws:access-analyzer:*:{}:analyzer/*", ctx.account.id),
+            "all",
+            "no regional evidence was collected (accessanalyzer list-analyzers, describe-instances, …)".into(),
+        );
+    }
     for (name, region) in &ctx.account.regions {
         let resource = format!(
             "arn:aws:access-analyzer:{name}:{}:analyzer/*",

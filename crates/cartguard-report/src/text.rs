@@ -1,0 +1,303 @@
+//! The terminal report: a summary, then failures grouped by severity with the
+//! resource, the evidence, why it matters and the fix, then what was not assessed.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+use cartguard_rules::{Coverage, CoverageStatus, Finding, Severity, Status};
+use serde_json::Value;
+
+use crate::{ScanInfo, Tally};
+
+/// How many evidence lines a finding shows before pointing at the JSON output.
+const EVIDENCE_LINES: usize = 12;
+
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(&self, severity: Severity, text: &str) -> String {
+        let style = match severity {
+            Severity::Critical => Style::new()
+                .bold()
+                .fg_color(Some(AnsiColor::BrightRed.into())),
+            Severity::High => Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+            Severity::Medium => Style::new().bold().fg_color(Some(AnsiColor::Yellow.into())),
+            Severity::Low => Style::new().bold().fg_color(Some(AnsiColor::Cyan.into())),
+            Severity::Info => Style::new().bold().fg_color(Some(AnsiColor::Blue.into())),
+        };
+        self.paint(style, text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint(Style::new().dimmed(), text)
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.paint(Style::new().bold(), text)
+    }
+}
+
+/// The terminal report. `color` adds ANSI styles (only for a terminal).
+pub fn render_text(
+    scan: &ScanInfo,
+    coverage: &[Coverage],
+    findings: &[Finding],
+    color: bool,
+) -> String {
+    let p = Paint { color };
+    let mut out = String::new();
+    let tally = Tally::of(findings);
+    let _ = writeln!(
+        out,
+        "{} {} · account {} · {}",
+        p.bold("cartguard"),
+        env!("CARGO_PKG_VERSION"),
+        if scan.accounts.is_empty() {
+            "none".to_string()
+        } else {
+            scan.accounts.join(", ")
+        },
+        scan.sources.join(", ")
+    );
+    for warning in &scan.warnings {
+        let _ = writeln!(
+            out,
+            "{} {warning}",
+            p.paint(
+                Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+                "warning:"
+            )
+        );
+    }
+    summary(&mut out, &p, &tally);
+    coverage_lines(&mut out, &p, coverage);
+
+    for severity in Severity::DESCENDING {
+        let group: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.status == Status::Fail && f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.severity(
+                severity,
+                &format!("{} ({})", severity.name().to_uppercase(), group.len())
+            )
+        );
+        for finding in group {
+            failure(&mut out, &p, finding);
+        }
+    }
+
+    let unknown: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.status == Status::NotAssessed)
+        .collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.bold(&format!("NOT ASSESSED ({})", unknown.len()))
+        );
+        for finding in unknown {
+            let _ = writeln!(
+                out,
+                "  ? {} {}",
+                p.bold(finding.rule_id),
+                p.dim(&format!("{} [{}]", finding.resource, finding.region))
+            );
+            let _ = writeln!(out, "      {}", finding.detail);
+        }
+    }
+    out.push('\n');
+    summary(&mut out, &p, &tally);
+    if let Some(threshold) = scan.fail_on {
+        let failing: usize = tally
+            .failed
+            .iter()
+            .filter(|(s, _)| *s >= threshold)
+            .map(|(_, n)| n)
+            .sum();
+        let verdict = if failing > 0 {
+            p.severity(
+                Severity::Critical,
+                &format!(
+                    "FAIL: {failing} finding(s) at or above {}",
+                    threshold.name()
+                ),
+            )
+        } else {
+            p.paint(
+                Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
+                &format!("PASS: nothing at or above {}", threshold.name()),
+            )
+        };
+        let _ = writeln!(out, "{verdict}");
+    }
+    out
+}
+
+fn summary(out: &mut String, p: &Paint, tally: &Tally) {
+    let counts: Vec<String> = tally
+        .failed
+        .iter()
+        .map(|(s, n)| {
+            let text = format!("{n} {}", s.name());
+            if *n > 0 {
+                p.severity(*s, &text)
+            } else {
+                p.dim(&text)
+            }
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} failed: {} · {} not assessed",
+        p.bold(&tally.total_failed().to_string()),
+        counts.join(", "),
+        tally.not_assessed
+    );
+}
+
+fn coverage_lines(out: &mut String, p: &Paint, coverage: &[Coverage]) {
+    for (status, label) in [
+        (CoverageStatus::Assessed, "assessed"),
+        (CoverageStatus::Partial, "partial"),
+        (CoverageStatus::NotAssessed, "not assessed"),
+    ] {
+        let areas: Vec<String> = coverage
+            .iter()
+            .filter(|c| c.status == status)
+            .map(|c| format!("{} {}", c.area, c.region))
+            .collect();
+        if !areas.is_empty() {
+            let _ = writeln!(out, "{} {}", p.dim(&format!("{label}:")), areas.join(", "));
+        }
+    }
+}
+
+fn failure(out: &mut String, p: &Paint, finding: &Finding) {
+    let _ = writeln!(
+        out,
+        "  {} {} {}",
+        p.severity(finding.severity, "✗"),
+        p.bold(finding.rule_id),
+        finding.title
+    );
+    let label = |name: &str| p.dim(&format!("{name:<9}"));
+    let region = if finding.region == "global" {
+        String::new()
+    } else {
+        format!(" [{}]", finding.region)
+    };
+    let _ = writeln!(
+        out,
+        "    {} {}{}",
+        label("resource"),
+        finding.resource,
+        region
+    );
+    let _ = writeln!(out, "    {} {}", label("detail"), finding.detail);
+    let lines = evidence_lines(&finding.evidence);
+    for (i, line) in lines.iter().take(EVIDENCE_LINES).enumerate() {
+        let _ = writeln!(
+            out,
+            "    {} {line}",
+            label(if i == 0 { "evidence" } else { "" })
+        );
+    }
+    if lines.len() > EVIDENCE_LINES {
+        let _ = writeln!(
+            out,
+            "    {} … {} more (see --format json)",
+            label(""),
+            lines.len() - EVIDENCE_LINES
+        );
+    }
+    if !finding.rationale.is_empty() {
+        let _ = writeln!(out, "    {} {}", label("why"), finding.rationale);
+    }
+    let _ = writeln!(out, "    {} {}", label("fix"), finding.remediation);
+}
+
+/// The evidence as `path: value` lines.
+fn evidence_lines(value: &Value) -> Vec<String> {
+    let mut lines = Vec::new();
+    flatten(value, String::new(), &mut lines);
+    lines
+}
+
+fn flatten(value: &Value, path: String, lines: &mut Vec<String>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, inner) in map {
+                let next = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                flatten(inner, next, lines);
+            }
+        }
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+            for (index, inner) in items.iter().enumerate() {
+                flatten(inner, format!("{path}[{index}]"), lines);
+            }
+        }
+        Value::Array(items) => {
+            let joined: Vec<String> = items.iter().map(scalar).collect();
+            lines.push(format!("{path}: [{}]", joined.join(", ")));
+        }
+        other => {
+            if path.is_empty() {
+                lines.push(scalar(other));
+            } else {
+                lines.push(format!("{path}: {}", scalar(other)));
+            }
+        }
+    }
+}
+
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Object(_) => "{}".into(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn flattens_nested_evidence() {
+        let lines = evidence_lines(
+            &json!({"row": {"user": "alice", "mfa_active": "false"}, "list": [1, 2], "objs": [{"a": true}]}),
+        );
+        assert_eq!(
+            lines,
+            [
+                "row.user: alice",
+                "row.mfa_active: false",
+                "list: [1, 2]",
+                "objs[0].a: true"
+            ]
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! Arguments and subcommands.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Audits the AWS account and servers behind an online store, with evidence for
+/// every verdict, mapped to PCI DSS v4.0.1 and the CIS AWS Foundations Benchmark.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cartguard",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Scan evidence, snapshots, server files or a live account and report findings.
+    ///
+    /// Exit status: 0 when nothing at or above --fail-on failed, 1 when something
+    /// did, 2 for a usage or input error.
+    Scan(ScanArgs),
+    /// Save a snapshot of a live account for offline scans.
+    Collect(CollectArgs),
+    /// List every rule with its severity, area and compliance references.
+    Rules(RulesArgs),
+    /// Print a rule's documentation: what it checks, why it matters, how to fix it.
+    Explain {
+        /// The rule id, e.g. iam-root-access-keys.
+        rule_id: String,
+    },
+}
+
+/// Where the account's picture comes from. Any mix, each repeatable.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// An evidence folder of AWS CLI JSON output (see docs/evidence.md).
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Vec<PathBuf>,
+    /// A snapshot written by `cartguard collect` or `scan --save-snapshot`.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Vec<PathBuf>,
+    /// Server files or a source tree (nginx config, Magento root, .env, code).
+    #[arg(long, value_name = "PATH")]
+    pub path: Vec<PathBuf>,
+    /// Scan a live account with the standard AWS credential chain.
+    #[arg(long)]
+    pub aws: bool,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// Options for live access.
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// AWS profile for live access.
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// Region to collect (repeatable; default: the profile's region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Vec<String>,
+    /// Send AWS API calls to this endpoint (an emulator on 127.0.0.1, say).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// A readable report (coloured on a terminal unless NO_COLOR is set).
+    Text,
+    /// The cartguard.findings/v1 document (docs/findings.schema.json).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 1 when a failure at or above this severity is found
+    /// (critical, high, medium, low, info, or none to never fail).
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// "Today" for age-based rules (RFC 3339, e.g. 2026-11-20T12:00:00Z); default: the clock.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Days without use after which keys count as unused and users as inactive
+    /// (PCI DSS 8.2.6: 90; CIS AWS Foundations: 45).
+    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub unused_days: i64,
+    /// Also save the collected inventory as a snapshot to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The snapshot file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RulesFormat {
+    /// A table for the terminal.
+    Table,
+    /// A markdown table (as in the README).
+    Markdown,
+    /// JSON, one object per rule.
+    Json,
+}
+
+/// The `--fail-on` threshold: a severity, or never.
+#[derive(Debug, Clone, Copy)]
+pub struct FailOn(pub Option<cartguard_rules::Severity>);
+
+fn parse_fail_on(text: &str) -> Result<FailOn, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(FailOn(None));
+    }
+    cartguard_rules::Severity::parse(text)
+        .map(|s| FailOn(Some(s)))
+        .ok_or_else(|| "expected one of critical, high, medium, low, info, none".to_string())
+}
+
+fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("not an RFC 3339 time ({e}); example: 2026-11-20T12:00:00Z"))
+}
+
+impl Cli {
+    /// Runs the command and returns the process exit status.
+    pub fn run(self) -> anyhow::Result<ExitCode> {
+        match self.command {
+            Command::Scan(args) => crate::scan::scan(&args),
+            Command::Collect(_) => bail!(
+                "live collection is not supported in this build yet; produce an evidence folder with scripts/collect-evidence.sh and scan it with --evidence"
+            ),
+            Command::Rules(args) => {
+                let rules = cartguard_rules::all_rules();
+                let text = match args.format {
+                    RulesFormat::Table => cartguard_report::rules_table(rules),
+                    RulesFormat::Markdown => cartguard_report::rules_markdown(rules),
+                    RulesFormat::Json => {
+                        let list: Vec<_> = rules
+                            .iter()
+                            .map(|r| {
+                                serde_json::json!({
+                                    "id": r.id, "title": r.title, "severity": r.severity,
+                                    "area": r.area, "compliance": cartguard_rules::compliance_for(r.id),
+                                })
+                            })
+                            .collect();
+                        serde_json::to_string_pretty(&list)? + "\n"
+                    }
+                };
+                write_stdout(&text)?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Explain { rule_id } => explain(&rule_id),
+        }
+    }
+}
+
+fn explain(rule_id: &str) -> anyhow::Result<ExitCode> {
+    let Some(rule) = cartguard_rules::find_rule(rule_id) else {
+        let near = cartguard_rules::suggest(rule_id);
+        if near.is_empty() {
+            bail!("unknown rule `{rule_id}`; `cartguard rules` lists them all");
+        }
+        bail!(
+            "unknown rule `{rule_id}`; did you mean {}?",
+            near.join(", ")
+        );
+    };
+    let mut text = format!(
+        "# {} — {}\n\nseverity: {} · area: {}\n",
+        rule.id,
+        rule.title,
+        rule.severity.name(),
+        rule.area.name()
+    );
+    for (standard, refs) in cartguard_rules::compliance_for(rule.id) {
+        if !refs.is_empty() {
+            text.push_str(&format!("{standard}: {}\n", refs.join(", ")));
+        }
+    }
+    for note in cartguard_rules::compliance_notes(rule.id) {
+        text.push_str(&format!("note: {note}\n"));
+    }
+    text.push('\n');
+    text.push_str(&rule.documentation());
+    text.push('\n');
+    write_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output, treating a closed pipe (`| head`) as success.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut stdout = anstream::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to standard output"),
+    }
+}

@@ -1,0 +1,92 @@
+//! `cartguard scan`: read the sources, run the rules, render, set the exit status.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use cartguard_inventory::Inventory;
+use cartguard_report::ScanInfo;
+use cartguard_rules::{Settings, Status};
+
+use crate::cli::{Format, ScanArgs, write_stdout};
+
+pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    let started = chrono::Utc::now();
+    let sources = &args.sources;
+    if sources.aws {
+        bail!(
+            "--aws (live scans) is not supported in this build yet; produce an evidence folder with scripts/collect-evidence.sh and scan it with --evidence"
+        );
+    }
+    if !sources.path.is_empty() {
+        bail!("--path (server files) is not supported in this build yet");
+    }
+    if sources.evidence.is_empty() && sources.snapshot.is_empty() {
+        bail!(
+            "nothing to scan: give --evidence DIR or --snapshot FILE (see `cartguard scan --help`)"
+        );
+    }
+
+    let mut inventory = Inventory::default();
+    let mut warnings = Vec::new();
+    for dir in &sources.evidence {
+        let folder = cartguard_evidence::read_evidence_folder(dir)?;
+        warnings.extend(folder.unused_files.iter().map(|f| {
+            format!(
+                "{}: not an evidence file cartguard reads; ignored",
+                f.display()
+            )
+        }));
+        inventory.accounts.push(folder.account);
+    }
+    for file in &sources.snapshot {
+        let snapshot = cartguard_evidence::read_snapshot(file)?;
+        inventory.accounts.extend(snapshot.accounts);
+    }
+    if let Some(path) = &args.save_snapshot {
+        cartguard_evidence::write_snapshot(path, &inventory)?;
+    }
+
+    let settings = Settings {
+        unused_credential_days: args.unused_days,
+        ..Settings::default()
+    };
+    let now = args.now.unwrap_or(started);
+    let findings = cartguard_rules::run(&inventory, &settings, now);
+    let coverage = cartguard_rules::coverage(&inventory);
+    let scan = ScanInfo {
+        started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        accounts: inventory.accounts.iter().map(|a| a.id.clone()).collect(),
+        sources: inventory
+            .accounts
+            .iter()
+            .flat_map(|a| a.sources.clone())
+            .collect(),
+        fail_on: args.fail_on.0,
+        warnings,
+    };
+
+    let to_terminal = args.output.is_none();
+    let color = to_terminal
+        && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let report = match args.format {
+        Format::Text => cartguard_report::render_text(&scan, &coverage, &findings, color),
+        Format::Json => cartguard_report::render_json(&scan, &coverage, &findings),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, report).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => write_stdout(&report)?,
+    }
+
+    let failed = args.fail_on.0.is_some_and(|threshold| {
+        findings
+            .iter()
+            .any(|f| f.status == Status::Fail && f.severity >= threshold)
+    });
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,56 @@
+//! Helpers shared by the integration tests: run the real binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The fixed "today" of every test scan.
+pub const NOW: &str = "2026-11-20T12:00:00Z";
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The cartguard binary.
+pub fn cartguard() -> Command {
+    Command::cargo_bin("cartguard").expect("the cartguard binary is built")
+}
+
+/// Scans an evidence folder and returns the parsed JSON document.
+pub fn scan_json(evidence: &Path) -> Value {
+    let output = cartguard()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--now",
+            NOW,
+            "--evidence",
+        ])
+        .arg(evidence)
+        .output()
+        .expect("cartguard runs");
+    assert!(
+        output.status.success(),
+        "scan of {} failed: {}",
+        evidence.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("scan prints JSON")
+}
+
+/// The findings of one rule in a findings document.
+pub fn findings_of<'a>(document: &'a Value, rule_id: &str) -> Vec<&'a Value> {
+    document["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .filter(|f| f["rule_id"] == rule_id)
+        .collect()
+}

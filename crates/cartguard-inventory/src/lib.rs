@@ -25,7 +25,7 @@ pub use policy::PolicyDocument;
 pub const SNAPSHOT_SCHEMA: &str = "cartguard.snapshot/v1";
 
 /// Everything a scan looks at: the accounts and (later) the server files.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Inventory {
     /// Snapshot schema identifier ([`SNAPSHOT_SCHEMA`]).
     #[serde(default = "default_schema")]
@@ -33,6 +33,15 @@ pub struct Inventory {
     /// The AWS accounts in this picture.
     #[serde(default)]
     pub accounts: Vec<Account>,
+}
+
+impl Default for Inventory {
+    fn default() -> Self {
+        Inventory {
+            schema: default_schema(),
+            accounts: Vec::new(),
+        }
+    }
 }
 
 fn default_schema() -> String {

@@ -64,3 +64,49 @@ pub fn rules_markdown(rules: &[&Rule]) -> String {
     }
     out
 }
+
+/// One rule's full documentation, as `cartguard explain` prints it.
+pub fn explain_rule(rule: &Rule) -> String {
+    let mut text = format!(
+        "# {} — {}\n\nseverity: {} · area: {}\n",
+        rule.id,
+        rule.title,
+        rule.severity.name(),
+        rule.area.name()
+    );
+    for (standard, refs) in cartguard_rules::compliance_for(rule.id) {
+        if !refs.is_empty() {
+            text.push_str(&format!("{standard}: {}\n", refs.join(", ")));
+        }
+    }
+    for note in cartguard_rules::compliance_notes(rule.id) {
+        text.push_str(&format!("note: {note}\n"));
+    }
+    text.push('\n');
+    text.push_str(&rule.documentation());
+    text.push('\n');
+    text
+}
+
+/// Every rule's documentation, one after another (docs/rules.md).
+pub fn rules_reference(rules: &[&Rule]) -> String {
+    let mut text = String::from(
+        "# Rules reference\n\nGenerated from the rules' own documentation (`cartguard rules --format reference`); do not edit by hand.\n\n",
+    );
+    text.push_str(&rules_markdown(rules));
+    for rule in rules {
+        text.push('\n');
+        // Rule sections become level-3 headings under the rule's level-2 heading.
+        for line in explain_rule(rule).lines() {
+            if let Some(title) = line.strip_prefix("## ") {
+                text.push_str(&format!("### {title}\n"));
+            } else if let Some(title) = line.strip_prefix("# ") {
+                text.push_str(&format!("## {title}\n"));
+            } else {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    text
+}

@@ -130,6 +130,8 @@ pub enum RulesFormat {
     Markdown,
     /// JSON, one object per rule.
     Json,
+    /// Every rule's full documentation as markdown (docs/rules.md).
+    Reference,
 }
 
 /// The `--fail-on` threshold: a severity, or never.
@@ -164,6 +166,7 @@ impl Cli {
                 let text = match args.format {
                     RulesFormat::Table => cartguard_report::rules_table(rules),
                     RulesFormat::Markdown => cartguard_report::rules_markdown(rules),
+                    RulesFormat::Reference => cartguard_report::rules_reference(rules),
                     RulesFormat::Json => {
                         let list: Vec<_> = rules
                             .iter()
@@ -196,24 +199,7 @@ fn explain(rule_id: &str) -> anyhow::Result<ExitCode> {
             near.join(", ")
         );
     };
-    let mut text = format!(
-        "# {} — {}\n\nseverity: {} · area: {}\n",
-        rule.id,
-        rule.title,
-        rule.severity.name(),
-        rule.area.name()
-    );
-    for (standard, refs) in cartguard_rules::compliance_for(rule.id) {
-        if !refs.is_empty() {
-            text.push_str(&format!("{standard}: {}\n", refs.join(", ")));
-        }
-    }
-    for note in cartguard_rules::compliance_notes(rule.id) {
-        text.push_str(&format!("note: {note}\n"));
-    }
-    text.push('\n');
-    text.push_str(&rule.documentation());
-    text.push('\n');
+    let text = cartguard_report::explain_rule(rule);
     write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }

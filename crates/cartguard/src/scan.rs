@@ -40,7 +40,10 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     }
     for file in &sources.snapshot {
         let snapshot = cartguard_evidence::read_snapshot(file)?;
-        inventory.accounts.extend(snapshot.accounts);
+        for mut account in snapshot.accounts {
+            account.sources.push(format!("snapshot:{}", file.display()));
+            inventory.accounts.push(account);
+        }
     }
     if let Some(path) = &args.save_snapshot {
         cartguard_evidence::write_snapshot(path, &inventory)?;

@@ -1,0 +1,284 @@
+//! The command line as a user runs it: exit codes, errors, formats, docs.
+
+mod common;
+
+use common::{NOW, cartguard, repo, scan_json};
+
+fn fixture(path: &str) -> std::path::PathBuf {
+    repo()
+        .join("crates/cartguard/tests/fixtures/rules")
+        .join(path)
+}
+
+#[test]
+fn exit_status_follows_fail_on() {
+    // A critical finding: root has an active access key.
+    let critical = fixture("iam-root-access-keys/fires");
+    let run = |fail_on: &str| {
+        cartguard()
+            .args(["scan", "--now", NOW, "--fail-on", fail_on, "--evidence"])
+            .arg(&critical)
+            .output()
+            .expect("runs")
+            .status
+            .code()
+    };
+    assert_eq!(run("high"), Some(1));
+    assert_eq!(run("critical"), Some(1));
+    assert_eq!(run("none"), Some(0));
+    // Only a low finding (two active keys) fails at low but not at the default.
+    let low = fixture("iam-user-multiple-active-keys/fires");
+    let status = |args: &[&str]| {
+        cartguard()
+            .args(["scan", "--now", NOW])
+            .args(args)
+            .arg("--evidence")
+            .arg(&low)
+            .output()
+            .expect("runs")
+            .status
+            .code()
+    };
+    assert_eq!(status(&[]), Some(0));
+    assert_eq!(status(&["--fail-on", "low"]), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = cartguard()
+        .args(["scan", "--fail-on", "severe", "--evidence", "."])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let output = cartguard()
+        .args(["scan", "--now", "yesterday", "--evidence", "."])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let output = cartguard().args(["scan"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing to scan"));
+    let output = cartguard()
+        .args(["scan", "--evidence", "/nonexistent/evidence"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/evidence"));
+}
+
+fn corrupt(rel: &str, text: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, text).expect("write");
+    let output = cartguard()
+        .args(["scan", "--evidence"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn corrupted_evidence_is_one_line_with_file_line_and_column() {
+    let (code, stderr) = corrupt(
+        "ec2/eu-west-1/describe-security-groups.json",
+        "{\"SecurityGroups\": [\n  {\"GroupId\": \"sg-1\",",
+    );
+    assert_eq!(code, 2);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("describe-security-groups.json:2:"),
+        "{stderr}"
+    );
+
+    let (code, stderr) = corrupt(
+        "iam/global/get-account-password-policy.json",
+        "{\"PasswordPolicy\": {\"MinimumPasswordLength\": \"fourteen\"}}",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("get-account-password-policy.json:1:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("PasswordPolicy.MinimumPasswordLength"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let (code, stderr) = corrupt(
+        "iam/global/credential-report.csv",
+        "user,arn\nalice,arn:aws:iam::1:user/alice\n",
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("credential-report.csv"), "{stderr}");
+}
+
+#[test]
+fn json_output_validates_against_the_documented_schema() {
+    let schema_text =
+        std::fs::read_to_string(repo().join("docs/findings.schema.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for evidence in [
+        repo().join("examples/securecart/evidence"),
+        fixture("iam-root-access-keys/fires"),
+        fixture("iam-password-policy-weak/quiet"),
+    ] {
+        let document = scan_json(&evidence);
+        let errors: Vec<String> = validator
+            .iter_errors(&document)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", evidence.display());
+    }
+}
+
+#[test]
+fn output_file_and_snapshot_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("report.json");
+    let snapshot = dir.path().join("account.snapshot.json");
+    let evidence = fixture("iam-user-console-no-mfa/fires");
+    let status = cartguard()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--now",
+            NOW,
+            "--output",
+        ])
+        .arg(&report)
+        .arg("--save-snapshot")
+        .arg(&snapshot)
+        .arg("--evidence")
+        .arg(&evidence)
+        .output()
+        .expect("runs");
+    assert!(status.status.success());
+    assert!(status.stdout.is_empty(), "the report goes to the file only");
+    let from_evidence: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    let output = cartguard()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--now",
+            NOW,
+            "--snapshot",
+        ])
+        .arg(&snapshot)
+        .output()
+        .expect("runs");
+    let from_snapshot: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(from_evidence["findings"], from_snapshot["findings"]);
+    assert_eq!(from_evidence["coverage"], from_snapshot["coverage"]);
+}
+
+#[test]
+fn text_report_without_a_terminal_has_no_colour() {
+    let output = cartguard()
+        .args(["scan", "--now", NOW, "--fail-on", "none", "--evidence"])
+        .arg(fixture("iam-user-console-no-mfa/fires"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(!text.contains('\u{1b}'), "ANSI escapes in piped output");
+    for needle in [
+        "iam-user-console-no-mfa",
+        "resource",
+        "evidence",
+        "why",
+        "fix",
+        "arn:aws:iam::123456789012:user/alice",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+}
+
+#[test]
+fn explain_prints_documentation_and_suggests_near_ids() {
+    let output = cartguard()
+        .args(["explain", "iam-root-no-mfa"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "## What it checks",
+        "## Why it matters",
+        "## How to fix",
+        "## Example",
+        "pci-dss-4.0.1: 8.4.1, 8.4.3",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}");
+    }
+    let output = cartguard()
+        .args(["explain", "iam-root-nomfa"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean iam-root-no-mfa"));
+}
+
+#[test]
+fn rules_table_lists_every_rule() {
+    let output = cartguard().args(["rules"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    for id in ["iam-root-access-keys", "iam-identity-center-unused"] {
+        assert!(text.contains(id), "{id} missing");
+    }
+}
+
+/// The README's rule list and docs/rules.md are generated from the registry.
+/// Regenerate with `CARTGUARD_BLESS=1 cargo test -p cartguard --test cli`.
+#[test]
+fn generated_docs_are_current() {
+    let bless = std::env::var_os("CARTGUARD_BLESS").is_some();
+    let markdown = cartguard()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .expect("runs")
+        .stdout;
+    let markdown = String::from_utf8(markdown).expect("utf-8");
+    let readme_path = repo().join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).expect("README.md");
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let from = readme
+        .find(start)
+        .expect("README has the rules:start marker")
+        + start.len();
+    let to = readme.find(end).expect("README has the rules:end marker");
+    let expected = format!("{}{markdown}{}", &readme[..from], &readme[to..]);
+    let reference_path = repo().join("docs/rules.md");
+    let reference = cartguard()
+        .args(["rules", "--format", "reference"])
+        .output()
+        .expect("runs")
+        .stdout;
+    let reference = String::from_utf8(reference).expect("utf-8");
+    if bless {
+        std::fs::write(&readme_path, &expected).expect("write README");
+        std::fs::write(&reference_path, &reference).expect("write docs/rules.md");
+        return;
+    }
+    assert!(
+        readme == expected,
+        "README.md rule list is stale: run CARTGUARD_BLESS=1 cargo test -p cartguard --test cli"
+    );
+    let current = std::fs::read_to_string(&reference_path).unwrap_or_default();
+    assert!(
+        current == reference,
+        "docs/rules.md is stale: run CARTGUARD_BLESS=1 cargo test -p cartguard --test cli"
+    );
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, lints, and every test.
+# Needs only a Rust toolchain. Build output goes to a directory outside the checkout
+# (override with CARGO_TARGET_DIR) so a reused machine does not rebuild everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cartguard/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Snapshot tests must match exactly in CI; never write new snapshots there.
+export INSTA_UPDATE=no
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked

@@ -54,13 +54,21 @@ pub fn read_evidence_folder(dir: &Path) -> Result<EvidenceFolder, EvidenceError>
         }
         return Err(EvidenceError::NotAFolder(dir.to_path_buf()));
     }
+    parse_evidence(dir, read_files(dir)?)
+}
+
+/// Builds an [`Account`] from the files of an evidence folder, given as relative
+/// path (with `/` separators) → content. `root` only names the files in errors.
+pub fn parse_evidence(
+    root: &Path,
+    files: BTreeMap<String, String>,
+) -> Result<EvidenceFolder, EvidenceError> {
     let mut reader = Reader {
-        root: dir.to_path_buf(),
-        files: list_files(dir)?,
-        used: BTreeSet::new(),
+        root: root.to_path_buf(),
+        files,
     };
     let mut account = Account {
-        sources: vec![format!("evidence:{}", dir.display())],
+        sources: vec![format!("evidence:{}", root.display())],
         ..Account::default()
     };
     read_iam(&mut reader, &mut account)?;
@@ -69,12 +77,7 @@ pub fn read_evidence_folder(dir: &Path) -> Result<EvidenceFolder, EvidenceError>
         account.regions.insert(region, collected);
     }
     account.id = account_id(&mut reader, &account)?;
-    let unused_files = reader
-        .files
-        .iter()
-        .filter(|f| !reader.used.contains(*f))
-        .map(|f| dir.join(f))
-        .collect();
+    let unused_files = reader.files.keys().map(|f| root.join(f)).collect();
     Ok(EvidenceFolder {
         account,
         unused_files,
@@ -83,16 +86,15 @@ pub fn read_evidence_folder(dir: &Path) -> Result<EvidenceFolder, EvidenceError>
 
 struct Reader {
     root: PathBuf,
-    /// Every file below the root, relative, with `/` separators.
-    files: BTreeSet<String>,
-    used: BTreeSet<String>,
+    /// The files not read yet, relative to the root, with `/` separators.
+    files: BTreeMap<String, String>,
 }
 
 impl Reader {
     /// Regions that appear under any regional service.
     fn regions(&self) -> BTreeSet<String> {
         self.files
-            .iter()
+            .keys()
             .filter_map(|f| {
                 let mut parts = f.split('/');
                 let service = parts.next()?;
@@ -111,7 +113,7 @@ impl Reader {
         rel: &str,
         extract: impl FnOnce(R) -> T,
     ) -> Result<Collected<T>, EvidenceError> {
-        let Some(text) = self.text(rel)? else {
+        let Some(text) = self.take(rel) else {
             return Ok(Collected::NotCollected);
         };
         let path = self.root.join(rel);
@@ -131,7 +133,7 @@ impl Reader {
         let prefix = format!("{dir}/");
         let names: Vec<String> = self
             .files
-            .iter()
+            .keys()
             .filter_map(|f| f.strip_prefix(&prefix))
             .filter(|rest| !rest.contains('/'))
             .filter_map(|rest| rest.strip_suffix(".json"))
@@ -145,20 +147,15 @@ impl Reader {
         Ok(out)
     }
 
-    fn text(&mut self, rel: &str) -> Result<Option<String>, EvidenceError> {
-        if !self.files.contains(rel) {
-            return Ok(None);
-        }
-        self.used.insert(rel.to_string());
-        let path = self.root.join(rel);
-        std::fs::read_to_string(&path)
-            .map(Some)
-            .map_err(|source| EvidenceError::Io { path, source })
+    /// The content of a file, which from then on counts as used.
+    fn take(&mut self, rel: &str) -> Option<String> {
+        self.files.remove(rel)
     }
 }
 
-fn list_files(root: &Path) -> Result<BTreeSet<String>, EvidenceError> {
-    let mut out = BTreeSet::new();
+/// Every file below `root` (dot-files excepted), relative path → content.
+fn read_files(root: &Path) -> Result<BTreeMap<String, String>, EvidenceError> {
+    let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let io = |source| EvidenceError::Io {
@@ -171,16 +168,29 @@ fn list_files(root: &Path) -> Result<BTreeSet<String>, EvidenceError> {
             let kind = entry.file_type().map_err(io)?;
             if kind.is_dir() {
                 stack.push(path);
-            } else if let Ok(rel) = path.strip_prefix(root) {
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                let name = rel.last().map(String::as_str).unwrap_or("");
-                if !name.starts_with('.') {
-                    out.insert(rel.join("/"));
-                }
+                continue;
             }
+            let Ok(rel) = path.strip_prefix(root) else {
+                continue;
+            };
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if rel.last().is_some_and(|name| name.starts_with('.')) {
+                continue;
+            }
+            let rel = rel.join("/");
+            // Only evidence formats are read; anything else is listed as unused.
+            if !(rel.ends_with(".json") || rel.ends_with(".csv")) {
+                out.insert(rel, String::new());
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).map_err(|source| EvidenceError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            out.insert(rel, text);
         }
     }
     Ok(out)
@@ -332,7 +342,7 @@ fn read_credential_report(
 ) -> Result<Collected<CredentialReport>, EvidenceError> {
     const JSON: &str = "iam/global/get-credential-report.json";
     const CSV: &str = "iam/global/credential-report.csv";
-    if let Some(text) = reader.text(CSV)? {
+    if let Some(text) = reader.take(CSV) {
         let path = reader.root.join(CSV);
         return parse_credential_report_csv(&text, None)
             .map(Collected::Present)

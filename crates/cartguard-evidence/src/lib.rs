@@ -11,5 +11,5 @@ mod snapshot;
 
 pub use credential_report::parse_credential_report_csv;
 pub use error::EvidenceError;
-pub use folder::{EvidenceFolder, read_evidence_folder};
+pub use folder::{EvidenceFolder, parse_evidence, read_evidence_folder};
 pub use snapshot::{read_snapshot, write_snapshot};

@@ -282,3 +282,17 @@ fn generated_docs_are_current() {
         "docs/rules.md is stale: run CARTGUARD_BLESS=1 cargo test -p cartguard --test cli"
     );
 }
+
+/// The demo store's whole report, pinned: any change in a verdict shows up here.
+#[test]
+fn demo_store_report() {
+    let document = scan_json(&repo().join("examples/securecart/evidence"));
+    insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_json_snapshot!("securecart-demo", document, {
+            ".scan.started" => "[started]",
+            ".scan.sources" => "[sources]",
+            ".scan.warnings" => "[warnings]",
+            ".tool.version" => "[version]",
+        });
+    });
+}

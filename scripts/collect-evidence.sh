@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# collect-evidence.sh — produce a cartguard evidence folder with the AWS CLI.
+#
+# Every call is read-only (get-*, list-*, describe-*), with one exception:
+# `iam generate-credential-report`, which asks IAM to (re)build the account's
+# credential report. It changes no configuration, grants nothing and deletes
+# nothing; it is needed because `get-credential-report` only returns a report
+# that has been generated. The script never writes to the account otherwise.
+#
+# The layout written is the one documented in docs/evidence.md.
+
+set -euo pipefail
+
+PROG=${0##*/}
+
+usage() {
+    cat <<EOF
+Usage: $PROG [--endpoint-url URL] OUT_DIR [REGION ...]
+
+Collect the read-only AWS evidence that \`cartguard scan --evidence OUT_DIR\`
+audits, as the AWS CLI prints it (--output json), one file per call:
+
+  OUT_DIR/<service>/<region|global>/<operation>.json
+  OUT_DIR/<service>/<region|global>/<operation>/<resource>.json
+
+Arguments:
+  OUT_DIR              folder to write (created if missing; existing files are overwritten)
+  REGION ...           regions to collect (default: the CLI's configured region,
+                       from \`aws configure get region\`, AWS_REGION or AWS_DEFAULT_REGION)
+
+Options:
+  --endpoint-url URL   pass --endpoint-url URL to every call (e.g. an AWS API
+                       emulator listening on 127.0.0.1)
+  -h, --help           show this help
+
+Credentials come from the AWS CLI's usual chain: AWS_PROFILE, AWS_ACCESS_KEY_ID
+and friends, SSO, instance roles. A policy granting the AWS-managed
+SecurityAudit (or ReadOnlyAccess) policy plus iam:GenerateCredentialReport and
+iam:GetCredentialReport is enough.
+
+The calls are read-only, except \`iam generate-credential-report\`, which only
+asks IAM to build the credential report (it changes nothing in the account).
+
+A call that fails is recorded in place of its output as
+{"Error": {"Code": "...", "Message": "..."}}; the run goes on, prints one line
+per failure on stderr, and ends with how many files were written and how many
+calls failed. Exit status: 0 when every call succeeded or answered "not
+configured", 1 when some calls failed, 2 on a usage error.
+EOF
+}
+
+die_usage() {
+    printf '%s: %s\n' "$PROG" "$1" >&2
+    printf 'Try %s --help\n' "$PROG" >&2
+    exit 2
+}
+
+ENDPOINT_ARGS=()
+POSITIONAL=()
+while (($# > 0)); do
+    case $1 in
+        -h | --help)
+            usage
+            exit 0
+            ;;
+        --endpoint-url)
+            (($# >= 2)) || die_usage "--endpoint-url needs a URL"
+            ENDPOINT_ARGS=(--endpoint-url "$2")
+            shift 2
+            ;;
+        --endpoint-url=*)
+            ENDPOINT_ARGS=(--endpoint-url "${1#*=}")
+            shift
+            ;;
+        --)
+            shift
+            POSITIONAL+=("$@")
+            break
+            ;;
+        -*)
+            die_usage "unknown option: $1"
+            ;;
+        *)
+            POSITIONAL+=("$1")
+            shift
+            ;;
+    esac
+done
+
+((${#POSITIONAL[@]} >= 1)) || die_usage "missing OUT_DIR"
+OUT=${POSITIONAL[0]}
+REGIONS=("${POSITIONAL[@]:1}")
+
+command -v aws >/dev/null 2>&1 || {
+    printf '%s: the AWS CLI (aws) is not on PATH\n' "$PROG" >&2
+    exit 2
+}
+
+# No pager, ever: output goes to files.
+export AWS_PAGER=""
+
+if ((${#REGIONS[@]} == 0)); then
+    default_region=$(aws configure get region 2>/dev/null || true)
+    default_region=${default_region:-${AWS_REGION:-${AWS_DEFAULT_REGION:-}}}
+    [[ -n $default_region ]] || die_usage "no REGION given and no region configured (aws configure set region …)"
+    REGIONS=("$default_region")
+fi
+for region in "${REGIONS[@]}"; do
+    [[ $region =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || die_usage "not a region name: $region"
+done
+# Account-wide services (IAM, STS) are called through the first region's endpoint.
+HOME_REGION=${REGIONS[0]}
+
+mkdir -p "$OUT"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+FILES_WRITTEN=0
+CALLS_FAILED=0
+NOT_CONFIGURED=0
+
+# Error codes that are AWS's way of saying "this is not configured": the file
+# is evidence of absence, not a failed collection.
+is_not_configured() {
+    case $1 in
+        NoSuchEntity | ServerSideEncryptionConfigurationNotFoundError | NoSuchBucketPolicy | \
+            NoSuchPublicAccessBlockConfiguration) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
+# Escapes a string for a JSON string literal.
+json_escape() {
+    local s=$1
+    s=${s//\\/\\\\}
+    s=${s//\"/\\\"}
+    s=${s//$'\n'/\\n}
+    s=${s//$'\r'/\\r}
+    s=${s//$'\t'/\\t}
+    # Any other control character becomes a space.
+    s=$(printf '%s' "$s" | tr '\000-\037' ' ')
+    printf '%s' "$s"
+}
+
+# Turns a resource name or id into a file name (docs/evidence.md: `/` and `:` become `_`).
+safe_name() {
+    local s=$1
+    s=${s//\//_}
+    s=${s//:/_}
+    printf '%s' "$s"
+}
+
+# Reads the CLI's stderr in $1 and sets ERR_CODE and ERR_MESSAGE.
+parse_error() {
+    local text line
+    text=$(<"$1")
+    ERR_CODE=""
+    ERR_MESSAGE=""
+    # "An error occurred (AccessDenied) when calling the GetAccountSummary operation: User: … is not authorized …"
+    # "An error occurred (Throttling) when calling the X operation (reached max retries: 4): Rate exceeded"
+    line=$(printf '%s\n' "$text" | grep -m1 -E 'An error occurred \([^)]*\)' || true)
+    if [[ -n $line ]]; then
+        ERR_CODE=$(printf '%s\n' "$line" | sed -E 's/.*An error occurred \(([^)]*)\).*/\1/')
+        ERR_MESSAGE=$(printf '%s\n' "$line" | sed -E 's/.*An error occurred \([^)]*\) when calling the [A-Za-z0-9]+ operation( \([^)]*\))?: ?//')
+        [[ $ERR_MESSAGE != "$line" ]] || ERR_MESSAGE=$line
+    else
+        # Errors raised by the CLI itself (no credentials, endpoint unreachable, …).
+        line=$(printf '%s\n' "$text" | grep -m1 -v -E '^[[:space:]]*$' || true)
+        case $text in
+            *"Unable to locate credentials"*) ERR_CODE=NoCredentials ;;
+            *"Could not connect to the endpoint URL"*) ERR_CODE=EndpointConnectionError ;;
+            *"Connect timeout"* | *"Read timeout"*) ERR_CODE=ConnectTimeout ;;
+            *"Invalid choice"* | *"invalid choice"*) ERR_CODE=UnsupportedOperation ;;
+            *"Token has expired"* | *"ExpiredToken"*) ERR_CODE=ExpiredToken ;;
+            *) ERR_CODE=CliError ;;
+        esac
+        ERR_MESSAGE=${line:-the AWS CLI exited with an error and printed nothing}
+    fi
+    ERR_CODE=${ERR_CODE:-CliError}
+}
+
+# collect FILE REGION SERVICE OPERATION [ARGS...]
+# Runs `aws SERVICE OPERATION ARGS --region REGION --output json` and writes its
+# output to OUT/FILE, or the error document when it fails.
+collect() {
+    local file=$1 region=$2 service=$3 operation=$4
+    shift 4
+    local dest="$OUT/$file" err="$TMP/stderr"
+    mkdir -p "$(dirname "$dest")"
+    if aws "${ENDPOINT_ARGS[@]}" --region "$region" --output json "$service" "$operation" "$@" \
+        >"$dest.partial" 2>"$err"; then
+        # Some operations print nothing when the answer is empty.
+        [[ -s $dest.partial ]] || printf '{}\n' >"$dest.partial"
+        mv "$dest.partial" "$dest"
+    else
+        rm -f "$dest.partial"
+        parse_error "$err"
+        printf '{\n    "Error": {\n        "Code": "%s",\n        "Message": "%s"\n    }\n}\n' \
+            "$(json_escape "$ERR_CODE")" "$(json_escape "$ERR_MESSAGE")" >"$dest"
+        if is_not_configured "$ERR_CODE"; then
+            NOT_CONFIGURED=$((NOT_CONFIGURED + 1))
+            printf '%s: %s %s (%s): %s: not configured\n' "$PROG" "$service" "$operation" "$file" "$ERR_CODE" >&2
+        else
+            CALLS_FAILED=$((CALLS_FAILED + 1))
+            printf '%s: FAILED %s %s (%s): %s: %s\n' "$PROG" "$service" "$operation" "$file" "$ERR_CODE" \
+                "$ERR_MESSAGE" >&2
+        fi
+    fi
+    FILES_WRITTEN=$((FILES_WRITTEN + 1))
+}
+
+# enumerate LIST_FILE REGION SERVICE OPERATION QUERY
+# Writes to LIST_FILE the rows selected by QUERY (a list of lists, such as
+# 'Users[].[UserName]'), one resource per line, fields separated by tabs. Used
+# only to find the resources that per-resource calls need: this text output is
+# never stored as evidence. A failure is counted and reported, and lists nothing.
+enumerate() {
+    local list=$1 region=$2 service=$3 operation=$4 query=$5
+    if aws "${ENDPOINT_ARGS[@]}" --region "$region" --output text --query "$query" \
+        "$service" "$operation" >"$list.raw" 2>"$TMP/stderr-enum"; then
+        sed -e '/^None$/d' -e '/^[[:space:]]*$/d' "$list.raw" >"$list"
+    else
+        : >"$list"
+        parse_error "$TMP/stderr-enum"
+        CALLS_FAILED=$((CALLS_FAILED + 1))
+        printf '%s: FAILED %s %s in %s (listing resources): %s: %s\n' "$PROG" "$service" "$operation" \
+            "$region" "$ERR_CODE" "$ERR_MESSAGE" >&2
+    fi
+}
+
+# ---------------------------------------------------------------- account-wide
+printf '%s: collecting account-wide evidence (IAM, STS) into %s\n' "$PROG" "$OUT" >&2
+
+collect sts/global/get-caller-identity.json "$HOME_REGION" sts get-caller-identity
+collect iam/global/get-account-authorization-details.json "$HOME_REGION" iam get-account-authorization-details
+collect iam/global/get-account-summary.json "$HOME_REGION" iam get-account-summary
+collect iam/global/get-account-password-policy.json "$HOME_REGION" iam get-account-password-policy
+collect iam/global/list-virtual-mfa-devices.json "$HOME_REGION" iam list-virtual-mfa-devices
+collect iam/global/list-open-id-connect-providers.json "$HOME_REGION" iam list-open-id-connect-providers
+
+# The credential report: ask IAM to build it (the one non-read call, harmless:
+# see the top of this file), wait until it is complete, then fetch it. If the
+# request is refused, an earlier report may still be there, so fetch anyway.
+report_state=""
+for _ in $(seq 1 30); do
+    if report_state=$(aws "${ENDPOINT_ARGS[@]}" --region "$HOME_REGION" --output text --query State \
+        iam generate-credential-report 2>"$TMP/stderr-report"); then
+        [[ $report_state == COMPLETE ]] && break
+        sleep 2
+    else
+        parse_error "$TMP/stderr-report"
+        CALLS_FAILED=$((CALLS_FAILED + 1))
+        printf '%s: FAILED iam generate-credential-report: %s: %s\n' "$PROG" "$ERR_CODE" "$ERR_MESSAGE" >&2
+        break
+    fi
+done
+if [[ -n $report_state && $report_state != COMPLETE ]]; then
+    printf '%s: the credential report is still %s after 60 s; fetching what IAM has\n' "$PROG" "$report_state" >&2
+fi
+collect iam/global/get-credential-report.json "$HOME_REGION" iam get-credential-report
+
+enumerate "$TMP/users" "$HOME_REGION" iam list-users 'Users[].[UserName]'
+while IFS=$'\t' read -r user _; do
+    [[ -n $user ]] || continue
+    collect "iam/global/list-access-keys/$(safe_name "$user").json" "$HOME_REGION" \
+        iam list-access-keys --user-name "$user"
+done <"$TMP/users"
+
+# ---------------------------------------------------------------- per region
+for region in "${REGIONS[@]}"; do
+    printf '%s: collecting %s\n' "$PROG" "$region" >&2
+
+    collect "accessanalyzer/$region/list-analyzers.json" "$region" accessanalyzer list-analyzers
+    collect "sso-admin/$region/list-instances.json" "$region" sso-admin list-instances
+
+    for operation in describe-vpcs describe-subnets describe-route-tables describe-internet-gateways \
+        describe-nat-gateways describe-network-acls describe-security-groups describe-instances \
+        describe-network-interfaces describe-addresses describe-flow-logs describe-managed-prefix-lists; do
+        collect "ec2/$region/$operation.json" "$region" ec2 "$operation"
+    done
+    enumerate "$TMP/prefix-lists" "$region" ec2 describe-managed-prefix-lists 'PrefixLists[].[PrefixListId]'
+    while IFS=$'\t' read -r prefix_list _; do
+        [[ -n $prefix_list ]] || continue
+        collect "ec2/$region/get-managed-prefix-list-entries/$(safe_name "$prefix_list").json" "$region" \
+            ec2 get-managed-prefix-list-entries --prefix-list-id "$prefix_list"
+    done <"$TMP/prefix-lists"
+
+    collect "rds/$region/describe-db-instances.json" "$region" rds describe-db-instances
+
+    collect "elbv2/$region/describe-load-balancers.json" "$region" elbv2 describe-load-balancers
+    enumerate "$TMP/load-balancers" "$region" elbv2 describe-load-balancers \
+        'LoadBalancers[].[LoadBalancerName,LoadBalancerArn]'
+    while IFS=$'\t' read -r name arn; do
+        [[ -n $name && -n $arn ]] || continue
+        collect "elbv2/$region/describe-listeners/$(safe_name "$name").json" "$region" \
+            elbv2 describe-listeners --load-balancer-arn "$arn"
+    done <"$TMP/load-balancers"
+
+    collect "elbv2/$region/describe-target-groups.json" "$region" elbv2 describe-target-groups
+    enumerate "$TMP/target-groups" "$region" elbv2 describe-target-groups \
+        'TargetGroups[].[TargetGroupName,TargetGroupArn]'
+    while IFS=$'\t' read -r name arn; do
+        [[ -n $name && -n $arn ]] || continue
+        collect "elbv2/$region/describe-target-health/$(safe_name "$name").json" "$region" \
+            elbv2 describe-target-health --target-group-arn "$arn"
+    done <"$TMP/target-groups"
+done
+
+# ---------------------------------------------------------------- summary
+summary="$PROG: wrote $FILES_WRITTEN files to $OUT; $CALLS_FAILED calls failed"
+((NOT_CONFIGURED == 0)) || summary+="; $NOT_CONFIGURED answered 'not configured'"
+printf '%s\n' "$summary" >&2
+((CALLS_FAILED == 0))

@@ -89,11 +89,14 @@ pub(crate) fn day(time: Option<Timestamp>, none: &str) -> String {
         .unwrap_or_else(|| none.to_string())
 }
 
-/// A credential report row's columns, for evidence.
+/// A credential report row's columns, for evidence: who first, then the columns.
 pub(crate) fn row_evidence(row: &CredentialReportRow, prefixes: &[&str]) -> Value {
-    let mut columns = row.columns(prefixes);
-    columns.insert("user".into(), row.user.clone());
-    columns.insert("arn".into(), row.arn.clone());
+    let mut columns = serde_json::Map::new();
+    columns.insert("user".into(), json!(row.user));
+    columns.insert("arn".into(), json!(row.arn));
+    for (column, value) in row.columns(prefixes) {
+        columns.insert(column, json!(value));
+    }
     json!({ "source": "credential report", "row": columns })
 }
 

@@ -1,1 +1,80 @@
 //! Network reachability over security groups, network ACLs, routes and addresses.
+//!
+//! Build a [`Network`] once per region from the inventory, then ask it:
+//! - [`Network::reach`]: which traffic from a [`Source`] reaches a [`Target`],
+//!   with the [`Hop`]s that admit each port range and the first step that stops
+//!   the rest ([`BlockedBy`]);
+//! - [`Network::exposure`]: every endpoint the internet can reach;
+//! - [`Network::acl_findings`]: shadowed network ACL entries, flows whose replies
+//!   are dropped, entries admitting SSH/RDP from anywhere;
+//! - security group questions: [`Network::attachments`],
+//!   [`Network::is_database_tier`], [`Network::ingress_sources`],
+//!   [`Network::default_security_group`], [`Network::latent_exposure`].
+//!
+//! The semantics are AWS's: security groups are stateful allow-lists whose rules
+//! add up; network ACLs are stateless, evaluated per direction in ascending rule
+//! number with the first match deciding and an implicit final deny, so replies
+//! need their own entry; a subnet uses its associated route table (else the
+//! VPC's main one) and its associated network ACL (else the VPC's default);
+//! internet traffic needs a public address and a route to an internet gateway.
+//! Evidence that is missing or unreadable makes an answer `not-assessed`, never
+//! "unreachable".
+
+#![warn(missing_docs)]
+
+mod address;
+mod exposure;
+mod groups;
+mod interval;
+mod nacl;
+mod network;
+mod partition;
+mod reach;
+mod routing;
+mod security_group;
+mod service;
+
+use cartguard_inventory::Region;
+use serde::Serialize;
+
+pub use address::{AddressError, AddressSet};
+pub use exposure::{AclFindings, Exposure, LatentExposure, LatentReason};
+pub use groups::{DATABASE_PORTS, IngressSources};
+pub use interval::{Bound, IntervalSet};
+pub use nacl::{
+    AdminEntryKind, AdminPortEntry, Direction, EPHEMERAL_PORTS, EntryRef, IMPLICIT_DENY,
+    MissingReturnPath, ShadowedEntry, is_ephemeral_return_range, is_implicit_deny,
+};
+pub use network::{Network, Target};
+pub use reach::{
+    BlockedBy, BlockedPorts, Family, Hop, Reachability, ReachablePorts, Role, Source, UnknownPorts,
+    Verdict,
+};
+pub use service::{Protocol, ServiceRange, ServiceSet};
+
+/// Something in the evidence that could not be read (a malformed CIDR block,
+/// an unknown protocol): the answers it could change are marked not assessed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceProblem {
+    /// The resource and the part of it (`acl-… ingress entry 100`).
+    pub resource: String,
+    /// What is wrong.
+    pub detail: String,
+}
+
+/// Which traffic of `services` from `source` reaches `target` in one region.
+/// Builds the region's index first: to ask many questions, build a [`Network`] once.
+pub fn reach(
+    region_name: &str,
+    region: &Region,
+    source: &Source,
+    target: &Target,
+    services: &ServiceSet,
+) -> Reachability {
+    Network::new(region_name, region).reach(source, target, services)
+}
+
+/// Every internet-reachable endpoint of one region.
+pub fn exposure(region_name: &str, region: &Region) -> Exposure {
+    Network::new(region_name, region).exposure()
+}

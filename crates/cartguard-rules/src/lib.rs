@@ -13,9 +13,10 @@ mod registry;
 mod rule;
 
 pub mod iam;
+pub mod network;
 
 pub use compliance::{Compliance, compliance_for, compliance_notes};
 pub use coverage::{Coverage, CoverageStatus, coverage};
 pub use finding::{Failure, Finding, Severity, Status};
 pub use registry::{Settings, all_rules, find_rule, run, suggest};
-pub use rule::{Area, Context, Emitter, Rule};
+pub use rule::{Area, Context, Emitter, RegionNetwork, Rule};

@@ -3,8 +3,8 @@
 use cartguard_inventory::{Inventory, Timestamp};
 
 use crate::finding::Finding;
-use crate::iam;
 use crate::rule::{Context, Emitter, Rule};
+use crate::{iam, network};
 
 /// Thresholds a scan can change.
 #[derive(Debug, Clone)]
@@ -43,6 +43,21 @@ static RULES: &[&Rule] = &[
     &iam::password_policy_weak::RULE,
     &iam::access_analyzer_disabled::RULE,
     &iam::identity_center_unused::RULE,
+    &network::admin_port_open::RULE,
+    &network::db_port_open::RULE,
+    &network::all_ports_open::RULE,
+    &network::nonweb_port_open::RULE,
+    &network::egress_unrestricted::RULE,
+    &network::db_ingress_not_from_app_sg::RULE,
+    &network::rds_public::RULE,
+    &network::backend_bypasses_lb::RULE,
+    &network::nacl_rule_shadowed::RULE,
+    &network::nacl_no_return_path::RULE,
+    &network::nacl_admin_port_open::RULE,
+    &network::default_sg_open::RULE,
+    &network::flow_logs_missing::RULE,
+    &network::imdsv1_enabled::RULE,
+    &network::exposure_inventory::RULE,
 ];
 
 /// Every rule, in catalogue order.
@@ -77,11 +92,7 @@ pub fn suggest(id: &str) -> Vec<&'static str> {
 pub fn run(inventory: &Inventory, settings: &Settings, now: Timestamp) -> Vec<Finding> {
     let mut findings = Vec::new();
     for account in &inventory.accounts {
-        let context = Context {
-            account,
-            now,
-            settings,
-        };
+        let context = Context::new(account, now, settings);
         for rule in RULES {
             let mut emitter = Emitter::new(rule, &account.id);
             (rule.check)(&context, &mut emitter);

@@ -1,6 +1,9 @@
 //! What a rule is, what it sees, and how it reports.
 
+use std::sync::OnceLock;
+
 use cartguard_inventory::{Account, Collected, Timestamp};
+use cartguard_net::{AclFindings, Exposure, LatentExposure, Network};
 use serde::Serialize;
 
 use crate::finding::{Failure, Finding, Severity, Status};
@@ -112,7 +115,8 @@ macro_rules! declare_rule {
     };
 }
 
-/// What a rule sees: one account, the scan's clock and settings.
+/// What a rule sees: one account, the scan's clock and settings, and the
+/// engines' answers, computed once per account and shared by the rules.
 pub struct Context<'a> {
     /// The account under audit.
     pub account: &'a Account,
@@ -120,9 +124,57 @@ pub struct Context<'a> {
     pub now: Timestamp,
     /// Thresholds.
     pub settings: &'a Settings,
+    networks: OnceLock<Vec<RegionNetwork<'a>>>,
 }
 
-impl Context<'_> {
+/// One region's network index and the analyses every network rule reads.
+pub struct RegionNetwork<'a> {
+    /// The region's name.
+    pub region: &'a str,
+    /// The reachability index.
+    pub network: Network<'a>,
+    /// What the internet can reach.
+    pub exposure: Exposure,
+    /// Network ACL analyses.
+    pub acls: AclFindings,
+    /// Security groups open to the world whose members the internet cannot reach.
+    pub latent: Vec<LatentExposure>,
+}
+
+impl<'a> Context<'a> {
+    /// A context for one account.
+    pub fn new(account: &'a Account, now: Timestamp, settings: &'a Settings) -> Self {
+        Context {
+            account,
+            now,
+            settings,
+            networks: OnceLock::new(),
+        }
+    }
+
+    /// The network index of every region, built on first use.
+    pub fn networks(&self) -> &[RegionNetwork<'a>] {
+        self.networks.get_or_init(|| {
+            self.account
+                .regions
+                .iter()
+                .map(|(name, region)| {
+                    let network = Network::new(name, region);
+                    let exposure = network.exposure();
+                    let acls = network.acl_findings();
+                    let latent = network.latent_exposure();
+                    RegionNetwork {
+                        region: name,
+                        network,
+                        exposure,
+                        acls,
+                        latent,
+                    }
+                })
+                .collect()
+        })
+    }
+
     /// Whole days from `then` to the scan's "now".
     pub fn days_since(&self, then: Timestamp) -> i64 {
         (self.now - then).num_days()

@@ -92,6 +92,21 @@ rule_tests! {
     password_policy_weak => "iam-password-policy-weak",
     access_analyzer_disabled => "iam-access-analyzer-disabled",
     identity_center_unused => "iam-identity-center-unused",
+    net_admin_port_open => "net-admin-port-open",
+    net_db_port_open => "net-db-port-open",
+    net_all_ports_open => "net-all-ports-open",
+    net_nonweb_port_open => "net-nonweb-port-open",
+    net_egress_unrestricted => "net-egress-unrestricted",
+    net_db_ingress_not_from_app_sg => "net-db-ingress-not-from-app-sg",
+    net_rds_public => "net-rds-public",
+    net_backend_bypasses_lb => "net-backend-bypasses-lb",
+    net_nacl_rule_shadowed => "net-nacl-rule-shadowed",
+    net_nacl_no_return_path => "net-nacl-no-return-path",
+    net_nacl_admin_port_open => "net-nacl-admin-port-open",
+    net_default_sg_open => "net-default-sg-open",
+    net_flow_logs_missing => "net-flow-logs-missing",
+    net_imdsv1_enabled => "net-imdsv1-enabled",
+    net_exposure_inventory => "net-exposure-inventory",
 }
 
 #[test]

@@ -1,0 +1,87 @@
+use serde_json::json;
+
+use super::ec2_arn;
+use crate::{Context, Emitter, Failure, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// A security group that guards a database tier — attached to an RDS instance, or
+    /// admitting a database or cache port — must admit traffic only from other
+    /// security groups (the application tier), never from CIDR ranges or prefix lists.
+    ///
+    /// ## Why it matters
+    /// A CIDR such as `10.0.0.0/8` admits every machine in every peered network, VPN
+    /// and subnet that falls in it, including ones created next year. A security
+    /// group reference admits exactly the application servers, however they scale.
+    ///
+    /// ## How to fix
+    ///
+    /// ```sh
+    /// aws ec2 authorize-security-group-ingress --group-id sg-db --protocol tcp --port 3306 --source-group sg-app
+    /// aws ec2 revoke-security-group-ingress --group-id sg-db --ip-permissions IpProtocol=tcp,FromPort=3306,ToPort=3306,IpRanges='[{CidrIp=10.0.0.0/8}]'
+    /// ```
+    ///
+    /// ## Example
+    /// A database group admitting `tcp/3306` from `10.0.0.0/8` fails; one admitting
+    /// 3306 only from the app tier's group passes.
+    pub static RULE = {
+        id: "net-db-ingress-not-from-app-sg",
+        title: "A database security group admits CIDR ranges instead of the app tier's group",
+        severity: High,
+        area: Network,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context, out: &mut Emitter) {
+    if !super::any_region(ctx, out) {
+        return;
+    }
+    for region in ctx.networks() {
+        let resource = format!(
+            "arn:aws:ec2:{}:{}:security-group/*",
+            region.region, ctx.account.id
+        );
+        let Some(groups) = out.require(
+            &ctx.account.regions[region.region].ec2.security_groups,
+            &format!("ec2/{}/describe-security-groups.json", region.region),
+            &resource,
+            region.region,
+        ) else {
+            continue;
+        };
+        for group in groups {
+            if !region.network.is_database_tier(&group.group_id) {
+                continue;
+            }
+            let Some(sources) = region.network.ingress_sources(&group.group_id) else {
+                continue;
+            };
+            if sources.only_security_groups() {
+                continue;
+            }
+            let mut ranges = sources.cidrs.clone();
+            ranges.extend(sources.prefix_lists.iter().cloned());
+            if ranges.is_empty() {
+                continue;
+            }
+            out.fail(Failure {
+                detail: format!(
+                    "Database security group {} ({}) admits address ranges {} instead of only the application tier's security group{}.",
+                    group.group_id,
+                    group.group_name,
+                    ranges.join(", "),
+                    if sources.security_groups.is_empty() { String::new() } else { format!(" (it also admits {})", sources.security_groups.join(", ")) }
+                ),
+                evidence: json!({"source": "describe-security-groups", "GroupId": group.group_id, "GroupName": group.group_name, "IpPermissions": group.ip_permissions}),
+                remediation: format!(
+                    "aws ec2 authorize-security-group-ingress --group-id {id} --protocol tcp --port <db port> --source-group <app tier group>; then aws ec2 revoke-security-group-ingress --group-id {id} for each of {}.",
+                    ranges.join(", "),
+                    id = group.group_id
+                ),
+                region: region.region.to_string(),
+                ..Failure::global(ec2_arn(ctx, region.region, "security-group", &group.group_id))
+            });
+        }
+    }
+}

@@ -1,0 +1,823 @@
+//! Privilege escalation, as data.
+//!
+//! [`METHODS`] lists the known ways a principal can raise its own privileges
+//! (after Rhino Security Labs' catalogue and the IAM documentation of the
+//! actions involved): each method needs one action from each of its
+//! requirements, on a kind of target. A method is found when the principal's
+//! *effective* permissions (all its policies together, after denies,
+//! boundary and SCPs) satisfy every requirement, so a method split across a
+//! group policy and an inline policy is found. Principals that are already
+//! administrators are not reported.
+
+use std::cell::RefCell;
+
+use crate::Tri;
+use crate::catalogue::{ActionSet, catalogue};
+use crate::effective::{AdminAccess, EffectivePermissions, Grant};
+use crate::evaluate::StatementRef;
+use crate::policy::{Effect, PrincipalEntry};
+use crate::principals::{Principal, PrincipalKind, Principals};
+
+/// What a requirement's action must be allowed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Any resource.
+    Anything,
+    /// A user other than the principal.
+    OtherUser,
+    /// The principal itself, when it is a user.
+    OwnUser,
+    /// The principal itself, when it is a role.
+    OwnRole,
+    /// A group the principal (a user) belongs to.
+    OwnGroup,
+    /// Any group (the principal must be a user to join it).
+    AnyGroup,
+    /// A role other than the principal, more privileged than it.
+    OtherRole,
+    /// A customer managed policy.
+    ManagedPolicy,
+    /// A role, more privileged than the principal, that trusts this service.
+    PassedRole(&'static str),
+}
+
+/// One permission a method needs: any of the actions, on the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requirement {
+    /// Any one of these actions will do.
+    pub any_of: &'static [&'static str],
+    /// What it must be allowed on.
+    pub target: Target,
+}
+
+/// A known way to escalate privileges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EscalationMethod {
+    /// Stable identifier.
+    pub id: &'static str,
+    /// How it works, in one sentence.
+    pub description: &'static str,
+    /// Every requirement must be met.
+    pub requires: &'static [Requirement],
+}
+
+const fn req(any_of: &'static [&'static str], target: Target) -> Requirement {
+    Requirement { any_of, target }
+}
+
+const fn pass(service: &'static str) -> Requirement {
+    req(&["iam:PassRole"], Target::PassedRole(service))
+}
+
+/// The catalogue of escalation methods.
+pub static METHODS: &[EscalationMethod] = &[
+    EscalationMethod {
+        id: "iam-create-policy-version",
+        description: "Create a new default version of a managed policy (attached to itself) that allows everything.",
+        requires: &[req(&["iam:CreatePolicyVersion"], Target::ManagedPolicy)],
+    },
+    EscalationMethod {
+        id: "iam-set-default-policy-version",
+        description: "Make an older, broader version of a managed policy the default.",
+        requires: &[req(&["iam:SetDefaultPolicyVersion"], Target::ManagedPolicy)],
+    },
+    EscalationMethod {
+        id: "iam-create-access-key",
+        description: "Create an access key for another, more privileged user.",
+        requires: &[req(&["iam:CreateAccessKey"], Target::OtherUser)],
+    },
+    EscalationMethod {
+        id: "iam-create-login-profile",
+        description: "Set a console password for another user that has none, and sign in as that user.",
+        requires: &[req(&["iam:CreateLoginProfile"], Target::OtherUser)],
+    },
+    EscalationMethod {
+        id: "iam-update-login-profile",
+        description: "Change another user's console password and sign in as that user.",
+        requires: &[req(&["iam:UpdateLoginProfile"], Target::OtherUser)],
+    },
+    EscalationMethod {
+        id: "iam-attach-user-policy",
+        description: "Attach AdministratorAccess to itself.",
+        requires: &[req(&["iam:AttachUserPolicy"], Target::OwnUser)],
+    },
+    EscalationMethod {
+        id: "iam-attach-group-policy",
+        description: "Attach AdministratorAccess to a group it belongs to.",
+        requires: &[req(&["iam:AttachGroupPolicy"], Target::OwnGroup)],
+    },
+    EscalationMethod {
+        id: "iam-attach-role-policy",
+        description: "Attach AdministratorAccess to its own role.",
+        requires: &[req(&["iam:AttachRolePolicy"], Target::OwnRole)],
+    },
+    EscalationMethod {
+        id: "iam-put-user-policy",
+        description: "Write an inline policy granting everything into itself.",
+        requires: &[req(&["iam:PutUserPolicy"], Target::OwnUser)],
+    },
+    EscalationMethod {
+        id: "iam-put-group-policy",
+        description: "Write an inline policy granting everything into a group it belongs to.",
+        requires: &[req(&["iam:PutGroupPolicy"], Target::OwnGroup)],
+    },
+    EscalationMethod {
+        id: "iam-put-role-policy",
+        description: "Write an inline policy granting everything into its own role.",
+        requires: &[req(&["iam:PutRolePolicy"], Target::OwnRole)],
+    },
+    EscalationMethod {
+        id: "iam-add-user-to-group",
+        description: "Add itself to a more privileged group.",
+        requires: &[req(&["iam:AddUserToGroup"], Target::AnyGroup)],
+    },
+    EscalationMethod {
+        id: "iam-update-assume-role-policy",
+        description: "Rewrite a more privileged role's trust policy to trust itself, then assume it.",
+        requires: &[
+            req(&["iam:UpdateAssumeRolePolicy"], Target::OtherRole),
+            req(&["sts:AssumeRole"], Target::OtherRole),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-ec2-run-instances",
+        description: "Launch an instance with a more privileged instance profile role and use its credentials.",
+        requires: &[
+            pass("ec2.amazonaws.com"),
+            req(&["ec2:RunInstances"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-lambda-invoke",
+        description: "Create a Lambda function with a more privileged role and invoke it.",
+        requires: &[
+            pass("lambda.amazonaws.com"),
+            req(&["lambda:CreateFunction"], Target::Anything),
+            req(&["lambda:InvokeFunction"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-lambda-event-source",
+        description: "Create a Lambda function with a more privileged role and trigger it from an event source mapping.",
+        requires: &[
+            pass("lambda.amazonaws.com"),
+            req(&["lambda:CreateFunction"], Target::Anything),
+            req(&["lambda:CreateEventSourceMapping"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-lambda-add-permission",
+        description: "Create a Lambda function with a more privileged role and grant itself permission to invoke it.",
+        requires: &[
+            pass("lambda.amazonaws.com"),
+            req(&["lambda:CreateFunction"], Target::Anything),
+            req(&["lambda:AddPermission"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-cloudformation",
+        description: "Create a CloudFormation stack that runs with a more privileged role.",
+        requires: &[
+            pass("cloudformation.amazonaws.com"),
+            req(&["cloudformation:CreateStack"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-glue-dev-endpoint",
+        description: "Create a Glue development endpoint with a more privileged role and log in to it.",
+        requires: &[
+            pass("glue.amazonaws.com"),
+            req(&["glue:CreateDevEndpoint"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-datapipeline",
+        description: "Create a Data Pipeline that runs commands with a more privileged role.",
+        requires: &[
+            pass("datapipeline.amazonaws.com"),
+            req(&["datapipeline:CreatePipeline"], Target::Anything),
+            req(&["datapipeline:PutPipelineDefinition"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-ecs-task",
+        description: "Register a task definition with a more privileged task role and run it.",
+        requires: &[
+            pass("ecs-tasks.amazonaws.com"),
+            req(&["ecs:RegisterTaskDefinition"], Target::Anything),
+            req(&["ecs:RunTask", "ecs:StartTask"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-codebuild",
+        description: "Create a CodeBuild project with a more privileged service role and start a build.",
+        requires: &[
+            pass("codebuild.amazonaws.com"),
+            req(&["codebuild:CreateProject"], Target::Anything),
+            req(&["codebuild:StartBuild"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "passrole-sagemaker-notebook",
+        description: "Create a SageMaker notebook instance with a more privileged role and open it.",
+        requires: &[
+            pass("sagemaker.amazonaws.com"),
+            req(&["sagemaker:CreateNotebookInstance"], Target::Anything),
+        ],
+    },
+    EscalationMethod {
+        id: "lambda-update-function-code",
+        description: "Replace the code of a function that runs with a more privileged role.",
+        requires: &[req(&["lambda:UpdateFunctionCode"], Target::Anything)],
+    },
+    EscalationMethod {
+        id: "glue-update-dev-endpoint",
+        description: "Add its SSH key to a Glue development endpoint that runs with a more privileged role.",
+        requires: &[req(&["glue:UpdateDevEndpoint"], Target::Anything)],
+    },
+    EscalationMethod {
+        id: "ssm-send-command",
+        description: "Run commands on an instance whose role is more privileged.",
+        requires: &[req(&["ssm:SendCommand"], Target::Anything)],
+    },
+    EscalationMethod {
+        id: "ssm-start-session",
+        description: "Open a shell on an instance whose role is more privileged.",
+        requires: &[req(&["ssm:StartSession"], Target::Anything)],
+    },
+    EscalationMethod {
+        id: "ec2-modify-instance-attribute",
+        description: "Change the user data of a (stopped) instance whose role is more privileged, so it runs attacker code.",
+        requires: &[req(&["ec2:ModifyInstanceAttribute"], Target::Anything)],
+    },
+];
+
+/// One permission used by a method, and what grants it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermissionUse {
+    /// The action.
+    pub action: String,
+    /// The resource it is needed on (a pattern, or the concrete targets' ARNs).
+    pub resource: String,
+    /// The statements that grant it.
+    pub statements: Vec<StatementRef>,
+    /// Whether it is granted without conditions.
+    pub certain: bool,
+}
+
+/// A way one principal can escalate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscalationFinding {
+    /// The principal's ARN.
+    pub principal: String,
+    /// The method.
+    pub method: &'static EscalationMethod,
+    /// The permissions it uses, one per requirement.
+    pub permissions: Vec<PermissionUse>,
+    /// Concrete targets where known (users, roles or groups), at most 20.
+    pub targets: Vec<String>,
+    /// Whether some permission is only granted under conditions.
+    pub conditional: bool,
+}
+
+const MAX_TARGETS: usize = 20;
+
+/// An action with the grants that include it (and whether each is certain).
+type ActionGrants<'g> = (&'static str, Vec<(&'g Grant, bool)>);
+
+/// Everything the escalation analysis needs about the account, computed once.
+pub struct Analysis<'a> {
+    principals: &'a Principals,
+    /// Effective permissions, parallel to `principals.principals`.
+    pub effective: Vec<EffectivePermissions>,
+    /// Admin status, parallel to `principals.principals`.
+    pub admin: Vec<AdminAccess>,
+    possible: Vec<ActionSet>,
+    users: Vec<usize>,
+    roles: Vec<usize>,
+    /// For each service roles are passed to, the roles that may trust it.
+    by_service: Vec<(&'static str, Vec<usize>)>,
+}
+
+/// The services that escalation methods pass roles to.
+fn passed_services() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for m in METHODS {
+        for r in m.requires {
+            if let Target::PassedRole(s) = r.target {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The services among `services` that a role's trust policy may allow to
+/// assume it (conditions are not weighed: a condition may hold).
+fn trusted_services(role: &Principal, services: &[&'static str]) -> Vec<&'static str> {
+    let Some(trust) = &role.trust_policy else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for stmt in trust
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        if !stmt.matches_action("sts:assumerole") {
+            continue;
+        }
+        let Some(clause) = &stmt.principals else {
+            continue;
+        };
+        for s in services {
+            let named = clause.entries.iter().any(|e| match e {
+                PrincipalEntry::Everyone => true,
+                PrincipalEntry::Service(x) => x.eq_ignore_ascii_case(s),
+                _ => false,
+            });
+            if named != clause.negated && !out.contains(s) {
+                out.push(*s);
+            }
+        }
+    }
+    out
+}
+
+impl<'a> Analysis<'a> {
+    /// Computes effective permissions and admin status of every principal.
+    pub fn new(principals: &'a Principals) -> Analysis<'a> {
+        let effective: Vec<EffectivePermissions> = principals
+            .principals
+            .iter()
+            .map(EffectivePermissions::of)
+            .collect();
+        let admin = effective.iter().map(EffectivePermissions::admin).collect();
+        let possible = effective.iter().map(|e| e.allowed_somewhere().1).collect();
+        let services = passed_services();
+        let mut by_service: Vec<(&'static str, Vec<usize>)> =
+            services.iter().map(|s| (*s, Vec::new())).collect();
+        for (j, p) in principals.principals.iter().enumerate() {
+            if p.kind != PrincipalKind::Role {
+                continue;
+            }
+            for s in trusted_services(p, &services) {
+                if let Some((_, list)) = by_service.iter_mut().find(|(x, _)| *x == s) {
+                    list.push(j);
+                }
+            }
+        }
+        let index_of = |kind: PrincipalKind| {
+            principals
+                .principals
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind == kind)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        };
+        Analysis {
+            principals,
+            effective,
+            admin,
+            possible,
+            users: index_of(PrincipalKind::User),
+            roles: index_of(PrincipalKind::Role),
+            by_service,
+        }
+    }
+
+    /// Whether principal `j` can do something principal `i` cannot (memoised per `i`).
+    fn more_privileged(&self, j: usize, i: usize, memo: &RefCell<Vec<u8>>) -> bool {
+        let mut memo = memo.borrow_mut();
+        if memo.len() <= j {
+            memo.resize(self.principals.principals.len(), 0);
+        }
+        match memo[j] {
+            1 => true,
+            2 => false,
+            _ => {
+                let answer =
+                    self.admin[j].is_admin() || !self.possible[j].is_subset(&self.possible[i]);
+                memo[j] = if answer { 1 } else { 2 };
+                answer
+            }
+        }
+    }
+
+    /// Every escalation of every non-admin principal.
+    pub fn escalations(&self) -> Vec<EscalationFinding> {
+        (0..self.principals.principals.len())
+            .flat_map(|i| self.escalations_of(i))
+            .collect()
+    }
+
+    /// The escalations of the principal at position `i`.
+    pub fn escalations_of(&self, i: usize) -> Vec<EscalationFinding> {
+        let (Some(principal), Some(eff)) =
+            (self.principals.principals.get(i), self.effective.get(i))
+        else {
+            return Vec::new();
+        };
+        if self.admin[i].is_admin() {
+            return Vec::new();
+        }
+        // Cheap filter: every requirement must be granted somewhere.
+        let cat = catalogue();
+        let possible = &self.possible[i];
+        let allowed = |action: &str| match cat.index_of(action) {
+            Some(x) => possible.contains(x),
+            None => eff.allows_somewhere(action).maybe(),
+        };
+        let memo = RefCell::new(Vec::new());
+        let mut out = Vec::new();
+        for method in METHODS {
+            if !method
+                .requires
+                .iter()
+                .all(|r| r.any_of.iter().any(|a| allowed(a)))
+            {
+                continue;
+            }
+            if let Some(f) = self.try_method(i, principal, eff, method, &memo) {
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    fn try_method(
+        &self,
+        i: usize,
+        principal: &Principal,
+        eff: &EffectivePermissions,
+        method: &'static EscalationMethod,
+        memo: &RefCell<Vec<u8>>,
+    ) -> Option<EscalationFinding> {
+        let account = principal.account.as_deref().unwrap_or("*");
+        let mut slots: Vec<Option<PermissionUse>> = vec![None; method.requires.len()];
+        let mut targets: Vec<String> = Vec::new();
+        let mut on_roles: Vec<(usize, &Requirement)> = Vec::new();
+        let mut on_users: Vec<(usize, &Requirement)> = Vec::new();
+        for (k, r) in method.requires.iter().enumerate() {
+            let pattern = match r.target {
+                Target::Anything => "*".to_string(),
+                Target::ManagedPolicy => format!("arn:aws:iam::{account}:policy/*"),
+                Target::OwnUser if principal.kind == PrincipalKind::User => principal.arn.clone(),
+                Target::OwnRole if principal.kind == PrincipalKind::Role => principal.arn.clone(),
+                Target::OwnUser | Target::OwnRole => return None,
+                Target::AnyGroup if principal.kind == PrincipalKind::User => {
+                    format!("arn:aws:iam::{account}:group/*")
+                }
+                Target::AnyGroup => return None,
+                Target::OwnGroup => {
+                    let mut best: Option<PermissionUse> = None;
+                    for g in &principal.groups {
+                        let pattern = format!("arn:aws:iam::{account}:group*/{g}");
+                        if let Some(u) =
+                            best_use(eff, r.any_of, |a| eff.allows_on(a, &pattern), &pattern)
+                        {
+                            targets.push(format!("group {g}"));
+                            best = pick(best, u);
+                        }
+                    }
+                    slots[k] = Some(best?);
+                    continue;
+                }
+                Target::OtherUser => {
+                    on_users.push((k, r));
+                    continue;
+                }
+                Target::OtherRole | Target::PassedRole(_) => {
+                    on_roles.push((k, r));
+                    continue;
+                }
+            };
+            slots[k] = Some(best_use(
+                eff,
+                r.any_of,
+                |a| eff.allows_on(a, &pattern),
+                &pattern,
+            )?);
+        }
+        for (group, kind) in [(&on_users, "user"), (&on_roles, "role")] {
+            if group.is_empty() {
+                continue;
+            }
+            let service = group.iter().find_map(|(_, r)| match r.target {
+                Target::PassedRole(s) => Some(s),
+                _ => None,
+            });
+            let pool: &[usize] = match (kind, service) {
+                ("user", _) => &self.users,
+                (_, Some(s)) => self
+                    .by_service
+                    .iter()
+                    .find(|(x, _)| *x == s)
+                    .map_or(&[][..], |(_, list)| list.as_slice()),
+                _ => &self.roles,
+            };
+            let others_exist = if kind == "user" {
+                self.users.iter().any(|j| *j != i)
+            } else {
+                self.roles.iter().any(|j| *j != i)
+            };
+            let reqs: Vec<&Requirement> = group.iter().map(|(_, r)| *r).collect();
+            let (uses, found) =
+                self.on_targets(i, eff, &reqs, pool, others_exist, memo, account, kind)?;
+            for ((k, _), u) in group.iter().zip(uses) {
+                slots[*k] = Some(u);
+            }
+            targets.extend(found);
+        }
+        let permissions = slots.into_iter().collect::<Option<Vec<_>>>()?;
+        let conditional = permissions.iter().any(|p| !p.certain);
+        Some(EscalationFinding {
+            principal: principal.arn.clone(),
+            method,
+            permissions,
+            targets,
+            conditional,
+        })
+    }
+
+    /// Finds concrete users or roles on which every requirement holds at once
+    /// (a trust policy must be rewritten and assumed on the same role); falls
+    /// back to ARN patterns when the inventory holds no other candidate.
+    #[allow(clippy::too_many_arguments)]
+    fn on_targets(
+        &self,
+        i: usize,
+        eff: &EffectivePermissions,
+        requirements: &[&Requirement],
+        pool: &[usize],
+        others_exist: bool,
+        memo: &RefCell<Vec<u8>>,
+        account: &str,
+        kind: &str,
+    ) -> Option<(Vec<PermissionUse>, Vec<String>)> {
+        if !others_exist {
+            if kind == "user" {
+                // No other user is known: nothing to take over.
+                return None;
+            }
+            let pattern = format!("arn:aws:iam::{account}:{kind}/*");
+            let uses = requirements
+                .iter()
+                .map(|r| best_use(eff, r.any_of, |a| eff.allows_on(a, &pattern), &pattern))
+                .collect::<Option<Vec<_>>>()?;
+            return Some((uses, Vec::new()));
+        }
+        // The grants of each requirement's actions, looked up once.
+        let cat = catalogue();
+        let granted: Vec<Vec<ActionGrants<'_>>> = requirements
+            .iter()
+            .map(|r| {
+                r.any_of
+                    .iter()
+                    .map(|a| {
+                        let index = cat.index_of(a);
+                        let grants = eff
+                            .grants_of(a)
+                            .map(|g| (g, index.is_some_and(|x| g.certain.contains(x))))
+                            .collect();
+                        (*a, grants)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut uses: Vec<Option<PermissionUse>> = vec![None; requirements.len()];
+        let mut found = Vec::new();
+        for &j in pool {
+            if j == i {
+                continue;
+            }
+            let Some(candidate) = self.principals.principals.get(j) else {
+                continue;
+            };
+            // Decide before building anything: most candidates are rejected.
+            let reachable = granted.iter().all(|options| {
+                options
+                    .iter()
+                    .any(|(_, grants)| grants.iter().any(|(g, _)| g.covers_arn(&candidate.arn)))
+            });
+            if !reachable || (kind == "role" && !self.more_privileged(j, i, memo)) {
+                continue;
+            }
+            let per_req: Option<Vec<PermissionUse>> = granted
+                .iter()
+                .map(|options| {
+                    let mut best: Option<PermissionUse> = None;
+                    for (action, grants) in options {
+                        let mut statements = Vec::new();
+                        let mut certain = false;
+                        for (g, sure) in grants {
+                            if g.covers_arn(&candidate.arn) {
+                                certain |= *sure;
+                                if !statements.contains(&g.statement) {
+                                    statements.push(g.statement.clone());
+                                }
+                            }
+                        }
+                        if !statements.is_empty() {
+                            best = pick(
+                                best,
+                                PermissionUse {
+                                    action: (*action).to_string(),
+                                    resource: candidate.arn.clone(),
+                                    statements,
+                                    certain,
+                                },
+                            );
+                        }
+                    }
+                    best
+                })
+                .collect();
+            let Some(per_req) = per_req else { continue };
+            for (slot, u) in uses.iter_mut().zip(per_req) {
+                *slot = Some(match slot.take() {
+                    None => u,
+                    Some(mut prev) => {
+                        prev.certain |= u.certain;
+                        for s in u.statements {
+                            if !prev.statements.contains(&s) {
+                                prev.statements.push(s);
+                            }
+                        }
+                        prev.resource = format!("arn:aws:iam::{account}:{kind}/…");
+                        prev
+                    }
+                });
+            }
+            found.push(candidate.arn.clone());
+            if found.len() >= MAX_TARGETS {
+                break;
+            }
+        }
+        if found.is_empty() {
+            return None;
+        }
+        let uses = uses.into_iter().collect::<Option<Vec<_>>>()?;
+        Some((uses, found))
+    }
+}
+
+/// The best way (certain over conditional) to get one of `actions`.
+fn best_use<'g>(
+    _eff: &'g EffectivePermissions,
+    actions: &[&str],
+    check: impl Fn(&str) -> (Tri, Vec<&'g Grant>),
+    resource: &str,
+) -> Option<PermissionUse> {
+    let mut best: Option<PermissionUse> = None;
+    for action in actions {
+        let (tri, grants) = check(action);
+        if tri == Tri::False {
+            continue;
+        }
+        let mut statements = Vec::new();
+        push_refs(&mut statements, &grants);
+        best = pick(
+            best,
+            PermissionUse {
+                action: (*action).to_string(),
+                resource: resource.to_string(),
+                statements,
+                certain: tri == Tri::True,
+            },
+        );
+    }
+    best
+}
+
+fn pick(best: Option<PermissionUse>, candidate: PermissionUse) -> Option<PermissionUse> {
+    match best {
+        Some(b) if b.certain || !candidate.certain => Some(b),
+        _ => Some(candidate),
+    }
+}
+
+fn push_refs(out: &mut Vec<StatementRef>, grants: &[&Grant]) {
+    for g in grants {
+        if !out.contains(&g.statement) {
+            out.push(g.statement.clone());
+        }
+    }
+}
+
+/// Every escalation in an account (computes the analysis once).
+pub fn find_all(principals: &Principals) -> Vec<EscalationFinding> {
+    Analysis::new(principals).escalations()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cartguard_inventory::iam::AuthorizationDetails;
+    use serde_json::json;
+
+    fn account(
+        users: serde_json::Value,
+        groups: serde_json::Value,
+        roles: serde_json::Value,
+    ) -> Principals {
+        let details: AuthorizationDetails = serde_json::from_value(json!({
+            "UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": roles, "Policies": []
+        }))
+        .unwrap();
+        Principals::from_authorization_details(&details, &[])
+    }
+
+    fn inline(name: &str, statements: serde_json::Value) -> serde_json::Value {
+        json!({"PolicyName": name, "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}})
+    }
+
+    fn admin_role(name: &str, service: &str) -> serde_json::Value {
+        json!({
+            "RoleName": name, "Arn": format!("arn:aws:iam::111122223333:role/{name}"),
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]},
+            "RolePolicyList": [inline("admin", json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))]
+        })
+    }
+
+    #[test]
+    fn passrole_split_across_group_and_inline_policy() {
+        let ps = account(
+            json!([{
+                "UserName": "dev", "Arn": "arn:aws:iam::111122223333:user/dev", "GroupList": ["ops"],
+                "UserPolicyList": [inline("run", json!([{"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]))]
+            }]),
+            json!([{
+                "GroupName": "ops", "Arn": "arn:aws:iam::111122223333:group/ops",
+                "GroupPolicyList": [inline("pass", json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/*"}]))]
+            }]),
+            json!([
+                admin_role("ec2-admin", "ec2.amazonaws.com"),
+                admin_role("lambda-admin", "lambda.amazonaws.com")
+            ]),
+        );
+        let found = find_all(&ps);
+        let f = found
+            .iter()
+            .find(|f| f.method.id == "passrole-ec2-run-instances")
+            .expect("escalation found");
+        assert_eq!(f.principal, "arn:aws:iam::111122223333:user/dev");
+        assert_eq!(
+            f.targets,
+            vec!["arn:aws:iam::111122223333:role/ec2-admin".to_string()]
+        );
+        assert_eq!(
+            &*f.permissions[0].statements[0].policy,
+            "arn:aws:iam::111122223333:group/ops#pass"
+        );
+        assert_eq!(
+            &*f.permissions[1].statements[0].policy,
+            "arn:aws:iam::111122223333:user/dev#run"
+        );
+        assert!(!f.conditional);
+        // Admin roles are not reported.
+        assert!(found.iter().all(|f| !f.principal.contains("admin")));
+    }
+
+    #[test]
+    fn self_service_keys_are_not_escalation_but_other_users_are() {
+        let ps = account(
+            json!([{
+                "UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice",
+                "UserPolicyList": [inline("own", json!([{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::*:user/${aws:username}"}]))]
+            }, {
+                "UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob",
+                "UserPolicyList": [inline("keys", json!([{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}]))]
+            }]),
+            json!([]),
+            json!([]),
+        );
+        let found = find_all(&ps);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].method.id, "iam-create-access-key");
+        assert_eq!(found[0].principal, "arn:aws:iam::111122223333:user/bob");
+        assert_eq!(
+            found[0].targets,
+            vec!["arn:aws:iam::111122223333:user/alice".to_string()]
+        );
+    }
+
+    #[test]
+    fn deny_removes_the_method() {
+        let ps = account(
+            json!([{
+                "UserName": "carol", "Arn": "arn:aws:iam::111122223333:user/carol",
+                "UserPolicyList": [
+                    inline("iam", json!([{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}])),
+                    inline("guard", json!([{"Effect": "Deny", "Action": ["iam:*"], "Resource": "*"}]))
+                ]
+            }]),
+            json!([]),
+            json!([]),
+        );
+        assert!(find_all(&ps).is_empty());
+    }
+}

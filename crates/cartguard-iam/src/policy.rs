@@ -1,0 +1,734 @@
+//! Parsing policy documents into typed statements.
+//!
+//! Grammar follows the IAM User Guide's "IAM JSON policy elements reference" and
+//! "Grammar of the IAM JSON policy language": `Version`, `Id`, `Statement` (one
+//! object or an array), and per statement `Sid`, `Effect`, `Action`/`NotAction`,
+//! `Resource`/`NotResource`, `Principal`/`NotPrincipal`, `Condition`, each list
+//! element accepting a single string or an array of strings.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+
+use crate::Tri;
+use crate::catalogue::Expansion;
+use crate::condition::Condition;
+use crate::context::VariableSource;
+use crate::matching::{Pattern, Syntax};
+
+/// What a policy document is attached to, which decides the elements it may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyKind {
+    /// An identity-based policy (inline or managed) of a user, group or role.
+    Identity,
+    /// A resource-based policy (bucket policy, queue policy, …).
+    Resource,
+    /// A role's trust policy (the resource policy of `sts:AssumeRole*`).
+    Trust,
+    /// A KMS key policy.
+    KeyPolicy,
+    /// A permissions boundary.
+    Boundary,
+    /// An AWS Organizations service control policy.
+    ServiceControl,
+    /// An AWS Organizations resource control policy.
+    ResourceControl,
+    /// A session policy passed when assuming a role or federating.
+    Session,
+}
+
+impl PolicyKind {
+    /// Whether statements of this kind carry `Principal`/`NotPrincipal`.
+    pub fn names_principals(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Resource | PolicyKind::Trust | PolicyKind::KeyPolicy
+        )
+    }
+}
+
+/// The policy language version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanguageVersion {
+    /// `2012-10-17`: policy variables are substituted.
+    V2012,
+    /// `2008-10-17`: `${…}` is literal text.
+    V2008,
+    /// No `Version` element: treated as 2008-10-17, so `${…}` is literal.
+    Unspecified,
+}
+
+/// `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// The statement grants.
+    Allow,
+    /// The statement denies.
+    Deny,
+}
+
+/// A parse error, naming the statement (index and Sid) and the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {}", location(.statement, .sid), .field, .message)]
+pub struct PolicyError {
+    /// Zero-based index of the statement, when the problem is inside one.
+    pub statement: Option<usize>,
+    /// The statement's Sid, when it has one.
+    pub sid: Option<String>,
+    /// The element path (`Action[2]`, `Condition.StringEquals.aws:username`).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn location(statement: &Option<usize>, sid: &Option<String>) -> String {
+    match (statement, sid) {
+        (Some(i), Some(s)) => format!("statement {i} (Sid {s:?}): "),
+        (Some(i), None) => format!("statement {i}: "),
+        _ => String::new(),
+    }
+}
+
+/// A parsed policy document.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// How the auditor names it: a managed policy's ARN, or `<principal ARN>#<inline name>`.
+    pub name: Arc<str>,
+    /// What it is attached to.
+    pub kind: PolicyKind,
+    /// The language version.
+    pub version: LanguageVersion,
+    /// The optional `Id` element.
+    pub id: Option<String>,
+    /// The statements, in document order.
+    pub statements: Vec<Statement>,
+}
+
+/// One statement.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Zero-based position in the document.
+    pub index: usize,
+    /// The `Sid`, if any.
+    pub sid: Option<Arc<str>>,
+    /// `Allow` or `Deny`.
+    pub effect: Effect,
+    /// `Action` or `NotAction`.
+    pub actions: ActionClause,
+    /// `Resource` or `NotResource` (`*` when a trust policy or SCP omits it).
+    pub resources: ResourceClause,
+    /// `Principal` or `NotPrincipal` (resource-based kinds only).
+    pub principals: Option<PrincipalClause>,
+    /// The `Condition` block, one entry per operator and key.
+    pub conditions: Vec<Condition>,
+    /// The statement as written, for evidence.
+    pub source: Value,
+    pub(crate) expansion: OnceLock<Expansion>,
+}
+
+/// `Action` (listed) or `NotAction` (everything but listed).
+#[derive(Debug, Clone)]
+pub struct ActionClause {
+    /// True for `NotAction`.
+    pub negated: bool,
+    /// The patterns, matched case-insensitively.
+    pub patterns: Vec<Pattern>,
+}
+
+/// `Resource` or `NotResource`.
+#[derive(Debug, Clone)]
+pub struct ResourceClause {
+    /// True for `NotResource`.
+    pub negated: bool,
+    /// The ARN patterns, matched case-sensitively.
+    pub patterns: Vec<Pattern>,
+}
+
+/// `Principal` or `NotPrincipal`.
+#[derive(Debug, Clone)]
+pub struct PrincipalClause {
+    /// True for `NotPrincipal`.
+    pub negated: bool,
+    /// The principals named.
+    pub entries: Vec<PrincipalEntry>,
+}
+
+/// One principal named in a `Principal` element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalEntry {
+    /// `"*"` or `{"AWS": "*"}`: everyone, including anonymous callers.
+    Everyone,
+    /// An account (`123456789012` or `arn:aws:iam::123456789012:root`).
+    Account(String),
+    /// An IAM user, role, assumed-role session or federated user ARN.
+    Arn(String),
+    /// A unique id (`AIDA…`, `AROA…`) left where a deleted entity was named.
+    UniqueId(String),
+    /// `{"Service": "…"}`.
+    Service(String),
+    /// `{"Federated": "…"}`.
+    Federated(String),
+    /// `{"CanonicalUser": "…"}`.
+    CanonicalUser(String),
+}
+
+impl fmt::Display for PrincipalEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PrincipalEntry::Everyone => write!(f, "*"),
+            PrincipalEntry::Account(a) => write!(f, "AWS:{a}"),
+            PrincipalEntry::Arn(a) | PrincipalEntry::UniqueId(a) => write!(f, "AWS:{a}"),
+            PrincipalEntry::Service(s) => write!(f, "Service:{s}"),
+            PrincipalEntry::Federated(s) => write!(f, "Federated:{s}"),
+            PrincipalEntry::CanonicalUser(s) => write!(f, "CanonicalUser:{s}"),
+        }
+    }
+}
+
+const STATEMENT_FIELDS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+];
+
+impl Policy {
+    /// Parses a document given as JSON.
+    pub fn parse(name: &str, kind: PolicyKind, document: &Value) -> Result<Policy, PolicyError> {
+        let doc_err = |field: &str, message: String| PolicyError {
+            statement: None,
+            sid: None,
+            field: field.to_string(),
+            message,
+        };
+        let map = document.as_object().ok_or_else(|| {
+            doc_err(
+                "document",
+                format!("must be a JSON object, found {}", kind_of(document)),
+            )
+        })?;
+        for key in map.keys() {
+            if !matches!(key.as_str(), "Version" | "Id" | "Statement") {
+                return Err(doc_err(key, "unknown top-level element".to_string()));
+            }
+        }
+        let version = match map.get("Version") {
+            None => LanguageVersion::Unspecified,
+            Some(Value::String(v)) if v == "2012-10-17" => LanguageVersion::V2012,
+            Some(Value::String(v)) if v == "2008-10-17" => LanguageVersion::V2008,
+            Some(other) => {
+                return Err(doc_err(
+                    "Version",
+                    format!("unsupported policy language version {other}"),
+                ));
+            }
+        };
+        let id = match map.get("Id") {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                return Err(doc_err(
+                    "Id",
+                    format!("must be a string, found {}", kind_of(other)),
+                ));
+            }
+        };
+        let raw_statements: Vec<&Value> = match map.get("Statement") {
+            None => return Err(doc_err("Statement", "missing".to_string())),
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(obj @ Value::Object(_)) => vec![obj],
+            Some(other) => {
+                return Err(doc_err(
+                    "Statement",
+                    format!("must be an object or an array, found {}", kind_of(other)),
+                ));
+            }
+        };
+        let variables = version == LanguageVersion::V2012;
+        let statements = raw_statements
+            .into_iter()
+            .enumerate()
+            .map(|(index, raw)| parse_statement(index, raw, kind, variables))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Policy {
+            name: Arc::from(name),
+            kind,
+            version,
+            id,
+            statements,
+        })
+    }
+
+    /// Parses an inventory document.
+    pub fn from_document(
+        name: &str,
+        kind: PolicyKind,
+        document: &cartguard_inventory::PolicyDocument,
+    ) -> Result<Policy, PolicyError> {
+        Policy::parse(name, kind, document.json())
+    }
+
+    /// The same statements seen as another kind (a managed policy used as a boundary).
+    pub fn with_kind(&self, kind: PolicyKind) -> Policy {
+        Policy {
+            kind,
+            ..self.clone()
+        }
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn parse_statement(
+    index: usize,
+    raw: &Value,
+    kind: PolicyKind,
+    variables: bool,
+) -> Result<Statement, PolicyError> {
+    let sid_text = raw.get("Sid").and_then(Value::as_str).map(str::to_string);
+    let err = |field: &str, message: String| PolicyError {
+        statement: Some(index),
+        sid: sid_text.clone(),
+        field: field.to_string(),
+        message,
+    };
+    let map = raw.as_object().ok_or_else(|| {
+        err(
+            "Statement",
+            format!("must be an object, found {}", kind_of(raw)),
+        )
+    })?;
+    for key in map.keys() {
+        if !STATEMENT_FIELDS.contains(&key.as_str()) {
+            return Err(err(key, "unknown statement element".to_string()));
+        }
+    }
+    let sid = match map.get("Sid") {
+        None => None,
+        Some(Value::String(s)) => Some(Arc::from(s.as_str())),
+        Some(other) => {
+            return Err(err(
+                "Sid",
+                format!("must be a string, found {}", kind_of(other)),
+            ));
+        }
+    };
+    let effect = match map.get("Effect") {
+        Some(Value::String(e)) if e == "Allow" => Effect::Allow,
+        Some(Value::String(e)) if e == "Deny" => Effect::Deny,
+        Some(other) => {
+            return Err(err(
+                "Effect",
+                format!("must be \"Allow\" or \"Deny\", found {other}"),
+            ));
+        }
+        None => return Err(err("Effect", "missing".to_string())),
+    };
+
+    let actions = match (map.get("Action"), map.get("NotAction")) {
+        (Some(_), Some(_)) => {
+            return Err(err(
+                "NotAction",
+                "cannot be used together with Action".to_string(),
+            ));
+        }
+        (None, None) => {
+            return Err(err(
+                "Action",
+                "missing (a statement needs Action or NotAction)".to_string(),
+            ));
+        }
+        (Some(v), None) => ActionClause {
+            negated: false,
+            patterns: parse_actions("Action", v).map_err(|(f, m)| err(&f, m))?,
+        },
+        (None, Some(v)) => ActionClause {
+            negated: true,
+            patterns: parse_actions("NotAction", v).map_err(|(f, m)| err(&f, m))?,
+        },
+    };
+
+    let resources = match (map.get("Resource"), map.get("NotResource")) {
+        (Some(_), Some(_)) => {
+            return Err(err(
+                "NotResource",
+                "cannot be used together with Resource".to_string(),
+            ));
+        }
+        (Some(v), None) => ResourceClause {
+            negated: false,
+            patterns: parse_resources("Resource", v, variables).map_err(|(f, m)| err(&f, m))?,
+        },
+        (None, Some(v)) => ResourceClause {
+            negated: true,
+            patterns: parse_resources("NotResource", v, variables).map_err(|(f, m)| err(&f, m))?,
+        },
+        (None, None) => match kind {
+            // A trust policy's resource is the role itself; SCPs written before
+            // Resource was required mean every resource.
+            PolicyKind::Trust | PolicyKind::ServiceControl | PolicyKind::ResourceControl => {
+                ResourceClause {
+                    negated: false,
+                    patterns: vec![resource_pattern("*", false)],
+                }
+            }
+            _ => {
+                return Err(err(
+                    "Resource",
+                    "missing (a statement needs Resource or NotResource)".to_string(),
+                ));
+            }
+        },
+    };
+
+    let principals = match (map.get("Principal"), map.get("NotPrincipal")) {
+        (Some(_), Some(_)) => {
+            return Err(err(
+                "NotPrincipal",
+                "cannot be used together with Principal".to_string(),
+            ));
+        }
+        (Some(v), None) => Some(PrincipalClause {
+            negated: false,
+            entries: parse_principals("Principal", v).map_err(|(f, m)| err(&f, m))?,
+        }),
+        (None, Some(v)) => Some(PrincipalClause {
+            negated: true,
+            entries: parse_principals("NotPrincipal", v).map_err(|(f, m)| err(&f, m))?,
+        }),
+        (None, None) => None,
+    };
+    match (&principals, kind) {
+        (Some(p), k) if !k.names_principals() && k != PolicyKind::ResourceControl => {
+            let field = if p.negated {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
+            return Err(err(
+                field,
+                format!(
+                    "not allowed in a {} policy (it applies to whoever it is attached to)",
+                    kind_label(k)
+                ),
+            ));
+        }
+        (None, k) if k.names_principals() => {
+            return Err(err(
+                "Principal",
+                format!(
+                    "missing (a {} policy must name its principals)",
+                    kind_label(k)
+                ),
+            ));
+        }
+        _ => {}
+    }
+
+    let conditions = match map.get("Condition") {
+        None => Vec::new(),
+        Some(v) => Condition::parse_block(v, variables).map_err(|(f, m)| err(&f, m))?,
+    };
+
+    Ok(Statement {
+        index,
+        sid,
+        effect,
+        actions,
+        resources,
+        principals,
+        conditions,
+        source: raw.clone(),
+        expansion: OnceLock::new(),
+    })
+}
+
+fn kind_label(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::Identity => "identity-based",
+        PolicyKind::Resource => "resource-based",
+        PolicyKind::Trust => "role trust",
+        PolicyKind::KeyPolicy => "KMS key",
+        PolicyKind::Boundary => "permissions boundary",
+        PolicyKind::ServiceControl => "service control",
+        PolicyKind::ResourceControl => "resource control",
+        PolicyKind::Session => "session",
+    }
+}
+
+type FieldError = (String, String);
+
+fn string_list<'a>(field: &str, v: &'a Value) -> Result<Vec<(String, &'a str)>, FieldError> {
+    match v {
+        Value::String(s) => Ok(vec![(field.to_string(), s.as_str())]),
+        Value::Array(items) => {
+            if items.is_empty() {
+                return Err((field.to_string(), "must not be empty".to_string()));
+            }
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let f = format!("{field}[{i}]");
+                    match item {
+                        Value::String(s) => Ok((f, s.as_str())),
+                        other => Err((f, format!("must be a string, found {}", kind_of(other)))),
+                    }
+                })
+                .collect()
+        }
+        other => Err((
+            field.to_string(),
+            format!(
+                "must be a string or an array of strings, found {}",
+                kind_of(other)
+            ),
+        )),
+    }
+}
+
+fn parse_actions(field: &str, v: &Value) -> Result<Vec<Pattern>, FieldError> {
+    string_list(field, v)?
+        .into_iter()
+        .map(|(f, text)| {
+            let valid = text == "*"
+                || text.split_once(':').is_some_and(|(svc, name)| {
+                    !svc.is_empty() && !name.is_empty() && !text.contains(char::is_whitespace)
+                });
+            if !valid {
+                return Err((f, format!("{text:?} is not of the form service:action")));
+            }
+            Ok(Pattern::new(
+                text,
+                Syntax {
+                    wildcards: true,
+                    variables: false,
+                    case_insensitive: true,
+                },
+            ))
+        })
+        .collect()
+}
+
+fn resource_pattern(text: &str, variables: bool) -> Pattern {
+    Pattern::new(
+        text,
+        Syntax {
+            wildcards: true,
+            variables,
+            case_insensitive: false,
+        },
+    )
+}
+
+fn parse_resources(field: &str, v: &Value, variables: bool) -> Result<Vec<Pattern>, FieldError> {
+    string_list(field, v)?
+        .into_iter()
+        .map(|(f, text)| {
+            if text == "*" || text.starts_with("arn:") {
+                Ok(resource_pattern(text, variables))
+            } else {
+                Err((f, format!("{text:?} is neither \"*\" nor an ARN")))
+            }
+        })
+        .collect()
+}
+
+fn parse_principals(field: &str, v: &Value) -> Result<Vec<PrincipalEntry>, FieldError> {
+    match v {
+        Value::String(s) if s == "*" => Ok(vec![PrincipalEntry::Everyone]),
+        Value::String(s) => Err((
+            field.to_string(),
+            format!("{s:?}: a principal string must be \"*\"; name others as {{\"AWS\": …}}"),
+        )),
+        Value::Object(map) => {
+            let mut out = Vec::new();
+            for (kind, values) in map {
+                let f = format!("{field}.{kind}");
+                for (fi, text) in string_list(&f, values)? {
+                    let entry = match kind.as_str() {
+                        "AWS" => aws_principal(text).ok_or_else(|| {
+                            (
+                                fi.clone(),
+                                format!("{text:?} is not an account id, an IAM ARN or \"*\""),
+                            )
+                        })?,
+                        "Service" => PrincipalEntry::Service(text.to_string()),
+                        "Federated" => PrincipalEntry::Federated(text.to_string()),
+                        "CanonicalUser" => PrincipalEntry::CanonicalUser(text.to_string()),
+                        other => {
+                            return Err((f, format!("unknown principal type {other:?}")));
+                        }
+                    };
+                    out.push(entry);
+                }
+            }
+            if out.is_empty() {
+                return Err((field.to_string(), "names no principal".to_string()));
+            }
+            Ok(out)
+        }
+        other => Err((
+            field.to_string(),
+            format!("must be \"*\" or an object, found {}", kind_of(other)),
+        )),
+    }
+}
+
+fn aws_principal(text: &str) -> Option<PrincipalEntry> {
+    if text == "*" {
+        return Some(PrincipalEntry::Everyone);
+    }
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(PrincipalEntry::Account(text.to_string()));
+    }
+    if let Some(f) = crate::matching::arn_fields(text) {
+        if f[5] == "root" && !f[4].is_empty() {
+            return Some(PrincipalEntry::Account(f[4].to_string()));
+        }
+        return Some(PrincipalEntry::Arn(text.to_string()));
+    }
+    if text.len() >= 16 && text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Some(PrincipalEntry::UniqueId(text.to_string()));
+    }
+    None
+}
+
+impl Statement {
+    /// Whether the statement's `Action`/`NotAction` covers `action_lower`.
+    pub fn matches_action(&self, action_lower: &str) -> bool {
+        let listed = self
+            .actions
+            .patterns
+            .iter()
+            .any(|p| p.matches_static(action_lower) == Tri::True);
+        listed != self.actions.negated
+    }
+
+    /// Whether the statement's `Resource`/`NotResource` covers `resource`.
+    pub fn matches_resource(&self, resource: &str, vars: &dyn VariableSource) -> Tri {
+        let listed = self.resources.patterns.iter().fold(Tri::False, |acc, p| {
+            if acc == Tri::True {
+                acc
+            } else {
+                acc.or(p.matches(resource, vars))
+            }
+        });
+        if self.resources.negated {
+            listed.not()
+        } else {
+            listed
+        }
+    }
+
+    /// Whether every condition holds.
+    pub fn conditions_hold(&self, vars: &dyn VariableSource) -> Tri {
+        let mut acc = Tri::True;
+        for c in &self.conditions {
+            acc = acc.and(c.evaluate(vars));
+            if acc == Tri::False {
+                break;
+            }
+        }
+        acc
+    }
+
+    /// Whether the statement has a `Condition` block.
+    pub fn is_conditional(&self) -> bool {
+        !self.conditions.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(kind: PolicyKind, v: Value) -> Result<Policy, PolicyError> {
+        Policy::parse("test", kind, &v)
+    }
+
+    #[test]
+    fn accepts_single_statement_object_and_strings() {
+        let p = parse(
+            PolicyKind::Identity,
+            json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}),
+        )
+        .unwrap();
+        assert_eq!(p.statements.len(), 1);
+        assert_eq!(p.version, LanguageVersion::V2012);
+    }
+
+    #[test]
+    fn errors_name_statement_and_field() {
+        let e = parse(
+            PolicyKind::Identity,
+            json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+                                 {"Sid": "Two", "Effect": "Allow", "Action": ["s3:Get*", 5], "Resource": "*"}]}),
+        )
+        .unwrap_err();
+        assert_eq!(e.statement, Some(1));
+        assert_eq!(e.field, "Action[1]");
+        assert_eq!(
+            e.to_string(),
+            "statement 1 (Sid \"Two\"): Action[1]: must be a string, found a number"
+        );
+        let e = parse(
+            PolicyKind::Identity,
+            json!({"Statement": [{"Effect": "Permit", "Action": "*", "Resource": "*"}]}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "Effect");
+        let e = parse(
+            PolicyKind::Identity,
+            json!({"Version": "2013-01-01", "Statement": []}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "Version");
+        let e = parse(
+            PolicyKind::Identity,
+            json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Principal": "*"}]}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "Principal");
+        let e = parse(
+            PolicyKind::Resource,
+            json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "Principal");
+    }
+
+    #[test]
+    fn principals_in_all_forms() {
+        let p = parse(
+            PolicyKind::Resource,
+            json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+                "Principal": {"AWS": ["123456789012", "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/a", "*"],
+                              "Service": "ec2.amazonaws.com", "Federated": "cognito-identity.amazonaws.com",
+                              "CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}}]}),
+        )
+        .unwrap();
+        let entries = &p.statements[0].principals.as_ref().unwrap().entries;
+        assert_eq!(entries[0], PrincipalEntry::Account("123456789012".into()));
+        assert_eq!(entries[1], PrincipalEntry::Account("111122223333".into()));
+        assert!(matches!(entries[2], PrincipalEntry::Arn(_)));
+        assert_eq!(entries[3], PrincipalEntry::Everyone);
+        assert_eq!(entries.len(), 7);
+    }
+}

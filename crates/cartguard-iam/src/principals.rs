@@ -1,0 +1,441 @@
+//! Users and roles with the policies that govern them, built from
+//! `get-account-authorization-details`.
+//!
+//! A user's identity policies are its inline and attached policies plus the
+//! inline and attached policies of every group in its `GroupList`; a role's are
+//! its inline and attached policies. Boundaries and the account's SCPs come
+//! along. Managed policies are parsed once and shared. Policies that do not
+//! parse, and attached policies that the evidence does not contain, are kept in
+//! [`Principals::errors`] and [`Principal::unresolved`] so a rule can say what it
+//! could not assess instead of passing silently.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use cartguard_inventory::iam::{AttachedPolicy, AuthorizationDetails, InlinePolicy};
+
+use crate::evaluate::{Decision, PolicySet, PrincipalType, Request, RequestPrincipal, evaluate};
+use crate::matching::arn_account;
+use crate::policy::{Policy, PolicyError, PolicyKind};
+
+/// User or role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrincipalKind {
+    /// An IAM user.
+    User,
+    /// An IAM role.
+    Role,
+}
+
+/// A user or role with its effective policy set.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// User or role.
+    pub kind: PrincipalKind,
+    /// The user or role name.
+    pub name: String,
+    /// The ARN.
+    pub arn: String,
+    /// The account id from the ARN.
+    pub account: Option<String>,
+    /// The unique id (`AIDA…`, `AROA…`).
+    pub id: Option<String>,
+    /// Tags.
+    pub tags: BTreeMap<String, String>,
+    /// Groups (users only).
+    pub groups: Vec<String>,
+    /// Identity policies, boundary and SCPs.
+    pub policies: PolicySet,
+    /// The trust policy (roles only).
+    pub trust_policy: Option<Arc<Policy>>,
+    /// Instance profile ARNs that carry the role.
+    pub instance_profiles: Vec<String>,
+    /// Attached or boundary policy ARNs, and group names, that the evidence does not describe.
+    pub unresolved: Vec<String>,
+}
+
+impl Principal {
+    /// The principal as a request's caller (a role acts through a session).
+    pub fn request_principal(&self) -> RequestPrincipal {
+        RequestPrincipal {
+            kind: match self.kind {
+                PrincipalKind::User => PrincipalType::User,
+                PrincipalKind::Role => PrincipalType::Role,
+            },
+            arn: self.arn.clone(),
+            session_arn: None,
+            account: self.account.clone(),
+            id: self.id.clone(),
+            tags: Some(self.tags.clone()),
+        }
+    }
+
+    /// Decides whether the principal can do `action` on `resource` with an
+    /// open context (unknown condition keys make the answer `Conditional`).
+    pub fn can(&self, action: &str, resource: &str) -> Decision {
+        evaluate(
+            &self.policies,
+            &Request::new(self.request_principal(), action, resource),
+        )
+    }
+
+    /// Decides a request made by this principal, with its own context.
+    pub fn decide(&self, request: &Request) -> Decision {
+        evaluate(&self.policies, request)
+    }
+
+    /// Whether every attached policy and group was found in the evidence.
+    pub fn fully_resolved(&self) -> bool {
+        self.unresolved.is_empty()
+    }
+}
+
+/// A policy that could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFailure {
+    /// The policy's name (ARN, or `<owner ARN>#<inline name>`).
+    pub policy: String,
+    /// What is wrong with it.
+    pub error: PolicyError,
+}
+
+/// Why a principal could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    /// Nothing by that name or ARN.
+    #[error("no user or role named {0:?}")]
+    NotFound(String),
+    /// A user and a role share the name.
+    #[error("{0:?} names both a user and a role; give the ARN")]
+    Ambiguous(String),
+}
+
+/// Every user and role of an account.
+#[derive(Debug, Clone, Default)]
+pub struct Principals {
+    /// Users, then roles, in evidence order.
+    pub principals: Vec<Principal>,
+    /// Parsed managed policies by ARN.
+    pub managed: BTreeMap<String, Arc<Policy>>,
+    /// Policies that failed to parse.
+    pub errors: Vec<PolicyFailure>,
+}
+
+struct Builder<'a> {
+    details: &'a AuthorizationDetails,
+    managed: BTreeMap<String, Arc<Policy>>,
+    boundaries: HashMap<String, Arc<Policy>>,
+    errors: Vec<PolicyFailure>,
+}
+
+impl Builder<'_> {
+    fn inline(&mut self, owner_arn: &str, p: &InlinePolicy, out: &mut Vec<Arc<Policy>>) {
+        let name = format!("{owner_arn}#{}", p.policy_name);
+        match Policy::from_document(&name, PolicyKind::Identity, &p.policy_document) {
+            Ok(policy) => out.push(Arc::new(policy)),
+            Err(error) => self.errors.push(PolicyFailure {
+                policy: name,
+                error,
+            }),
+        }
+    }
+
+    fn attached(
+        &self,
+        a: &AttachedPolicy,
+        out: &mut Vec<Arc<Policy>>,
+        unresolved: &mut Vec<String>,
+    ) {
+        match self.managed.get(&a.policy_arn) {
+            Some(p) => out.push(Arc::clone(p)),
+            None => {
+                // A policy that failed to parse is already reported in `errors`.
+                if !self.errors.iter().any(|e| e.policy == a.policy_arn) {
+                    unresolved.push(a.policy_arn.clone());
+                }
+            }
+        }
+    }
+
+    fn boundary(&mut self, arn: &str, unresolved: &mut Vec<String>) -> Option<Arc<Policy>> {
+        if let Some(b) = self.boundaries.get(arn) {
+            return Some(Arc::clone(b));
+        }
+        match self.managed.get(arn) {
+            Some(p) => {
+                let b = Arc::new(p.with_kind(PolicyKind::Boundary));
+                self.boundaries.insert(arn.to_string(), Arc::clone(&b));
+                Some(b)
+            }
+            None => {
+                unresolved.push(arn.to_string());
+                None
+            }
+        }
+    }
+}
+
+impl Principals {
+    /// Builds every user's and role's policy set; `scps` are the SCP levels
+    /// that apply to the account (empty when the account is not in an organization
+    /// or the SCPs were not collected).
+    pub fn from_authorization_details(
+        details: &AuthorizationDetails,
+        scps: &[Vec<Arc<Policy>>],
+    ) -> Principals {
+        let mut b = Builder {
+            details,
+            managed: BTreeMap::new(),
+            boundaries: HashMap::new(),
+            errors: Vec::new(),
+        };
+        for m in &details.policies {
+            // A policy whose default version was not collected is reported as
+            // unresolved wherever it is attached.
+            if let Some(doc) = m.default_document() {
+                match Policy::from_document(&m.arn, PolicyKind::Identity, doc) {
+                    Ok(p) => {
+                        b.managed.insert(m.arn.clone(), Arc::new(p));
+                    }
+                    Err(error) => b.errors.push(PolicyFailure {
+                        policy: m.arn.clone(),
+                        error,
+                    }),
+                }
+            }
+        }
+
+        // Group policies, parsed once per group.
+        let mut groups: HashMap<&str, (Vec<Arc<Policy>>, Vec<String>)> = HashMap::new();
+        for g in &b.details.group_detail_list {
+            let mut policies = Vec::new();
+            let mut unresolved = Vec::new();
+            for p in &g.group_policy_list {
+                b.inline(&g.arn, p, &mut policies);
+            }
+            for a in &g.attached_managed_policies {
+                b.attached(a, &mut policies, &mut unresolved);
+            }
+            groups.insert(g.group_name.as_str(), (policies, unresolved));
+        }
+
+        let mut principals = Vec::new();
+        for u in &b.details.user_detail_list {
+            let mut identity = Vec::new();
+            let mut unresolved = Vec::new();
+            for p in &u.user_policy_list {
+                b.inline(&u.arn, p, &mut identity);
+            }
+            for a in &u.attached_managed_policies {
+                b.attached(a, &mut identity, &mut unresolved);
+            }
+            for g in &u.group_list {
+                match groups.get(g.as_str()) {
+                    Some((policies, missing)) => {
+                        identity.extend(policies.iter().cloned());
+                        unresolved.extend(missing.iter().cloned());
+                    }
+                    None => unresolved.push(format!("group {g}")),
+                }
+            }
+            let boundary = u
+                .permissions_boundary
+                .as_ref()
+                .and_then(|pb| b.boundary(&pb.permissions_boundary_arn, &mut unresolved));
+            principals.push(Principal {
+                kind: PrincipalKind::User,
+                name: u.user_name.clone(),
+                arn: u.arn.clone(),
+                account: arn_account(&u.arn).map(str::to_string),
+                id: u.user_id.clone(),
+                tags: u
+                    .tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect(),
+                groups: u.group_list.clone(),
+                policies: PolicySet {
+                    identity,
+                    boundary,
+                    scps: scps.to_vec(),
+                    ..PolicySet::default()
+                },
+                trust_policy: None,
+                instance_profiles: Vec::new(),
+                unresolved,
+            });
+        }
+        for r in &b.details.role_detail_list {
+            let mut identity = Vec::new();
+            let mut unresolved = Vec::new();
+            for p in &r.role_policy_list {
+                b.inline(&r.arn, p, &mut identity);
+            }
+            for a in &r.attached_managed_policies {
+                b.attached(a, &mut identity, &mut unresolved);
+            }
+            let boundary = r
+                .permissions_boundary
+                .as_ref()
+                .and_then(|pb| b.boundary(&pb.permissions_boundary_arn, &mut unresolved));
+            let trust_name = format!("{}#trust", r.arn);
+            let trust_policy = match &r.assume_role_policy_document {
+                Some(doc) => match Policy::from_document(&trust_name, PolicyKind::Trust, doc) {
+                    Ok(p) => Some(Arc::new(p)),
+                    Err(error) => {
+                        b.errors.push(PolicyFailure {
+                            policy: trust_name,
+                            error,
+                        });
+                        None
+                    }
+                },
+                None => None,
+            };
+            principals.push(Principal {
+                kind: PrincipalKind::Role,
+                name: r.role_name.clone(),
+                arn: r.arn.clone(),
+                account: arn_account(&r.arn).map(str::to_string),
+                id: r.role_id.clone(),
+                tags: r
+                    .tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect(),
+                groups: Vec::new(),
+                policies: PolicySet {
+                    identity,
+                    boundary,
+                    scps: scps.to_vec(),
+                    ..PolicySet::default()
+                },
+                trust_policy,
+                instance_profiles: r
+                    .instance_profile_list
+                    .iter()
+                    .map(|i| i.arn.clone())
+                    .collect(),
+                unresolved,
+            });
+        }
+        Principals {
+            principals,
+            managed: b.managed,
+            errors: b.errors,
+        }
+    }
+
+    /// Finds a principal by ARN (user, role or assumed-role session) or bare name.
+    pub fn resolve(&self, name_or_arn: &str) -> Result<&Principal, ResolveError> {
+        if name_or_arn.starts_with("arn:") {
+            if let Some(p) = self.principals.iter().find(|p| p.arn == name_or_arn) {
+                return Ok(p);
+            }
+            if let Some(session) = RequestPrincipal::from_arn(name_or_arn) {
+                if session.kind == PrincipalType::Role {
+                    let name = session.name().unwrap_or_default();
+                    if let Some(p) = self.principals.iter().find(|p| {
+                        p.kind == PrincipalKind::Role
+                            && p.name == name
+                            && p.account == session.account
+                    }) {
+                        return Ok(p);
+                    }
+                }
+            }
+            return Err(ResolveError::NotFound(name_or_arn.to_string()));
+        }
+        let mut matches = self.principals.iter().filter(|p| p.name == name_or_arn);
+        match (matches.next(), matches.next()) {
+            (Some(p), None) => Ok(p),
+            (Some(_), Some(_)) => Err(ResolveError::Ambiguous(name_or_arn.to_string())),
+            (None, _) => Err(ResolveError::NotFound(name_or_arn.to_string())),
+        }
+    }
+
+    /// The users.
+    pub fn users(&self) -> impl Iterator<Item = &Principal> {
+        self.principals
+            .iter()
+            .filter(|p| p.kind == PrincipalKind::User)
+    }
+
+    /// The roles.
+    pub fn roles(&self) -> impl Iterator<Item = &Principal> {
+        self.principals
+            .iter()
+            .filter(|p| p.kind == PrincipalKind::Role)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn details() -> AuthorizationDetails {
+        serde_json::from_value(json!({
+            "UserDetailList": [{
+                "UserName": "alice", "UserId": "AIDAALICE", "Arn": "arn:aws:iam::111122223333:user/alice",
+                "GroupList": ["devs", "ghost"],
+                "UserPolicyList": [{"PolicyName": "own", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}}],
+                "AttachedManagedPolicies": [{"PolicyName": "missing", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]
+            }, {
+                "UserName": "app", "Arn": "arn:aws:iam::111122223333:user/app"
+            }],
+            "GroupDetailList": [{
+                "GroupName": "devs", "Arn": "arn:aws:iam::111122223333:group/devs",
+                "GroupPolicyList": [{"PolicyName": "g", "PolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22ec2%3A%2A%22%2C%22Resource%22%3A%22%2A%22%7D%7D"}],
+                "AttachedManagedPolicies": [{"PolicyName": "shared", "PolicyArn": "arn:aws:iam::111122223333:policy/shared"}]
+            }],
+            "RoleDetailList": [{
+                "RoleName": "app", "Arn": "arn:aws:iam::111122223333:role/svc/app",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                "AttachedManagedPolicies": [{"PolicyName": "shared", "PolicyArn": "arn:aws:iam::111122223333:policy/shared"}],
+                "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/boundary"}
+            }],
+            "Policies": [{
+                "PolicyName": "shared", "Arn": "arn:aws:iam::111122223333:policy/shared", "DefaultVersionId": "v2",
+                "PolicyVersionList": [
+                    {"VersionId": "v1", "IsDefaultVersion": false, "Document": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}},
+                    {"VersionId": "v2", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}}}
+                ]
+            }, {
+                "PolicyName": "boundary", "Arn": "arn:aws:iam::111122223333:policy/boundary", "DefaultVersionId": "v1",
+                "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}]
+            }]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn users_get_group_policies_and_roles_boundaries() {
+        let ps = Principals::from_authorization_details(&details(), &[]);
+        let alice = ps.resolve("alice").unwrap();
+        assert!(alice.can("s3:GetObject", "arn:aws:s3:::b/k").is_allow());
+        assert!(alice.can("ec2:RunInstances", "*").is_allow());
+        assert!(alice.can("dynamodb:GetItem", "*").is_allow());
+        assert!(!alice.can("iam:CreateUser", "*").may_allow());
+        assert_eq!(
+            alice.unresolved,
+            vec![
+                "arn:aws:iam::aws:policy/ReadOnlyAccess".to_string(),
+                "group ghost".to_string()
+            ]
+        );
+        let role = ps
+            .resolve("arn:aws:sts::111122223333:assumed-role/app/i-1")
+            .unwrap();
+        assert_eq!(role.kind, PrincipalKind::Role);
+        assert!(role.trust_policy.is_some());
+        // The managed policy allows dynamodb but the boundary only s3.
+        assert!(!role.can("dynamodb:GetItem", "*").may_allow());
+        assert!(matches!(ps.resolve("app"), Err(ResolveError::Ambiguous(_))));
+        assert!(matches!(
+            ps.resolve("nobody"),
+            Err(ResolveError::NotFound(_))
+        ));
+        assert!(ps.resolve("arn:aws:iam::111122223333:user/app").is_ok());
+    }
+}

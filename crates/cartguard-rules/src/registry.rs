@@ -43,6 +43,15 @@ static RULES: &[&Rule] = &[
     &iam::password_policy_weak::RULE,
     &iam::access_analyzer_disabled::RULE,
     &iam::identity_center_unused::RULE,
+    &iam::admin_access::RULE,
+    &iam::too_many_admins::RULE,
+    &iam::allow_wildcard_action::RULE,
+    &iam::allow_wildcard_resource::RULE,
+    &iam::allow_not_action::RULE,
+    &iam::allow_shadowed::RULE,
+    &iam::privilege_escalation::RULE,
+    &iam::instance_role_broad::RULE,
+    &iam::secret_read_broad::RULE,
     &network::admin_port_open::RULE,
     &network::db_port_open::RULE,
     &network::all_ports_open::RULE,
@@ -92,7 +101,12 @@ pub fn suggest(id: &str) -> Vec<&'static str> {
 pub fn run(inventory: &Inventory, settings: &Settings, now: Timestamp) -> Vec<Finding> {
     let mut findings = Vec::new();
     for account in &inventory.accounts {
-        let context = Context::new(account, now, settings);
+        let principals = account
+            .iam
+            .authorization_details
+            .present()
+            .map(|details| cartguard_iam::Principals::from_authorization_details(details, &[]));
+        let context = Context::new(account, now, settings, principals.as_ref());
         for rule in RULES {
             let mut emitter = Emitter::new(rule, &account.id);
             (rule.check)(&context, &mut emitter);

@@ -2,6 +2,8 @@
 
 use std::sync::OnceLock;
 
+use cartguard_iam::Principals;
+use cartguard_iam::escalation::Analysis;
 use cartguard_inventory::{Account, Collected, Timestamp};
 use cartguard_net::{AclFindings, Exposure, LatentExposure, Network};
 use serde::Serialize;
@@ -125,6 +127,8 @@ pub struct Context<'a> {
     /// Thresholds.
     pub settings: &'a Settings,
     networks: OnceLock<Vec<RegionNetwork<'a>>>,
+    principals: Option<&'a Principals>,
+    iam_analysis: OnceLock<Analysis<'a>>,
 }
 
 /// One region's network index and the analyses every network rule reads.
@@ -142,14 +146,34 @@ pub struct RegionNetwork<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// A context for one account.
-    pub fn new(account: &'a Account, now: Timestamp, settings: &'a Settings) -> Self {
+    /// A context for one account. `principals` are the account's users and roles
+    /// with their policy sets, when the authorization details were collected.
+    pub fn new(
+        account: &'a Account,
+        now: Timestamp,
+        settings: &'a Settings,
+        principals: Option<&'a Principals>,
+    ) -> Self {
         Context {
             account,
             now,
             settings,
             networks: OnceLock::new(),
+            principals,
+            iam_analysis: OnceLock::new(),
         }
+    }
+
+    /// The account's users and roles with their policy sets, if collected.
+    pub fn principals(&self) -> Option<&'a Principals> {
+        self.principals
+    }
+
+    /// Effective permissions, admin status and escalation paths of every
+    /// principal, computed on first use (`None` without authorization details).
+    pub fn iam_analysis(&self) -> Option<&Analysis<'a>> {
+        let principals = self.principals?;
+        Some(self.iam_analysis.get_or_init(|| Analysis::new(principals)))
     }
 
     /// The network index of every region, built on first use.

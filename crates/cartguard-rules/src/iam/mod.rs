@@ -3,12 +3,21 @@
 pub mod access_analyzer_disabled;
 pub mod access_key_not_rotated;
 pub mod access_key_unused;
+pub mod admin_access;
+pub mod allow_not_action;
+pub mod allow_shadowed;
+pub mod allow_wildcard_action;
+pub mod allow_wildcard_resource;
 pub mod identity_center_unused;
+pub mod instance_role_broad;
 pub mod password_policy_weak;
+pub mod privilege_escalation;
 pub mod root_access_keys;
 pub mod root_no_mfa;
 pub mod root_recently_used;
 pub mod root_virtual_mfa;
+pub mod secret_read_broad;
+pub mod too_many_admins;
 pub mod user_console_no_mfa;
 pub mod user_direct_policies;
 pub mod user_inactive;
@@ -122,4 +131,202 @@ pub(crate) fn key_id<'a>(
                 .is_some_and(|c| (c - rotated).num_seconds().abs() < 2)
         })
         .map(|k| k.access_key_id.as_str())
+}
+
+/// Where the authorization details are read from.
+pub(crate) const AUTHORIZATION_DETAILS: &str = "iam/global/get-account-authorization-details.json";
+
+/// The account's users and roles with their policy sets, or `None` after
+/// reporting the rule as not assessed.
+pub(crate) fn principals<'a>(
+    ctx: &Context<'a>,
+    out: &mut Emitter,
+) -> Option<&'a cartguard_iam::Principals> {
+    let resource = format!("arn:aws:iam::{}:*", ctx.account.id);
+    out.require(
+        &ctx.account.iam.authorization_details,
+        AUTHORIZATION_DETAILS,
+        &resource,
+        "global",
+    )?;
+    ctx.principals()
+}
+
+/// Why a principal's evaluation may be incomplete: policies or groups the
+/// evidence names but does not describe, or policies that failed to parse.
+pub(crate) fn incomplete(
+    principals: &cartguard_iam::Principals,
+    principal: &cartguard_iam::Principal,
+) -> Option<String> {
+    let mut missing = principal.unresolved.clone();
+    let names: Vec<&str> = principal
+        .policies
+        .identity
+        .iter()
+        .chain(principal.policies.boundary.iter())
+        .map(|p| p.name.as_ref())
+        .collect();
+    for failure in &principals.errors {
+        let owned = failure.policy.starts_with(&format!("{}#", principal.arn))
+            || names.contains(&failure.policy.as_str());
+        if owned {
+            missing.push(format!(
+                "{} (unreadable: {})",
+                failure.policy, failure.error
+            ));
+        }
+    }
+    (!missing.is_empty()).then(|| {
+        format!(
+            "not every policy of {} could be evaluated: {}",
+            principal.arn,
+            missing.join(", ")
+        )
+    })
+}
+
+/// Finds a parsed policy by its name (managed policy ARN, `<owner ARN>#<inline
+/// name>`, or `<role ARN>#trust`).
+pub(crate) fn find_policy<'a>(
+    principals: &'a cartguard_iam::Principals,
+    name: &str,
+) -> Option<&'a cartguard_iam::Policy> {
+    if let Some(policy) = principals.managed.get(name) {
+        return Some(policy);
+    }
+    principals.principals.iter().find_map(|p| {
+        p.policies
+            .identity
+            .iter()
+            .chain(p.policies.boundary.iter())
+            .chain(p.trust_policy.iter())
+            .find(|policy| policy.name.as_ref() == name)
+            .map(AsRef::as_ref)
+    })
+}
+
+/// A statement as evidence: its policy, position, Sid and text.
+pub(crate) fn statement_evidence(
+    principals: &cartguard_iam::Principals,
+    statement: &cartguard_iam::StatementRef,
+) -> Value {
+    let text = find_policy(principals, &statement.policy)
+        .and_then(|p| p.statements.get(statement.index))
+        .map(|s| s.source.clone())
+        .unwrap_or(Value::Null);
+    json!({
+        "policy": statement.policy.as_ref(),
+        "statement_index": statement.index,
+        "sid": statement.sid.as_deref(),
+        "statement": text,
+    })
+}
+
+/// The policies written by the account (customer managed and inline), each
+/// once, with the resource a finding about it names and the finding's
+/// discriminator. AWS managed policies are AWS's to maintain and are left out,
+/// and so are policies used only as permissions boundaries.
+pub(crate) fn customer_policies(
+    principals: &cartguard_iam::Principals,
+) -> Vec<(&cartguard_iam::Policy, String, Option<String>)> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    // A policy used only as a permissions boundary caps permissions and grants
+    // nothing, so it is not judged as a grant (iam-boundary-allows-iam judges it).
+    let granting: std::collections::BTreeSet<&str> = principals
+        .principals
+        .iter()
+        .flat_map(|p| {
+            p.policies
+                .identity
+                .iter()
+                .map(|policy| policy.name.as_ref())
+        })
+        .collect();
+    let boundary_only = |name: &str| {
+        !granting.contains(name)
+            && principals.principals.iter().any(|p| {
+                p.policies
+                    .boundary
+                    .as_ref()
+                    .is_some_and(|b| b.name.as_ref() == name)
+            })
+    };
+    let managed = principals.managed.values().map(AsRef::as_ref);
+    let inline = principals
+        .principals
+        .iter()
+        .flat_map(|p| p.policies.identity.iter().map(AsRef::as_ref));
+    for policy in managed.chain(inline) {
+        let name: &str = &policy.name;
+        if name.starts_with("arn:aws:iam::aws:policy/")
+            || boundary_only(name)
+            || !seen.insert(name.to_string())
+        {
+            continue;
+        }
+        let (resource, discriminator) = match name.split_once('#') {
+            Some((owner, inline_name)) => (owner.to_string(), Some(inline_name.to_string())),
+            None => (name.to_string(), None),
+        };
+        out.push((policy, resource, discriminator));
+    }
+    out
+}
+
+/// How to name a policy in a sentence.
+pub(crate) fn policy_label(name: &str) -> String {
+    match name.split_once('#') {
+        Some((owner, inline)) => format!("inline policy {inline} of {owner}"),
+        None => format!("policy {name}"),
+    }
+}
+
+/// The action patterns of an `Allow` statement that grant everything (`*`) or a
+/// whole service: a pattern counts when the catalogue's every action of its
+/// service is covered by the statement (so `s3:*` counts, `s3:Get*` does not).
+pub(crate) fn whole_service_grants(statement: &cartguard_iam::Statement) -> Vec<String> {
+    if statement.effect != cartguard_iam::Effect::Allow || statement.actions.negated {
+        return Vec::new();
+    }
+    let catalogue = cartguard_iam::catalogue();
+    let granted = &catalogue.statement_actions(statement).actions;
+    let mut out = Vec::new();
+    for pattern in &statement.actions.patterns {
+        let text = pattern.as_str();
+        if pattern.is_star() {
+            out.push(text.to_string());
+            continue;
+        }
+        let Some((service, _)) = text.split_once(':') else {
+            continue;
+        };
+        let whole = catalogue
+            .service_actions(service)
+            .is_some_and(|all| !all.is_empty() && all.is_subset(granted));
+        if whole && pattern.has_wildcards() {
+            out.push(text.to_string());
+        }
+    }
+    out
+}
+
+/// Whether a grant reaches every resource matched by `broad` (an ARN pattern).
+pub(crate) fn grant_covers(grant: &cartguard_iam::effective::Grant, broad: &str) -> bool {
+    if grant.on_all_resources() {
+        return true;
+    }
+    if grant.not_resource {
+        return false;
+    }
+    let syntax = cartguard_iam::matching::Syntax {
+        wildcards: true,
+        variables: false,
+        case_insensitive: false,
+    };
+    let target = cartguard_iam::matching::Pattern::new(broad, syntax);
+    grant
+        .resources
+        .iter()
+        .any(|r| cartguard_iam::matching::Pattern::new(r, syntax).covers(&target))
 }

@@ -27,6 +27,17 @@ pub struct StatementRef {
     pub sid: Option<Arc<str>>,
 }
 
+impl serde::Serialize for StatementRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("StatementRef", 3)?;
+        out.serialize_field("policy", self.policy.as_ref())?;
+        out.serialize_field("statement_index", &self.index)?;
+        out.serialize_field("sid", &self.sid.as_deref())?;
+        out.end()
+    }
+}
+
 impl StatementRef {
     /// The reference to `statement` of `policy`.
     pub fn new(policy: &Policy, statement: &Statement) -> StatementRef {

@@ -18,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+pub mod blast;
 pub mod catalogue;
 pub mod condition;
 pub mod context;

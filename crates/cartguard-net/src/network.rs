@@ -648,8 +648,9 @@ impl<'a> Network<'a> {
             .collect()
     }
 
-    /// Finds the target a user named: an instance or interface id, a database
-    /// identifier, or a load balancer's name or ARN.
+    /// Finds the target a user named: an instance or interface id, an instance's
+    /// `Name` tag (when it names one instance), a database identifier, or a load
+    /// balancer's name or ARN.
     pub fn resolve_target(&self, name: &str) -> Option<Target> {
         for t in [
             Target::Instance(name.to_string()),
@@ -664,10 +665,19 @@ impl<'a> Network<'a> {
         if name.starts_with("eni-") && self.instance_interface(name).is_some() {
             return Some(Target::NetworkInterface(name.to_string()));
         }
-        present(&self.inventory.elbv2.load_balancers)
+        if let Some(lb) = present(&self.inventory.elbv2.load_balancers)
             .iter()
             .find(|lb| lb.load_balancer_name == name)
-            .map(|lb| Target::LoadBalancer(lb.load_balancer_arn.clone()))
+        {
+            return Some(Target::LoadBalancer(lb.load_balancer_arn.clone()));
+        }
+        let mut tagged = present(&self.inventory.ec2.instances)
+            .iter()
+            .filter(|i| cartguard_inventory::name_tag(&i.tags) == Some(name));
+        match (tagged.next(), tagged.next()) {
+            (Some(one), None) => Some(Target::Instance(one.instance_id.clone())),
+            _ => None,
+        }
     }
 
     fn instance_interface(&self, eni: &str) -> Option<(usize, usize)> {

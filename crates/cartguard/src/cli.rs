@@ -37,6 +37,103 @@ enum Command {
         /// The rule id, e.g. iam-root-access-keys.
         rule_id: String,
     },
+    /// Ask the IAM engine: can a principal do something, and what can it reach?
+    #[command(subcommand)]
+    Iam(IamCommand),
+    /// Ask the network engine: what can reach what, and what is exposed?
+    #[command(subcommand)]
+    Net(NetCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IamCommand {
+    /// Decide whether PRINCIPAL may perform ACTION on RESOURCE, offline, like the
+    /// policy simulator: prints the decision and the statements that decided it.
+    Can(CanArgs),
+    /// List the data stores a principal (or the owner of an access key) can read,
+    /// write or delete, and its escalation paths.
+    BlastRadius(BlastArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CanArgs {
+    /// A user or role, by ARN or name.
+    pub principal: String,
+    /// The action, e.g. s3:GetObject.
+    pub action: String,
+    /// The resource ARN, or * for actions without resource-level permissions.
+    pub resource: String,
+    /// A condition key's value in the request (KEY=VALUE; give a key twice for
+    /// several values). Keys neither given nor stated absent are unknown, and a
+    /// decision that depends on them is "conditional".
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// State that the request does not carry KEY (AWS's missing-key semantics apply).
+    #[arg(long, value_name = "KEY")]
+    pub absent: Vec<String>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct BlastArgs {
+    /// A user or role (ARN or name), or an access key id (AKIA…).
+    pub principal: String,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NetCommand {
+    /// Decide what traffic from a source reaches a resource, and by which path
+    /// (or what blocks it), through routes, network ACLs (both ways) and security groups.
+    Reach(ReachArgs),
+    /// List every internet-reachable endpoint with its ports.
+    Exposure(ExposureArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReachProtocol {
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+}
+
+#[derive(Debug, Args)]
+pub struct ReachArgs {
+    /// Where traffic comes from: internet, a CIDR (203.0.113.0/24) or a security group (sg-…).
+    #[arg(long)]
+    pub from: String,
+    /// The target: an instance id, network interface id, RDS identifier, or load balancer name or ARN.
+    #[arg(long)]
+    pub to: String,
+    /// Only this port.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Only this protocol.
+    #[arg(long, value_enum)]
+    pub protocol: Option<ReachProtocol>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExposureArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }
 
 /// Where the account's picture comes from. Any mix, each repeatable.
@@ -184,6 +281,10 @@ impl Cli {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Explain { rule_id } => explain(&rule_id),
+            Command::Iam(IamCommand::Can(args)) => crate::iam_cmd::can(&args),
+            Command::Iam(IamCommand::BlastRadius(args)) => crate::iam_cmd::blast_radius(&args),
+            Command::Net(NetCommand::Reach(args)) => crate::net_cmd::reach(&args),
+            Command::Net(NetCommand::Exposure(args)) => crate::net_cmd::exposure(&args),
         }
     }
 }

@@ -2,7 +2,10 @@
 //! renders the report. Domain logic lives in the library crates.
 
 mod cli;
+mod iam_cmd;
+mod net_cmd;
 mod scan;
+mod sources;
 
 use std::process::ExitCode;
 

@@ -2,8 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
-use cartguard_inventory::Inventory;
+use anyhow::Context;
 use cartguard_report::ScanInfo;
 use cartguard_rules::{Settings, Status};
 
@@ -11,40 +10,7 @@ use crate::cli::{Format, ScanArgs, write_stdout};
 
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let started = chrono::Utc::now();
-    let sources = &args.sources;
-    if sources.aws {
-        bail!(
-            "--aws (live scans) is not supported in this build yet; produce an evidence folder with scripts/collect-evidence.sh and scan it with --evidence"
-        );
-    }
-    if !sources.path.is_empty() {
-        bail!("--path (server files) is not supported in this build yet");
-    }
-    if sources.evidence.is_empty() && sources.snapshot.is_empty() {
-        bail!(
-            "nothing to scan: give --evidence DIR or --snapshot FILE (see `cartguard scan --help`)"
-        );
-    }
-
-    let mut inventory = Inventory::default();
-    let mut warnings = Vec::new();
-    for dir in &sources.evidence {
-        let folder = cartguard_evidence::read_evidence_folder(dir)?;
-        warnings.extend(folder.unused_files.iter().map(|f| {
-            format!(
-                "{}: not an evidence file cartguard reads; ignored",
-                f.display()
-            )
-        }));
-        inventory.accounts.push(folder.account);
-    }
-    for file in &sources.snapshot {
-        let snapshot = cartguard_evidence::read_snapshot(file)?;
-        for mut account in snapshot.accounts {
-            account.sources.push(format!("snapshot:{}", file.display()));
-            inventory.accounts.push(account);
-        }
-    }
+    let (inventory, warnings) = crate::sources::load(&args.sources)?;
     if let Some(path) = &args.save_snapshot {
         cartguard_evidence::write_snapshot(path, &inventory)?;
     }

@@ -296,3 +296,203 @@ fn demo_store_report() {
         });
     });
 }
+
+fn json_of(args: &[&str], evidence: &std::path::Path) -> serde_json::Value {
+    let output = cartguard()
+        .args(args)
+        .arg("--format")
+        .arg("json")
+        .arg("--evidence")
+        .arg(evidence)
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("json")
+}
+
+#[test]
+fn iam_can_names_the_deciding_statements() {
+    // The self-shadowing policy: the Deny in statement 1 decides.
+    let answer = json_of(
+        &[
+            "iam",
+            "can",
+            "uploader",
+            "s3:PutObject",
+            "arn:aws:s3:::b/report.csv",
+        ],
+        &fixture("iam-allow-shadowed/fires"),
+    );
+    assert_eq!(answer["decision"], "explicit-deny");
+    assert_eq!(answer["statements"][0]["statement_index"], 1);
+    assert_eq!(answer["statements"][0]["statement"]["Effect"], "Deny");
+}
+
+#[test]
+fn iam_can_is_three_valued_on_unknown_context() {
+    // alice's MFA guard: Deny NotAction … when BoolIfExists aws:MultiFactorAuthPresent is false.
+    let evidence = fixture("iam-allow-not-action/quiet");
+    let base = [
+        "iam",
+        "can",
+        "alice",
+        "s3:GetObject",
+        "arn:aws:s3:::shop-media/logo.png",
+    ];
+    let unknown = json_of(&base, &evidence);
+    assert_eq!(unknown["decision"], "conditional");
+    assert_eq!(
+        unknown["conditions"][0]["key"],
+        "aws:MultiFactorAuthPresent"
+    );
+    let with_mfa = json_of(
+        &[&base[..], &["--context", "aws:MultiFactorAuthPresent=true"]].concat(),
+        &evidence,
+    );
+    assert_eq!(with_mfa["decision"], "allow");
+    let absent = json_of(
+        &[&base[..], &["--absent", "aws:MultiFactorAuthPresent"]].concat(),
+        &evidence,
+    );
+    assert_eq!(absent["decision"], "explicit-deny");
+    let elsewhere = json_of(
+        &[
+            "iam",
+            "can",
+            "alice",
+            "s3:GetObject",
+            "arn:aws:s3:::other/x",
+            "--context",
+            "aws:MultiFactorAuthPresent=true",
+        ],
+        &evidence,
+    );
+    assert_eq!(elsewhere["decision"], "implicit-deny");
+}
+
+#[test]
+fn iam_blast_radius_lists_stores_and_escalations() {
+    let answer = json_of(
+        &["iam", "blast-radius", "dev"],
+        &fixture("iam-privilege-escalation/fires"),
+    );
+    let methods: Vec<&str> = answer["escalations"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|e| e["method"].as_str())
+        .collect();
+    assert!(
+        methods.contains(&"passrole-ec2-run-instances"),
+        "{methods:?}"
+    );
+    // The owner of an access key is found from list-access-keys.
+    let demo = repo().join("examples/securecart/evidence");
+    let by_key = json_of(&["iam", "blast-radius", "AKIAYOAOWRVFKPBZVMU4"], &demo);
+    assert_eq!(
+        by_key["principal"],
+        "arn:aws:iam::111122223333:user/bruno.costa"
+    );
+    assert!(
+        by_key["data_stores"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
+    );
+}
+
+#[test]
+fn net_reach_shows_the_path_or_what_blocks() {
+    let open = json_of(
+        &[
+            "net",
+            "reach",
+            "--from",
+            "internet",
+            "--to",
+            "i-0f000000000000001",
+            "--port",
+            "22",
+            "--protocol",
+            "tcp",
+        ],
+        &fixture("net-admin-port-open/fires"),
+    );
+    assert_eq!(open["reachable"], true);
+    let hops: Vec<&str> = open["ports"][0]["path"]
+        .as_array()
+        .expect("path")
+        .iter()
+        .filter_map(|h| h["hop"].as_str())
+        .collect();
+    for hop in [
+        "public-address",
+        "internet-gateway-route",
+        "network-acl-entry",
+        "security-group-rule",
+    ] {
+        assert!(hops.contains(&hop), "{hop} missing from {hops:?}");
+    }
+    // The quiet fixture admits 22 only from 198.51.100.7: another address is blocked,
+    // that one gets through, and "the internet" (which includes it) reaches in part.
+    let closed = json_of(
+        &[
+            "net",
+            "reach",
+            "--from",
+            "203.0.113.99/32",
+            "--to",
+            "i-0f000000000000001",
+            "--port",
+            "22",
+        ],
+        &fixture("net-admin-port-open/quiet"),
+    );
+    assert_eq!(closed["reachable"], false);
+    assert!(!closed["blocked_by"].is_null());
+    let office = json_of(
+        &[
+            "net",
+            "reach",
+            "--from",
+            "198.51.100.7/32",
+            "--to",
+            "i-0f000000000000001",
+            "--port",
+            "22",
+        ],
+        &fixture("net-admin-port-open/quiet"),
+    );
+    assert_eq!(office["reachable"], true);
+    let internet = json_of(
+        &[
+            "net",
+            "reach",
+            "--from",
+            "internet",
+            "--to",
+            "i-0f000000000000001",
+            "--port",
+            "22",
+        ],
+        &fixture("net-admin-port-open/quiet"),
+    );
+    assert_eq!(internet["ports"][0]["from_anywhere"], false);
+}
+
+#[test]
+fn net_exposure_lists_reachable_endpoints() {
+    let list = json_of(
+        &["net", "exposure"],
+        &fixture("net-exposure-inventory/fires"),
+    );
+    assert_eq!(list[0]["endpoints"].as_array().map(Vec::len), Some(1));
+    let private = json_of(
+        &["net", "exposure"],
+        &fixture("net-exposure-inventory/quiet"),
+    );
+    assert_eq!(private[0]["endpoints"].as_array().map(Vec::len), Some(0));
+}

@@ -1,0 +1,285 @@
+//! Blast radius: which data stores a principal can read, write or delete.
+//!
+//! Stores the inventory describes (RDS instances today) are judged one by one;
+//! for store kinds it does not describe, the question is asked of every resource
+//! of the kind in the account (`arn:aws:s3:::*/*`), so the answer still says
+//! whether a leaked credential reaches all customer data, some, or none.
+
+use cartguard_inventory::Account;
+use serde::Serialize;
+
+use crate::Tri;
+use crate::effective::{EffectivePermissions, Grant};
+use crate::evaluate::StatementRef;
+use crate::matching::{Pattern, Syntax};
+
+/// What a principal may do to a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    /// Read the data.
+    Read,
+    /// Change the data.
+    Write,
+    /// Destroy the data or the store.
+    Delete,
+}
+
+/// How far a permission reaches within a kind of store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reach {
+    /// Every store of the kind.
+    All,
+    /// Some of them (named resources or patterns).
+    Some,
+    /// Only when conditions of the granting statements hold.
+    Conditional,
+}
+
+/// One line of a blast radius: an access to a store (or kind of store).
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreAccess {
+    /// `s3`, `dynamodb`, `secretsmanager`, `kms`, `rds`.
+    pub store: &'static str,
+    /// The store's ARN, or the ARN pattern of every store of the kind.
+    pub resource: String,
+    /// Read, write or delete.
+    pub access: Access,
+    /// How far it reaches.
+    pub reach: Reach,
+    /// The actions that give it.
+    pub actions: Vec<String>,
+    /// The statements that grant them.
+    pub granted_by: Vec<StatementRef>,
+}
+
+/// The actions that give each access to a store.
+type AccessActions = &'static [(Access, &'static [&'static str])];
+
+/// Per kind of store: its name, the ARN pattern of all of them, and the actions
+/// that read, write and delete its data.
+const KINDS: &[(&str, &str, AccessActions)] = &[
+    (
+        "s3",
+        "arn:aws:s3:::*/*",
+        &[
+            (Access::Read, &["s3:GetObject", "s3:GetObjectVersion"]),
+            (Access::Write, &["s3:PutObject"]),
+            (
+                Access::Delete,
+                &[
+                    "s3:DeleteObject",
+                    "s3:DeleteObjectVersion",
+                    "s3:DeleteBucket",
+                ],
+            ),
+        ],
+    ),
+    (
+        "dynamodb",
+        "arn:aws:dynamodb:*:{account}:table/*",
+        &[
+            (
+                Access::Read,
+                &[
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:Scan",
+                    "dynamodb:BatchGetItem",
+                    "dynamodb:ExportTableToPointInTime",
+                ],
+            ),
+            (
+                Access::Write,
+                &[
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:BatchWriteItem",
+                ],
+            ),
+            (
+                Access::Delete,
+                &["dynamodb:DeleteItem", "dynamodb:DeleteTable"],
+            ),
+        ],
+    ),
+    (
+        "secretsmanager",
+        "arn:aws:secretsmanager:*:{account}:secret:*",
+        &[
+            (Access::Read, &["secretsmanager:GetSecretValue"]),
+            (
+                Access::Write,
+                &[
+                    "secretsmanager:PutSecretValue",
+                    "secretsmanager:UpdateSecret",
+                ],
+            ),
+            (Access::Delete, &["secretsmanager:DeleteSecret"]),
+        ],
+    ),
+    (
+        "ssm-parameters",
+        "arn:aws:ssm:*:{account}:parameter/*",
+        &[
+            (
+                Access::Read,
+                &[
+                    "ssm:GetParameter",
+                    "ssm:GetParameters",
+                    "ssm:GetParametersByPath",
+                ],
+            ),
+            (Access::Write, &["ssm:PutParameter"]),
+            (
+                Access::Delete,
+                &["ssm:DeleteParameter", "ssm:DeleteParameters"],
+            ),
+        ],
+    ),
+    (
+        "kms",
+        "arn:aws:kms:*:{account}:key/*",
+        &[
+            (Access::Read, &["kms:Decrypt"]),
+            (Access::Write, &["kms:Encrypt", "kms:ReEncryptTo"]),
+            (
+                Access::Delete,
+                &["kms:ScheduleKeyDeletion", "kms:DisableKey"],
+            ),
+        ],
+    ),
+];
+
+/// Actions on one RDS instance: snapshots and IAM authentication read it; changing
+/// the master password takes it over; deletion destroys it.
+const RDS: AccessActions = &[
+    (
+        Access::Read,
+        &[
+            "rds:CreateDBSnapshot",
+            "rds-db:connect",
+            "rds:StartExportTask",
+        ],
+    ),
+    (
+        Access::Write,
+        &[
+            "rds:ModifyDBInstance",
+            "rds:RestoreDBInstanceFromDBSnapshot",
+        ],
+    ),
+    (Access::Delete, &["rds:DeleteDBInstance"]),
+];
+
+/// The data stores `effective` reaches in `account`.
+pub fn blast_radius(effective: &EffectivePermissions, account: &Account) -> Vec<StoreAccess> {
+    let mut out = Vec::new();
+    for (store, pattern, accesses) in KINDS {
+        let everything = pattern.replace("{account}", &account.id);
+        for (access, actions) in *accesses {
+            if let Some(line) = judge(
+                effective,
+                store,
+                &everything,
+                *access,
+                actions,
+                Scope::Pattern,
+            ) {
+                out.push(line);
+            }
+        }
+    }
+    for region in account.regions.values() {
+        for db in region.rds.db_instances.present().into_iter().flatten() {
+            let Some(arn) = db.db_instance_arn.as_deref() else {
+                continue;
+            };
+            for (access, actions) in RDS {
+                if let Some(line) = judge(effective, "rds", arn, *access, actions, Scope::Arn) {
+                    out.push(line);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy)]
+enum Scope {
+    /// `resource` is a pattern for every store of a kind.
+    Pattern,
+    /// `resource` is one store's ARN.
+    Arn,
+}
+
+fn judge(
+    effective: &EffectivePermissions,
+    store: &'static str,
+    resource: &str,
+    access: Access,
+    actions: &[&str],
+    scope: Scope,
+) -> Option<StoreAccess> {
+    let mut found = Vec::new();
+    let mut granted_by: Vec<StatementRef> = Vec::new();
+    let mut all = false;
+    let mut certain = false;
+    for action in actions {
+        let (tri, grants) = match scope {
+            Scope::Pattern => effective.allows_on(action, resource),
+            Scope::Arn => effective.allows_on_arn(action, resource),
+        };
+        if tri == Tri::False {
+            continue;
+        }
+        found.push((*action).to_string());
+        certain |= tri == Tri::True;
+        for grant in grants {
+            if matches!(scope, Scope::Arn) || covers(grant, resource) {
+                all = true;
+            }
+            if !granted_by.contains(&grant.statement) {
+                granted_by.push(grant.statement.clone());
+            }
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let reach = if !certain {
+        Reach::Conditional
+    } else if all {
+        Reach::All
+    } else {
+        Reach::Some
+    };
+    Some(StoreAccess {
+        store,
+        resource: resource.to_string(),
+        access,
+        reach,
+        actions: found,
+        granted_by,
+    })
+}
+
+fn covers(grant: &Grant, pattern: &str) -> bool {
+    if grant.on_all_resources() {
+        return true;
+    }
+    if grant.not_resource {
+        return false;
+    }
+    let syntax = Syntax {
+        wildcards: true,
+        variables: false,
+        case_insensitive: false,
+    };
+    let target = Pattern::new(pattern, syntax);
+    grant
+        .resources
+        .iter()
+        .any(|r| Pattern::new(r, syntax).covers(&target))
+}

@@ -1,0 +1,249 @@
+//! `cartguard iam can` and `cartguard iam blast-radius`.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use cartguard_iam::escalation::Analysis;
+use cartguard_iam::{Decision, Principals, Request, RequestContext};
+use serde_json::{Value, json};
+
+use crate::cli::{BlastArgs, CanArgs, Format, write_stdout};
+use crate::sources::{load, one_account};
+
+fn principals_of(account: &cartguard_inventory::Account) -> anyhow::Result<Principals> {
+    let details = account
+        .iam
+        .authorization_details
+        .present()
+        .with_context(|| {
+            account
+                .iam
+                .authorization_details
+                .unavailable_reason("iam/global/get-account-authorization-details.json")
+                .unwrap_or_else(|| "the authorization details are unavailable".into())
+        })?;
+    Ok(Principals::from_authorization_details(details, &[]))
+}
+
+/// A statement as the user sees it: policy, index, Sid and text.
+fn statement(principals: &Principals, sref: &cartguard_iam::StatementRef) -> Value {
+    let text = principals
+        .managed
+        .get(sref.policy.as_ref())
+        .map(AsRef::as_ref)
+        .or_else(|| {
+            principals.principals.iter().find_map(|p| {
+                p.policies
+                    .identity
+                    .iter()
+                    .chain(p.policies.boundary.iter())
+                    .find(|x| x.name == sref.policy)
+                    .map(AsRef::as_ref)
+            })
+        })
+        .and_then(|p| p.statements.get(sref.index))
+        .map(|s| s.source.clone())
+        .unwrap_or(Value::Null);
+    json!({"policy": sref.policy.as_ref(), "statement_index": sref.index, "sid": sref.sid.as_deref(), "statement": text})
+}
+
+pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
+    let (inventory, _) = load(&args.sources)?;
+    let account = one_account(&inventory, &args.principal)?;
+    let principals = principals_of(account)?;
+    let principal = principals.resolve(&args.principal)?;
+
+    let mut context = RequestContext::new();
+    let mut values: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for pair in &args.context {
+        let (key, value) = pair.split_once('=').with_context(|| {
+            format!("--context {pair:?}: expected KEY=VALUE, e.g. aws:SourceIp=203.0.113.7")
+        })?;
+        values.entry(key).or_default().push(value);
+    }
+    for (key, list) in &values {
+        context.set(key, list.iter().copied());
+    }
+    for key in &args.absent {
+        if values.contains_key(key.as_str()) {
+            bail!("--absent {key}: the key is also given with --context");
+        }
+        context.set_absent(key);
+    }
+    let mut request = Request::new(principal.request_principal(), &args.action, &args.resource);
+    request.context = context;
+    let decision = principal.decide(&request);
+    let unknown_action =
+        cartguard_iam::catalogue().lookup(&args.action).is_none() && !args.action.contains('*');
+
+    let (label, statements, conditions, reason) = match &decision {
+        Decision::Allow { by } => ("allow", by.iter().map(|s| statement(&principals, s)).collect(), Vec::new(), None),
+        Decision::ExplicitDeny { by } => ("explicit-deny", by.iter().map(|s| statement(&principals, s)).collect(), Vec::new(), None),
+        Decision::ImplicitDeny { reason } => ("implicit-deny", Vec::new(), Vec::new(), Some(format!("{reason:?}"))),
+        Decision::Conditional { pending } => (
+            "conditional",
+            pending.iter().map(|p| statement(&principals, &p.statement)).collect(),
+            pending
+                .iter()
+                .flat_map(|p| {
+                    p.unresolved.iter().map(move |u| {
+                        json!({"effect": format!("{:?}", p.effect), "element": u.element, "operator": u.operator, "key": u.key, "values": u.values, "statement": p.statement})
+                    })
+                })
+                .collect::<Vec<_>>(),
+            None,
+        ),
+    };
+    let text = match args.format {
+        Format::Json => {
+            let mut doc = json!({"decision": label, "principal": principal.arn, "action": args.action, "resource": args.resource, "statements": statements, "conditions": conditions});
+            if let Some(reason) = &reason {
+                doc["reason"] = json!(reason);
+            }
+            if unknown_action {
+                doc["warnings"] = json!([format!(
+                    "{} is not in the IAM action catalogue",
+                    args.action
+                )]);
+            }
+            serde_json::to_string_pretty(&doc)? + "\n"
+        }
+        Format::Text => {
+            let mut out = format!(
+                "{}: {} {} on {}\n",
+                label.to_uppercase(),
+                principal.arn,
+                args.action,
+                args.resource
+            );
+            if let Some(reason) = reason {
+                out.push_str(&format!("  no statement allows it ({reason})\n"));
+            }
+            for s in &statements {
+                out.push_str(&format!(
+                    "  statement {} {}of {}\n    {}\n",
+                    s["statement_index"],
+                    s["sid"]
+                        .as_str()
+                        .map(|x| format!("({x}) "))
+                        .unwrap_or_default(),
+                    s["policy"].as_str().unwrap_or(""),
+                    s["statement"]
+                ));
+            }
+            for c in &conditions {
+                let compared: Vec<&str> = c["values"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                out.push_str(&format!(
+                    "  depends on {} ({} {}) — give it with --context {}=… or --absent {}\n",
+                    c["key"].as_str().unwrap_or(""),
+                    c["operator"]
+                        .as_str()
+                        .unwrap_or(c["element"].as_str().unwrap_or("")),
+                    compared.join(", "),
+                    c["key"].as_str().unwrap_or(""),
+                    c["key"].as_str().unwrap_or("")
+                ));
+            }
+            if unknown_action {
+                out.push_str(&format!(
+                    "  warning: {} is not in the IAM action catalogue\n",
+                    args.action
+                ));
+            }
+            out
+        }
+    };
+    write_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn blast_radius(args: &BlastArgs) -> anyhow::Result<ExitCode> {
+    let (inventory, _) = load(&args.sources)?;
+    let account = one_account(&inventory, &args.principal)?;
+    let principals = principals_of(account)?;
+    let name = resolve_key(account, &args.principal)?;
+    let principal = principals.resolve(&name)?;
+    let index = principals
+        .principals
+        .iter()
+        .position(|p| p.arn == principal.arn)
+        .context("the principal is not in the account's list")?;
+    let analysis = Analysis::new(&principals);
+    let stores = cartguard_iam::blast::blast_radius(&analysis.effective[index], account);
+    let escalations = analysis.escalations_of(index);
+    let admin = analysis.admin[index].is_admin();
+    let text = match args.format {
+        Format::Json => {
+            let doc = json!({
+                "principal": principal.arn,
+                "administrator": admin,
+                "data_stores": stores,
+                "escalations": escalations.iter().map(|e| json!({"method": e.method.id, "description": e.method.description, "targets": e.targets, "conditional": e.conditional})).collect::<Vec<_>>(),
+            });
+            serde_json::to_string_pretty(&doc)? + "\n"
+        }
+        Format::Text => {
+            let mut out = format!(
+                "blast radius of {}{}\n",
+                principal.arn,
+                if admin {
+                    " (administrator: every store)"
+                } else {
+                    ""
+                }
+            );
+            if stores.is_empty() {
+                out.push_str("  no data store in reach\n");
+            }
+            for s in &stores {
+                out.push_str(&format!(
+                    "  {:<7} {:<11} {:<15} {}  ({})\n",
+                    format!("{:?}", s.access).to_lowercase(),
+                    format!("{:?}", s.reach).to_lowercase(),
+                    s.store,
+                    s.resource,
+                    s.actions.join(", ")
+                ));
+            }
+            for e in &escalations {
+                out.push_str(&format!(
+                    "  escalation: {} — {}{}\n",
+                    e.method.id,
+                    e.method.description,
+                    if e.targets.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (targets: {})", e.targets.join(", "))
+                    }
+                ));
+            }
+            out
+        }
+    };
+    write_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An access key id (`AKIA…`) names its owner; anything else is a principal.
+fn resolve_key(account: &cartguard_inventory::Account, given: &str) -> anyhow::Result<String> {
+    let looks_like_key =
+        (given.starts_with("AKIA") || given.starts_with("ASIA")) && given.len() == 20;
+    if !looks_like_key {
+        return Ok(given.to_string());
+    }
+    for (user, keys) in &account.iam.access_keys {
+        if keys
+            .present()
+            .is_some_and(|ks| ks.iter().any(|k| k.access_key_id == given))
+        {
+            return Ok(user.clone());
+        }
+    }
+    bail!("access key {given} is not in the evidence (iam/global/list-access-keys/<user>.json)")
+}

@@ -280,3 +280,20 @@ pub(crate) fn any_region(ctx: &Context, out: &mut Emitter) -> bool {
     }
     true
 }
+
+/// Whether the region's network ACLs could be analysed; if not, reports the rule
+/// as not assessed there with what was missing.
+pub(crate) fn acls_assessed(ctx: &Context, region: &RegionNetwork, out: &mut Emitter) -> bool {
+    if region.acls.missing_evidence.is_empty() {
+        return true;
+    }
+    out.not_assessed(
+        &format!(
+            "arn:aws:ec2:{}:{}:network-acl/*",
+            region.region, ctx.account.id
+        ),
+        region.region,
+        region.acls.missing_evidence.join("; "),
+    );
+    false
+}

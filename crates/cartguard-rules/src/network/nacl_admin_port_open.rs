@@ -1,7 +1,7 @@
 use cartguard_net::AdminEntryKind;
 use serde_json::json;
 
-use super::{ec2_arn, entry_text};
+use super::{acls_assessed, ec2_arn, entry_text};
 use crate::{Context, Emitter, Failure, Severity, declare_rule};
 
 declare_rule! {
@@ -47,15 +47,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     }
     for region in ctx.networks() {
-        if !region.acls.missing_evidence.is_empty() {
-            out.not_assessed(
-                &format!(
-                    "arn:aws:ec2:{}:{}:network-acl/*",
-                    region.region, ctx.account.id
-                ),
-                region.region,
-                region.acls.missing_evidence.join("; "),
-            );
+        if !acls_assessed(ctx, region, out) {
             continue;
         }
         for admin in &region.acls.admin_ports {

@@ -301,10 +301,10 @@ impl Catalogue {
     /// The actions one pattern (`s3:Get*`, `*`, `iam:PassRole`) matches, any case.
     pub fn expand(&self, pattern: &str) -> Arc<ActionSet> {
         let key = pattern.to_ascii_lowercase();
-        if let Ok(cache) = self.cache.lock() {
-            if let Some(hit) = cache.get(&key) {
-                return Arc::clone(hit);
-            }
+        if let Ok(cache) = self.cache.lock()
+            && let Some(hit) = cache.get(&key)
+        {
+            return Arc::clone(hit);
         }
         let set = Arc::new(self.expand_uncached(&key));
         if let Ok(mut cache) = self.cache.lock() {
@@ -453,10 +453,10 @@ impl ActionSet {
 
     fn trim(&mut self) {
         let rem = self.len % 64;
-        if rem != 0 {
-            if let Some(last) = self.words.last_mut() {
-                *last &= (1u64 << rem) - 1;
-            }
+        if rem != 0
+            && let Some(last) = self.words.last_mut()
+        {
+            *last &= (1u64 << rem) - 1;
         }
     }
 

@@ -304,10 +304,10 @@ fn passed_services() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for m in METHODS {
         for r in m.requires {
-            if let Target::PassedRole(s) = r.target {
-                if !out.contains(&s) {
-                    out.push(s);
-                }
+            if let Target::PassedRole(s) = r.target
+                && !out.contains(&s)
+            {
+                out.push(s);
             }
         }
     }

@@ -186,10 +186,10 @@ impl RequestPrincipal {
             }
             _ => put("aws:username", None),
         }
-        if self.kind == PrincipalType::Root {
-            if let Some(a) = &self.account {
-                put("aws:userid", Some(a));
-            }
+        if self.kind == PrincipalType::Root
+            && let Some(a) = &self.account
+        {
+            put("aws:userid", Some(a));
         }
         let principal_type = match self.kind {
             PrincipalType::User => Some("User"),

@@ -258,22 +258,23 @@ fn parse_parts(text: &str, syntax: Syntax) -> Vec<Part> {
     let mut literal = String::new();
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        if syntax.variables && rest.starts_with("${") {
-            if let Some(end) = rest.find('}') {
-                let inner = &rest[2..end];
-                match parse_variable(inner) {
-                    Some(VariableText::Literal(ch)) => literal.push(ch),
-                    Some(VariableText::Key(key, default)) => {
-                        if !literal.is_empty() {
-                            parts.push(Part::Text(std::mem::take(&mut literal)));
-                        }
-                        parts.push(Part::Var { key, default });
+        if syntax.variables
+            && rest.starts_with("${")
+            && let Some(end) = rest.find('}')
+        {
+            let inner = &rest[2..end];
+            match parse_variable(inner) {
+                Some(VariableText::Literal(ch)) => literal.push(ch),
+                Some(VariableText::Key(key, default)) => {
+                    if !literal.is_empty() {
+                        parts.push(Part::Text(std::mem::take(&mut literal)));
                     }
-                    None => literal.push_str(&rest[..=end]),
+                    parts.push(Part::Var { key, default });
                 }
-                rest = &rest[end + 1..];
-                continue;
+                None => literal.push_str(&rest[..=end]),
             }
+            rest = &rest[end + 1..];
+            continue;
         }
         if syntax.wildcards && (c == '*' || c == '?') {
             if !literal.is_empty() {

@@ -332,16 +332,14 @@ impl Principals {
             if let Some(p) = self.principals.iter().find(|p| p.arn == name_or_arn) {
                 return Ok(p);
             }
-            if let Some(session) = RequestPrincipal::from_arn(name_or_arn) {
-                if session.kind == PrincipalType::Role {
-                    let name = session.name().unwrap_or_default();
-                    if let Some(p) = self.principals.iter().find(|p| {
-                        p.kind == PrincipalKind::Role
-                            && p.name == name
-                            && p.account == session.account
-                    }) {
-                        return Ok(p);
-                    }
+            if let Some(session) = RequestPrincipal::from_arn(name_or_arn)
+                && session.kind == PrincipalType::Role
+            {
+                let name = session.name().unwrap_or_default();
+                if let Some(p) = self.principals.iter().find(|p| {
+                    p.kind == PrincipalKind::Role && p.name == name && p.account == session.account
+                }) {
+                    return Ok(p);
                 }
             }
             return Err(ResolveError::NotFound(name_or_arn.to_string()));

@@ -193,7 +193,7 @@ fn coverage_lines(out: &mut String, p: &Paint, coverage: &[Coverage]) {
 fn failure(out: &mut String, p: &Paint, finding: &Finding) {
     let _ = writeln!(
         out,
-        "  {} {} {}",
+        "  {} {} · {}",
         p.severity(finding.severity, "✗"),
         p.bold(finding.rule_id),
         finding.title

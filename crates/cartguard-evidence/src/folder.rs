@@ -243,8 +243,19 @@ struct ErrorBody {
     message: String,
 }
 
+/// Files larger than this are only checked for the error form when they start
+/// with an `Error` key: error documents are a few hundred bytes, and parsing a
+/// large response twice would double the reader's time and memory.
+const ERROR_CHECK_LIMIT: usize = 64 * 1024;
+
 /// Recognizes the `{"Error": {...}}` form stored in place of a response.
 fn api_error<T>(path: &Path, text: &str) -> Result<Option<Collected<T>>, EvidenceError> {
+    if text.len() > ERROR_CHECK_LIMIT {
+        let opening = text.trim_start().strip_prefix('{').map(str::trim_start);
+        if !opening.is_some_and(|rest| rest.starts_with("\"Error\"")) {
+            return Ok(None);
+        }
+    }
     let value: serde_json::Value = parse_json(path, text)?;
     let is_error = value
         .as_object()

@@ -419,11 +419,20 @@ impl Catalogue {
     }
 }
 
-/// A set of catalogue actions (a bitset over the catalogue's positions).
+/// A set of catalogue actions, by position in the catalogue.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ActionSet {
-    words: Vec<u64>,
+    repr: Repr,
     len: usize,
+}
+
+/// Small sets (most statements name a handful of actions) are sorted position
+/// lists; large ones are bitsets. The form is canonical — chosen by size after
+/// every change — so equal sets compare and hash equal.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Repr {
+    Sparse(Vec<u32>),
+    Dense(Vec<u64>),
 }
 
 impl std::fmt::Debug for ActionSet {
@@ -433,53 +442,108 @@ impl std::fmt::Debug for ActionSet {
 }
 
 impl ActionSet {
+    /// The largest list kept sparse: beyond it a bitset takes less memory.
+    fn sparse_limit(len: usize) -> usize {
+        len.div_ceil(64) * 2
+    }
+
     /// An empty set over `len` actions.
     pub fn empty(len: usize) -> ActionSet {
         ActionSet {
-            words: vec![0; len.div_ceil(64)],
+            repr: Repr::Sparse(Vec::new()),
             len,
         }
     }
 
     /// The full set over `len` actions.
     pub fn full(len: usize) -> ActionSet {
-        let mut s = ActionSet {
-            words: vec![u64::MAX; len.div_ceil(64)],
-            len,
-        };
-        s.trim();
-        s
-    }
-
-    fn trim(&mut self) {
-        let rem = self.len % 64;
+        let mut words = vec![u64::MAX; len.div_ceil(64)];
+        let rem = len % 64;
         if rem != 0
-            && let Some(last) = self.words.last_mut()
+            && let Some(last) = words.last_mut()
         {
             *last &= (1u64 << rem) - 1;
+        }
+        let mut set = ActionSet {
+            repr: Repr::Dense(words),
+            len,
+        };
+        set.normalize();
+        set
+    }
+
+    fn dense_words(&self) -> std::borrow::Cow<'_, [u64]> {
+        match &self.repr {
+            Repr::Dense(words) => std::borrow::Cow::Borrowed(words),
+            Repr::Sparse(list) => {
+                let mut words = vec![0u64; self.len.div_ceil(64)];
+                for &i in list {
+                    words[i as usize / 64] |= 1 << (i % 64);
+                }
+                std::borrow::Cow::Owned(words)
+            }
+        }
+    }
+
+    /// Puts the set in its canonical form for its size.
+    fn normalize(&mut self) {
+        let limit = Self::sparse_limit(self.len);
+        match &self.repr {
+            Repr::Dense(words) => {
+                let count: usize = words.iter().map(|w| w.count_ones() as usize).sum();
+                if count <= limit {
+                    let list = self.iter().map(|i| i as u32).collect();
+                    self.repr = Repr::Sparse(list);
+                }
+            }
+            Repr::Sparse(list) if list.len() > limit => {
+                self.repr = Repr::Dense(self.dense_words().into_owned());
+            }
+            Repr::Sparse(_) => {}
         }
     }
 
     /// Adds an action by position.
     pub fn insert(&mut self, i: usize) {
-        if i < self.len {
-            self.words[i / 64] |= 1 << (i % 64);
+        if i >= self.len {
+            return;
+        }
+        match &mut self.repr {
+            Repr::Dense(words) => words[i / 64] |= 1 << (i % 64),
+            Repr::Sparse(list) => {
+                if let Err(at) = list.binary_search(&(i as u32)) {
+                    list.insert(at, i as u32);
+                    self.normalize();
+                }
+            }
         }
     }
 
     /// Whether the set holds the action at a position.
     pub fn contains(&self, i: usize) -> bool {
-        i < self.len && self.words[i / 64] & (1 << (i % 64)) != 0
+        if i >= self.len {
+            return false;
+        }
+        match &self.repr {
+            Repr::Dense(words) => words[i / 64] & (1 << (i % 64)) != 0,
+            Repr::Sparse(list) => list.binary_search(&(i as u32)).is_ok(),
+        }
     }
 
     /// Number of actions in the set.
     pub fn count(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
+        match &self.repr {
+            Repr::Dense(words) => words.iter().map(|w| w.count_ones() as usize).sum(),
+            Repr::Sparse(list) => list.len(),
+        }
     }
 
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
-        self.words.iter().all(|w| *w == 0)
+        match &self.repr {
+            Repr::Dense(words) => words.iter().all(|w| *w == 0),
+            Repr::Sparse(list) => list.is_empty(),
+        }
     }
 
     /// Whether the set holds every action of the catalogue it was sized for.
@@ -489,23 +553,99 @@ impl ActionSet {
 
     /// Adds every action of `other`.
     pub fn union_with(&mut self, other: &ActionSet) {
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
-            *a |= *b;
+        if let (Repr::Sparse(a), Repr::Sparse(b)) = (&self.repr, &other.repr) {
+            let mut merged = Vec::with_capacity(a.len() + b.len());
+            let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
+            loop {
+                match (x.peek(), y.peek()) {
+                    (Some(&&p), Some(&&q)) if p == q => {
+                        merged.push(p);
+                        x.next();
+                        y.next();
+                    }
+                    (Some(&&p), Some(&&q)) if p < q => {
+                        merged.push(p);
+                        x.next();
+                    }
+                    (Some(_), Some(&&q)) => {
+                        merged.push(q);
+                        y.next();
+                    }
+                    (Some(&&p), None) => {
+                        merged.push(p);
+                        x.next();
+                    }
+                    (None, Some(&&q)) => {
+                        merged.push(q);
+                        y.next();
+                    }
+                    (None, None) => break,
+                }
+            }
+            self.repr = Repr::Sparse(merged);
+            self.normalize();
+            return;
+        }
+        // A union with a bitset only grows, so the result stays a bitset.
+        match (&mut self.repr, &other.repr) {
+            (Repr::Dense(words), Repr::Dense(theirs)) => {
+                for (a, b) in words.iter_mut().zip(theirs) {
+                    *a |= *b;
+                }
+            }
+            (Repr::Dense(words), Repr::Sparse(list)) => {
+                for &i in list {
+                    words[i as usize / 64] |= 1 << (i % 64);
+                }
+            }
+            (Repr::Sparse(list), Repr::Dense(theirs)) => {
+                let mut words = theirs.clone();
+                for &i in list.iter() {
+                    words[i as usize / 64] |= 1 << (i % 64);
+                }
+                self.repr = Repr::Dense(words);
+            }
+            (Repr::Sparse(_), Repr::Sparse(_)) => {}
         }
     }
 
     /// Keeps only the actions also in `other`.
     pub fn intersect_with(&mut self, other: &ActionSet) {
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
-            *a &= *b;
+        match (&mut self.repr, &other.repr) {
+            (Repr::Sparse(list), _) => list.retain(|&i| other.contains(i as usize)),
+            (Repr::Dense(_), Repr::Sparse(list)) => {
+                let kept = list
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.contains(i as usize))
+                    .collect();
+                self.repr = Repr::Sparse(kept);
+            }
+            (Repr::Dense(words), Repr::Dense(theirs)) => {
+                for (a, b) in words.iter_mut().zip(theirs) {
+                    *a &= *b;
+                }
+            }
         }
+        self.normalize();
     }
 
     /// Removes every action of `other`.
     pub fn subtract(&mut self, other: &ActionSet) {
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
-            *a &= !*b;
+        match (&mut self.repr, &other.repr) {
+            (Repr::Sparse(list), _) => list.retain(|&i| !other.contains(i as usize)),
+            (Repr::Dense(words), Repr::Sparse(list)) => {
+                for &i in list {
+                    words[i as usize / 64] &= !(1 << (i % 64));
+                }
+            }
+            (Repr::Dense(words), Repr::Dense(theirs)) => {
+                for (a, b) in words.iter_mut().zip(theirs) {
+                    *a &= !*b;
+                }
+            }
         }
+        self.normalize();
     }
 
     /// The actions in `self` but not in `other`.
@@ -517,30 +657,40 @@ impl ActionSet {
 
     /// Whether every action of `self` is in `other`.
     pub fn is_subset(&self, other: &ActionSet) -> bool {
-        self.words
-            .iter()
-            .zip(&other.words)
-            .all(|(a, b)| a & !b == 0)
+        match (&self.repr, &other.repr) {
+            (Repr::Dense(a), Repr::Dense(b)) => a.iter().zip(b).all(|(x, y)| x & !y == 0),
+            (Repr::Dense(_), Repr::Sparse(b)) => {
+                self.count() <= b.len() && self.iter().all(|i| other.contains(i))
+            }
+            (Repr::Sparse(a), _) => a.iter().all(|&i| other.contains(i as usize)),
+        }
     }
 
     /// Whether the sets share an action.
     pub fn intersects(&self, other: &ActionSet) -> bool {
-        self.words.iter().zip(&other.words).any(|(a, b)| a & b != 0)
+        match (&self.repr, &other.repr) {
+            (Repr::Dense(a), Repr::Dense(b)) => a.iter().zip(b).any(|(x, y)| x & y != 0),
+            (Repr::Sparse(a), _) => a.iter().any(|&i| other.contains(i as usize)),
+            (Repr::Dense(_), Repr::Sparse(b)) => b.iter().any(|&i| self.contains(i as usize)),
+        }
     }
 
     /// The positions in the set, ascending.
-    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(wi, &w)| {
-            let mut w = w;
-            std::iter::from_fn(move || {
-                if w == 0 {
-                    return None;
-                }
-                let bit = w.trailing_zeros() as usize;
-                w &= w - 1;
-                Some(wi * 64 + bit)
-            })
-        })
+    pub fn iter(&self) -> Box<dyn Iterator<Item = usize> + '_> {
+        match &self.repr {
+            Repr::Sparse(list) => Box::new(list.iter().map(|&i| i as usize)),
+            Repr::Dense(words) => Box::new(words.iter().enumerate().flat_map(|(wi, &w)| {
+                let mut w = w;
+                std::iter::from_fn(move || {
+                    if w == 0 {
+                        return None;
+                    }
+                    let bit = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    Some(wi * 64 + bit)
+                })
+            })),
+        }
     }
 }
 

@@ -119,6 +119,8 @@ pub struct Principals {
     pub managed: BTreeMap<String, Arc<Policy>>,
     /// Policies that failed to parse.
     pub errors: Vec<PolicyFailure>,
+    /// Every parsed policy (managed, inline, boundary, trust) by its name.
+    by_name: HashMap<Arc<str>, Arc<Policy>>,
 }
 
 struct Builder<'a> {
@@ -319,11 +321,36 @@ impl Principals {
                 unresolved,
             });
         }
+        let mut by_name: HashMap<Arc<str>, Arc<Policy>> = b
+            .managed
+            .values()
+            .map(|p| (Arc::clone(&p.name), Arc::clone(p)))
+            .collect();
+        for p in &principals {
+            let own = p
+                .policies
+                .identity
+                .iter()
+                .chain(p.policies.boundary.iter())
+                .chain(p.trust_policy.iter());
+            for policy in own {
+                by_name
+                    .entry(Arc::clone(&policy.name))
+                    .or_insert_with(|| Arc::clone(policy));
+            }
+        }
         Principals {
             principals,
             managed: b.managed,
             errors: b.errors,
+            by_name,
         }
+    }
+
+    /// A parsed policy by its name (managed policy ARN, `<owner ARN>#<inline
+    /// name>`, `<role ARN>#trust`).
+    pub fn policy(&self, name: &str) -> Option<&Arc<Policy>> {
+        self.by_name.get(name)
     }
 
     /// Finds a principal by ARN (user, role or assumed-role session) or bare name.

@@ -3,8 +3,8 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::compliance::{Compliance, compliance_for};
-use crate::rule::Rule;
+use crate::compliance::Compliance;
+use crate::rule::Emitter;
 
 /// How bad a failure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
@@ -124,12 +124,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub(crate) fn new(
-        rule: &'static Rule,
-        account: &str,
-        status: Status,
-        failure: Failure,
-    ) -> Self {
+    pub(crate) fn new(emitter: &Emitter, status: Status, failure: Failure) -> Self {
+        let (rule, account) = (emitter.rule(), emitter.account());
         let mut hasher = Sha256::new();
         for part in [
             rule.id,
@@ -156,10 +152,10 @@ impl Finding {
             region: failure.region,
             title: rule.title,
             detail: failure.detail,
-            rationale: rule.section("Why it matters").replace('\n', " "),
+            rationale: emitter.rationale().to_string(),
             evidence,
             remediation: failure.remediation,
-            compliance: compliance_for(rule.id),
+            compliance: emitter.compliance().clone(),
             fingerprint,
         }
     }

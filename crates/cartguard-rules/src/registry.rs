@@ -2,7 +2,7 @@
 
 use cartguard_inventory::{Inventory, Timestamp};
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Status};
 use crate::rule::{Context, Emitter, Rule};
 use crate::{iam, network};
 
@@ -121,16 +121,16 @@ pub fn run(inventory: &Inventory, settings: &Settings, now: Timestamp) -> Vec<Fi
         }
     }
     findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
+        fn key(f: &Finding) -> (Status, &str, &str, &str, &str, &str) {
             (
                 f.status,
                 f.rule_id,
-                f.account.clone(),
-                f.region.clone(),
-                f.resource.clone(),
-                f.fingerprint.clone(),
+                &f.account,
+                &f.region,
+                &f.resource,
+                &f.fingerprint,
             )
-        };
+        }
         b.severity
             .cmp(&a.severity)
             .then_with(|| key(a).cmp(&key(b)))

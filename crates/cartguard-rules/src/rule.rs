@@ -210,6 +210,8 @@ pub struct Emitter {
     rule: &'static Rule,
     account: String,
     findings: Vec<Finding>,
+    rationale: String,
+    compliance: crate::Compliance,
 }
 
 impl Emitter {
@@ -218,6 +220,8 @@ impl Emitter {
             rule,
             account: account.to_string(),
             findings: Vec::new(),
+            rationale: rule.section("Why it matters").replace('\n', " "),
+            compliance: crate::compliance_for(rule.id),
         }
     }
 
@@ -225,9 +229,25 @@ impl Emitter {
         self.findings
     }
 
+    pub(crate) fn rule(&self) -> &'static Rule {
+        self.rule
+    }
+
+    pub(crate) fn account(&self) -> &str {
+        &self.account
+    }
+
+    pub(crate) fn rationale(&self) -> &str {
+        &self.rationale
+    }
+
+    pub(crate) fn compliance(&self) -> &crate::Compliance {
+        &self.compliance
+    }
+
     /// Reports a failure.
     pub fn fail(&mut self, failure: Failure) {
-        let finding = Finding::new(self.rule, &self.account, Status::Fail, failure);
+        let finding = Finding::new(self, Status::Fail, failure);
         self.findings.push(finding);
     }
 
@@ -241,7 +261,7 @@ impl Emitter {
                 .to_string(),
             ..Failure::default()
         };
-        let finding = Finding::new(self.rule, &self.account, Status::NotAssessed, failure);
+        let finding = Finding::new(self, Status::NotAssessed, failure);
         self.findings.push(finding);
     }
 

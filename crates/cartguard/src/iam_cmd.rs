@@ -29,19 +29,7 @@ fn principals_of(account: &cartguard_inventory::Account) -> anyhow::Result<Princ
 /// A statement as the user sees it: policy, index, Sid and text.
 fn statement(principals: &Principals, sref: &cartguard_iam::StatementRef) -> Value {
     let text = principals
-        .managed
-        .get(sref.policy.as_ref())
-        .map(AsRef::as_ref)
-        .or_else(|| {
-            principals.principals.iter().find_map(|p| {
-                p.policies
-                    .identity
-                    .iter()
-                    .chain(p.policies.boundary.iter())
-                    .find(|x| x.name == sref.policy)
-                    .map(AsRef::as_ref)
-            })
-        })
+        .policy(&sref.policy)
         .and_then(|p| p.statements.get(sref.index))
         .map(|s| s.source.clone())
         .unwrap_or(Value::Null);

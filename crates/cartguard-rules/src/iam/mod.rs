@@ -200,18 +200,7 @@ pub(crate) fn find_policy<'a>(
     principals: &'a cartguard_iam::Principals,
     name: &str,
 ) -> Option<&'a cartguard_iam::Policy> {
-    if let Some(policy) = principals.managed.get(name) {
-        return Some(policy);
-    }
-    principals.principals.iter().find_map(|p| {
-        p.policies
-            .identity
-            .iter()
-            .chain(p.policies.boundary.iter())
-            .chain(p.trust_policy.iter())
-            .find(|policy| policy.name.as_ref() == name)
-            .map(AsRef::as_ref)
-    })
+    principals.policy(name).map(AsRef::as_ref)
 }
 
 /// A statement as evidence: its policy, position, Sid and text.
@@ -310,9 +299,9 @@ pub(crate) fn whole_service_grants(statement: &cartguard_iam::Statement) -> Vec<
         let Some((service, _)) = text.split_once(':') else {
             continue;
         };
-        let whole = catalogue
-            .service_actions(service)
-            .is_some_and(|all| !all.is_empty() && all.is_subset(granted));
+        // The expansion of `service:*` is cached by the catalogue.
+        let all = catalogue.expand(&format!("{service}:*"));
+        let whole = !all.is_empty() && all.is_subset(granted);
         if whole && pattern.has_wildcards() {
             out.push(text.to_string());
         }

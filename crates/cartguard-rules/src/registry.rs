@@ -106,18 +106,49 @@ pub fn suggest(id: &str) -> Vec<&'static str> {
 /// Runs every rule over every account; findings come most severe first, in a
 /// stable order.
 pub fn run(inventory: &Inventory, settings: &Settings, now: Timestamp) -> Vec<Finding> {
+    run_timed(inventory, settings, now).0
+}
+
+/// How long one step of a scan took: building an account's principals, or one
+/// rule over all accounts (the first rule to need an engine's analysis pays for it).
+#[derive(Debug, Clone)]
+pub struct Timing {
+    /// `principals` or a rule id.
+    pub step: &'static str,
+    /// Time spent.
+    pub elapsed: std::time::Duration,
+}
+
+/// [`run`], also reporting how long each step took (for `scan --timings`).
+pub fn run_timed(
+    inventory: &Inventory,
+    settings: &Settings,
+    now: Timestamp,
+) -> (Vec<Finding>, Vec<Timing>) {
     let mut findings = Vec::new();
+    let mut timings: Vec<Timing> = Vec::new();
+    let mut add = |step: &'static str, elapsed: std::time::Duration| match timings
+        .iter_mut()
+        .find(|t| t.step == step)
+    {
+        Some(t) => t.elapsed += elapsed,
+        None => timings.push(Timing { step, elapsed }),
+    };
     for account in &inventory.accounts {
+        let started = std::time::Instant::now();
         let principals = account
             .iam
             .authorization_details
             .present()
             .map(|details| cartguard_iam::Principals::from_authorization_details(details, &[]));
+        add("principals", started.elapsed());
         let context = Context::new(account, now, settings, principals.as_ref());
         for rule in RULES {
+            let started = std::time::Instant::now();
             let mut emitter = Emitter::new(rule, &account.id);
             (rule.check)(&context, &mut emitter);
             findings.extend(emitter.into_findings());
+            add(rule.id, started.elapsed());
         }
     }
     findings.sort_by(|a, b| {
@@ -135,7 +166,7 @@ pub fn run(inventory: &Inventory, settings: &Settings, now: Timestamp) -> Vec<Fi
             .cmp(&a.severity)
             .then_with(|| key(a).cmp(&key(b)))
     });
-    findings
+    (findings, timings)
 }
 
 #[cfg(test)]

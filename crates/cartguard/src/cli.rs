@@ -198,6 +198,9 @@ pub struct ScanArgs {
     /// (PCI DSS 8.2.6: 90; CIS AWS Foundations: 45).
     #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=3650))]
     pub unused_days: i64,
+    /// Print how long reading, each rule and rendering took, on standard error.
+    #[arg(long)]
+    pub timings: bool,
     /// Also save the collected inventory as a snapshot to FILE.
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,

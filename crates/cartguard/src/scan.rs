@@ -11,6 +11,7 @@ use crate::cli::{Format, ScanArgs, write_stdout};
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let started = chrono::Utc::now();
     let (inventory, warnings) = crate::sources::load(&args.sources)?;
+    let loaded = chrono::Utc::now();
     if let Some(path) = &args.save_snapshot {
         cartguard_evidence::write_snapshot(path, &inventory)?;
     }
@@ -20,7 +21,8 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         ..Settings::default()
     };
     let now = args.now.unwrap_or(started);
-    let findings = cartguard_rules::run(&inventory, &settings, now);
+    let (findings, timings) = cartguard_rules::run_timed(&inventory, &settings, now);
+    let checked = chrono::Utc::now();
     let coverage = cartguard_rules::coverage(&inventory);
     let scan = ScanInfo {
         started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -48,6 +50,28 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         None => write_stdout(&report)?,
     }
 
+    if args.timings {
+        let ms = |d: chrono::TimeDelta| d.num_microseconds().unwrap_or(0) as f64 / 1000.0;
+        let mut lines = vec![format!(
+            "{:>10.1} ms  reading sources",
+            ms(loaded - started)
+        )];
+        let mut steps = timings.clone();
+        steps.sort_by(|a, b| b.elapsed.cmp(&a.elapsed));
+        for t in &steps {
+            lines.push(format!(
+                "{:>10.1} ms  {}",
+                t.elapsed.as_secs_f64() * 1000.0,
+                t.step
+            ));
+        }
+        lines.push(format!("{:>10.1} ms  all rules", ms(checked - loaded)));
+        lines.push(format!(
+            "{:>10.1} ms  rendering and writing",
+            ms(chrono::Utc::now() - checked)
+        ));
+        eprintln!("{}", lines.join("\n"));
+    }
     let failed = args.fail_on.0.is_some_and(|threshold| {
         findings
             .iter()

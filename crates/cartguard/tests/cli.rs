@@ -496,3 +496,31 @@ fn net_exposure_lists_reachable_endpoints() {
     );
     assert_eq!(private[0]["endpoints"].as_array().map(Vec::len), Some(0));
 }
+
+#[test]
+fn timings_go_to_standard_error() {
+    let output = cartguard()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--timings",
+            "--evidence",
+        ])
+        .arg(fixture("net-admin-port-open/fires"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for step in [
+        "reading sources",
+        "net-admin-port-open",
+        "all rules",
+        "rendering and writing",
+    ] {
+        assert!(stderr.contains(step), "{step} missing from {stderr}");
+    }
+    let _: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("stdout stays pure JSON");
+}

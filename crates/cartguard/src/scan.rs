@@ -57,7 +57,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             ms(loaded - started)
         )];
         let mut steps = timings.clone();
-        steps.sort_by(|a, b| b.elapsed.cmp(&a.elapsed));
+        steps.sort_by_key(|t| std::cmp::Reverse(t.elapsed));
         for t in &steps {
             lines.push(format!(
                 "{:>10.1} ms  {}",

@@ -259,6 +259,35 @@ if [[ -n $report_state && $report_state != COMPLETE ]]; then
 fi
 collect iam/global/get-credential-report.json "$HOME_REGION" iam get-credential-report
 
+# Service control policies: the SCPs attached to the account, to each OU above
+# it and to the root, with their documents. These calls need Organizations read
+# access (the management account or a delegated administrator); where they are
+# refused, the error is recorded and cartguard evaluates without SCPs (SCPs only
+# restrict, so permissions may be over-reported, never under-reported).
+collect organizations/global/describe-organization.json "$HOME_REGION" organizations describe-organization
+if ! grep -q '"Error"' "$OUT/organizations/global/describe-organization.json"; then
+    node=$(aws "${ENDPOINT_ARGS[@]}" --region "$HOME_REGION" --output text --query Account \
+        sts get-caller-identity 2>/dev/null || true)
+    for _ in 1 2 3 4 5 6 7; do
+        [[ -n $node && $node != None ]] || break
+        collect "organizations/global/list-policies-for-target/$node.json" "$HOME_REGION" organizations \
+            list-policies-for-target --target-id "$node" --filter SERVICE_CONTROL_POLICY
+        policy_ids=$(aws "${ENDPOINT_ARGS[@]}" --region "$HOME_REGION" --output text --query 'Policies[].Id' \
+            organizations list-policies-for-target --target-id "$node" --filter SERVICE_CONTROL_POLICY \
+            2>/dev/null || true)
+        for policy_id in $policy_ids; do
+            [[ $policy_id != None && ! -f "$OUT/organizations/global/describe-policy/$policy_id.json" ]] || continue
+            collect "organizations/global/describe-policy/$policy_id.json" "$HOME_REGION" organizations \
+                describe-policy --policy-id "$policy_id"
+        done
+        [[ $node == r-* ]] && break
+        collect "organizations/global/list-parents/$node.json" "$HOME_REGION" organizations list-parents \
+            --child-id "$node"
+        node=$(aws "${ENDPOINT_ARGS[@]}" --region "$HOME_REGION" --output text --query 'Parents[0].Id' \
+            organizations list-parents --child-id "$node" 2>/dev/null || true)
+    done
+fi
+
 enumerate "$TMP/users" "$HOME_REGION" iam list-users 'Users[].[UserName]'
 while IFS=$'\t' read -r user _; do
     [[ -n $user ]] || continue

@@ -12,11 +12,11 @@ use cartguard_inventory::ec2::{
 use cartguard_inventory::elbv2::{Listener, LoadBalancer, TargetGroup, TargetHealthDescription};
 use cartguard_inventory::iam::{
     AccessKeyMetadata, AuthorizationDetails, CredentialReport, OidcProviderRef, PasswordPolicy,
-    VirtualMfaDevice,
+    ScpLevel, ServiceControlPolicy, VirtualMfaDevice,
 };
 use cartguard_inventory::rds::DbInstance;
 use cartguard_inventory::services::{Analyzer, IdentityCenterInstance};
-use cartguard_inventory::{Account, Collected, Region, Timestamp};
+use cartguard_inventory::{Account, Collected, PolicyDocument, Region, Timestamp};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -77,6 +77,7 @@ pub fn parse_evidence(
         account.regions.insert(region, collected);
     }
     account.id = account_id(&mut reader, &account)?;
+    account.iam.service_control_policies = read_scps(&mut reader, &account.id)?;
     let unused_files = reader.files.keys().map(|f| root.join(f)).collect();
     Ok(EvidenceFolder {
         account,
@@ -295,6 +296,19 @@ response!(CredentialReportResponse {
     content: "Content" => Option<String>,
     generated_time: "GeneratedTime" => Option<Timestamp>,
 });
+response!(OrganizationResponse { organization: "Organization" => Option<Organization> });
+response!(Organization { master_account_id: "MasterAccountId" => Option<String> });
+response!(ParentsResponse { parents: "Parents" => Vec<Parent> });
+response!(Parent { id: "Id" => String, parent_type: "Type" => String });
+response!(TargetPoliciesResponse { policies: "Policies" => Vec<PolicySummary> });
+response!(PolicySummary {
+    id: "Id" => String,
+    name: "Name" => String,
+    arn: "Arn" => Option<String>,
+    policy_type: "Type" => Option<String>,
+});
+response!(DescribePolicyResponse { policy: "Policy" => Option<DescribedPolicy> });
+response!(DescribedPolicy { content: "Content" => Option<String> });
 response!(AnalyzersResponse { analyzers: "analyzers" => Vec<Analyzer> });
 response!(SsoInstancesResponse { instances: "Instances" => Vec<IdentityCenterInstance> });
 response!(VpcsResponse { vpcs: "Vpcs" => Vec<Vpc> });
@@ -485,6 +499,120 @@ fn read_region(reader: &mut Reader, region: &str) -> Result<Region, EvidenceErro
         |r: SsoInstancesResponse| r.instances,
     )?;
     Ok(out)
+}
+
+/// How many levels an organization has at most (root, five OUs, the account).
+const MAX_ORGANIZATION_DEPTH: usize = 7;
+
+/// The SCPs that apply to the account, root first: the account's chain of
+/// parents (`organizations/global/list-parents/<id>.json`), the policies attached
+/// at each level (`list-policies-for-target/<id>.json`) and their documents
+/// (`describe-policy/<policy id>.json`). SCPs never apply to the management
+/// account, nor outside an organization.
+fn read_scps(
+    reader: &mut Reader,
+    account_id: &str,
+) -> Result<Collected<Vec<ScpLevel>>, EvidenceError> {
+    const ORG: &str = "organizations/global";
+    let organization = reader.load(
+        &format!("{ORG}/describe-organization.json"),
+        |r: OrganizationResponse| r.organization.and_then(|o| o.master_account_id),
+    )?;
+    match &organization {
+        Collected::Present(Some(management)) if management == account_id => {
+            return Ok(Collected::NotConfigured {
+                code: "ManagementAccount".into(),
+            });
+        }
+        Collected::Failed { code, .. } if code == "AWSOrganizationsNotInUseException" => {
+            return Ok(Collected::NotConfigured { code: code.clone() });
+        }
+        _ => {}
+    }
+    let mut chain = vec![account_id.to_string()];
+    for _ in 0..MAX_ORGANIZATION_DEPTH {
+        let Some(current) = chain.last().cloned() else {
+            break;
+        };
+        let parents = reader.load(
+            &format!("{ORG}/list-parents/{current}.json"),
+            |r: ParentsResponse| r.parents,
+        )?;
+        let parents = match parents.into_present() {
+            Ok(parents) => parents,
+            Err(absent) => return Ok(absent),
+        };
+        match parents.first() {
+            Some(parent) => {
+                chain.push(parent.id.clone());
+                if parent.parent_type == "ROOT" {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    chain.reverse();
+    // A policy attached at several levels (FullAWSAccess usually is) is read once.
+    let mut documents: BTreeMap<String, PolicyDocument> = BTreeMap::new();
+    let mut levels = Vec::new();
+    for target in chain {
+        let attached = reader.load(
+            &format!("{ORG}/list-policies-for-target/{target}.json"),
+            |r: TargetPoliciesResponse| r.policies,
+        )?;
+        let attached = match attached.into_present() {
+            Ok(attached) => attached,
+            Err(absent) => return Ok(absent),
+        };
+        let mut policies = Vec::new();
+        for summary in attached.into_iter().filter(|p| {
+            p.policy_type
+                .as_deref()
+                .is_none_or(|t| t == "SERVICE_CONTROL_POLICY")
+        }) {
+            if let Some(document) = documents.get(&summary.id) {
+                let document = document.clone();
+                policies.push(ServiceControlPolicy {
+                    id: summary.id,
+                    name: summary.name,
+                    arn: summary.arn,
+                    document,
+                });
+                continue;
+            }
+            let rel = format!("{ORG}/describe-policy/{}.json", summary.id);
+            let content = reader.load(&rel, |r: DescribePolicyResponse| {
+                r.policy.and_then(|p| p.content)
+            })?;
+            let content = match content.into_present() {
+                Ok(Some(content)) => content,
+                Ok(None) => String::new(),
+                Err(absent) => return Ok(absent),
+            };
+            let document = PolicyDocument::from_text(&content).map_err(|message| {
+                EvidenceError::Malformed {
+                    path: reader.root.join(&rel),
+                    line: 1,
+                    column: 1,
+                    json_path: Some("Policy.Content".into()),
+                    message,
+                }
+            })?;
+            documents.insert(summary.id.clone(), document.clone());
+            policies.push(ServiceControlPolicy {
+                id: summary.id,
+                name: summary.name,
+                arn: summary.arn,
+                document,
+            });
+        }
+        levels.push(ScpLevel {
+            target_id: target,
+            policies,
+        });
+    }
+    Ok(Collected::Present(levels))
 }
 
 /// The account id: from the caller identity, else from any ARN in the evidence.

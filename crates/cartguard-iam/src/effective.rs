@@ -328,6 +328,10 @@ impl EffectivePermissions {
 
     /// Administrator access: every catalogue action allowed on every resource.
     /// A deny scoped to particular resources leaves the principal admin elsewhere.
+    /// Administrator access: every action on every resource, except at most a
+    /// few guardrail actions that a Deny or an SCP keeps from everyone (stop the
+    /// trail, leave the organization) — and never any IAM permissions-management
+    /// action, since those let a principal give itself whatever it lacks.
     pub fn admin(&self) -> AdminAccess {
         let cat = catalogue();
         if cat.is_empty() {
@@ -342,9 +346,9 @@ impl EffectivePermissions {
                 .map(|g| g.statement.clone())
                 .collect()
         };
-        if certain.is_full() {
+        if administrator(&certain) {
             AdminAccess::Unconditional { by: by(true) }
-        } else if possible.is_full() {
+        } else if administrator(&possible) {
             AdminAccess::Conditional { by: by(false) }
         } else {
             AdminAccess::No
@@ -455,6 +459,31 @@ impl EffectivePermissions {
         }
         (tri, by)
     }
+}
+
+/// At most this share of the catalogue (1 in 50) may be denied to an administrator.
+const GUARDRAIL_SHARE: usize = 50;
+
+/// Whether `allowed` (actions allowed on every resource) amounts to administrator
+/// access: everything but a guardrail-sized remainder, including every IAM
+/// permissions-management action.
+fn administrator(allowed: &ActionSet) -> bool {
+    static IAM_PERMISSIONS: std::sync::OnceLock<ActionSet> = std::sync::OnceLock::new();
+    let cat = catalogue();
+    let iam = IAM_PERMISSIONS.get_or_init(|| {
+        let mut set = cat.empty_set();
+        for i in cat.expand("iam:*").iter() {
+            if cat
+                .info(i)
+                .is_some_and(|a| a.access_level == crate::AccessLevel::PermissionsManagement)
+            {
+                set.insert(i);
+            }
+        }
+        set
+    });
+    let missing = cat.len().saturating_sub(allowed.count());
+    missing * GUARDRAIL_SHARE <= cat.len() && iam.is_subset(allowed)
 }
 
 #[cfg(test)]

@@ -119,7 +119,7 @@ pub struct Principals {
     pub managed: BTreeMap<String, Arc<Policy>>,
     /// Policies that failed to parse.
     pub errors: Vec<PolicyFailure>,
-    /// Every parsed policy (managed, inline, boundary, trust) by its name.
+    /// Every parsed policy (managed, inline, boundary, trust, SCP) by its name.
     by_name: HashMap<Arc<str>, Arc<Policy>>,
 }
 
@@ -332,7 +332,8 @@ impl Principals {
                 .identity
                 .iter()
                 .chain(p.policies.boundary.iter())
-                .chain(p.trust_policy.iter());
+                .chain(p.trust_policy.iter())
+                .chain(p.policies.scps.iter().flatten());
             for policy in own {
                 by_name
                     .entry(Arc::clone(&policy.name))
@@ -392,6 +393,30 @@ impl Principals {
             .iter()
             .filter(|p| p.kind == PrincipalKind::Role)
     }
+}
+
+/// The account's SCPs, one list per level from the root down, parsed. SCPs only
+/// restrict, so one that cannot be parsed is left out: permissions may then be
+/// over-reported, never under-reported.
+pub fn service_control_policies(account: &cartguard_inventory::Account) -> Vec<Vec<Arc<Policy>>> {
+    let Some(levels) = account.iam.service_control_policies.present() else {
+        return Vec::new();
+    };
+    levels
+        .iter()
+        .map(|level| {
+            level
+                .policies
+                .iter()
+                .filter_map(|scp| {
+                    let name = scp.arn.clone().unwrap_or_else(|| scp.id.clone());
+                    Policy::from_document(&name, PolicyKind::ServiceControl, &scp.document)
+                        .ok()
+                        .map(Arc::new)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -30,6 +30,33 @@ pub struct IamEvidence {
     /// `iam list-access-keys`, per user name.
     #[serde(default)]
     pub access_keys: BTreeMap<String, Collected<Vec<AccessKeyMetadata>>>,
+    /// The service control policies that apply to the account, one level per
+    /// node from the organization root down to the account; `NotConfigured` when
+    /// the account is the organization's management account (SCPs do not apply).
+    #[serde(default)]
+    pub service_control_policies: Collected<Vec<ScpLevel>>,
+}
+
+/// The SCPs attached to one node of the organization (root, OU or the account).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScpLevel {
+    /// The node's id (`r-…`, `ou-…` or the account id).
+    pub target_id: String,
+    /// The policies attached there.
+    pub policies: Vec<ServiceControlPolicy>,
+}
+
+/// One service control policy.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceControlPolicy {
+    /// `p-…`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: Option<String>,
+    /// The policy document.
+    pub document: PolicyDocument,
 }
 
 /// The output of `get-account-authorization-details`.

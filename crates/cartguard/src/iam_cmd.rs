@@ -23,7 +23,8 @@ fn principals_of(account: &cartguard_inventory::Account) -> anyhow::Result<Princ
                 .unavailable_reason("iam/global/get-account-authorization-details.json")
                 .unwrap_or_else(|| "the authorization details are unavailable".into())
         })?;
-    Ok(Principals::from_authorization_details(details, &[]))
+    let scps = cartguard_iam::principals::service_control_policies(account);
+    Ok(Principals::from_authorization_details(details, &scps))
 }
 
 /// A statement as the user sees it: policy, index, Sid and text.

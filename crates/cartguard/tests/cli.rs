@@ -524,3 +524,30 @@ fn timings_go_to_standard_error() {
     let _: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("stdout stays pure JSON");
 }
+
+#[test]
+fn service_control_policies_take_part_in_decisions() {
+    let evidence = fixture("iam-admin-access/fires-despite-guardrail-scp");
+    let denied = json_of(
+        &["iam", "can", "ops-admin", "cloudtrail:StopLogging", "*"],
+        &evidence,
+    );
+    assert_eq!(denied["decision"], "explicit-deny");
+    assert_eq!(denied["statements"][0]["sid"], "ProtectAuditTrail");
+    let allowed = json_of(
+        &[
+            "iam",
+            "can",
+            "ops-admin",
+            "s3:GetObject",
+            "arn:aws:s3:::orders/2026.csv",
+        ],
+        &evidence,
+    );
+    assert_eq!(allowed["decision"], "allow");
+    let no_iam = json_of(
+        &["iam", "can", "ops-admin", "iam:CreateUser", "*"],
+        &fixture("iam-admin-access/quiet-scp-denies-iam"),
+    );
+    assert_eq!(no_iam["decision"], "explicit-deny");
+}

@@ -10,7 +10,10 @@ declare_rule! {
     /// `AdministratorAccess`, of `"Action": "*", "Resource": "*"`, or of several
     /// statements that add up to it — after evaluating its identity policies (inline,
     /// attached and group policies) against explicit denies, its permissions boundary
-    /// and, where collected, SCPs. Admin access that holds only under a condition
+    /// and, where collected, SCPs. A few guardrail actions denied to everyone (an SCP
+    /// that keeps anyone from stopping CloudTrail or leaving the organization: at most
+    /// 2% of all actions) do not make an administrator less of one; losing any IAM
+    /// permissions-management action does. Admin access that holds only under a condition
     /// (MFA, source IP) is reported too, with the condition. A principal whose
     /// policies are not all in the evidence, and who is not admin on what was
     /// collected, is `not-assessed`.
@@ -34,7 +37,9 @@ declare_rule! {
     /// ## Example
     /// A group `Admins` with `AdministratorAccess` makes each member fail; a role
     /// whose only policy allows `s3:GetObject` on one bucket passes; a role with
-    /// `"Action": "*"` and a boundary allowing only S3 passes.
+    /// `"Action": "*"` and a boundary allowing only S3 passes; `AdministratorAccess`
+    /// under an SCP that denies `cloudtrail:StopLogging` still fails, under one that
+    /// denies `iam:*` it passes.
     pub static RULE = {
         id: "iam-admin-access",
         title: "A principal has administrator access",

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{NOW, cartguard, repo, scan_json};
+use common::{NOW, cartguard, json_of, repo, scan_json};
 
 fn fixture(path: &str) -> std::path::PathBuf {
     repo()
@@ -295,23 +295,6 @@ fn demo_store_report() {
             ".tool.version" => "[version]",
         });
     });
-}
-
-fn json_of(args: &[&str], evidence: &std::path::Path) -> serde_json::Value {
-    let output = cartguard()
-        .args(args)
-        .arg("--format")
-        .arg("json")
-        .arg("--evidence")
-        .arg(evidence)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("json")
 }
 
 #[test]

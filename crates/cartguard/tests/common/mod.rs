@@ -20,29 +20,27 @@ pub fn cartguard() -> Command {
     Command::cargo_bin("cartguard").expect("the cartguard binary is built")
 }
 
-/// Scans an evidence folder and returns the parsed JSON document.
-pub fn scan_json(evidence: &Path) -> Value {
+/// Runs `cartguard ARGS --format json --evidence DIR`, expects success and
+/// returns the JSON it printed.
+pub fn json_of(args: &[&str], evidence: &Path) -> Value {
     let output = cartguard()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-            "--now",
-            NOW,
-            "--evidence",
-        ])
+        .args(args)
+        .args(["--format", "json", "--evidence"])
         .arg(evidence)
         .output()
         .expect("cartguard runs");
     assert!(
         output.status.success(),
-        "scan of {} failed: {}",
+        "{args:?} on {} failed: {}",
         evidence.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).expect("scan prints JSON")
+    serde_json::from_slice(&output.stdout).expect("prints JSON")
+}
+
+/// Scans an evidence folder and returns the findings document.
+pub fn scan_json(evidence: &Path) -> Value {
+    json_of(&["scan", "--fail-on", "none", "--now", NOW], evidence)
 }
 
 /// The findings of one rule in a findings document.

@@ -152,6 +152,11 @@ impl Reader {
     fn take(&mut self, rel: &str) -> Option<String> {
         self.files.remove(rel)
     }
+
+    /// Marks every file below `prefix` as used without reading it.
+    fn take_all(&mut self, prefix: &str) {
+        self.files.retain(|name, _| !name.starts_with(prefix));
+    }
 }
 
 /// Every file below `root` (dot-files excepted), relative path → content.
@@ -518,16 +523,19 @@ fn read_scps(
         &format!("{ORG}/describe-organization.json"),
         |r: OrganizationResponse| r.organization.and_then(|o| o.master_account_id),
     )?;
-    match &organization {
+    let exempt = match &organization {
         Collected::Present(Some(management)) if management == account_id => {
-            return Ok(Collected::NotConfigured {
-                code: "ManagementAccount".into(),
-            });
+            Some("ManagementAccount".to_string())
         }
         Collected::Failed { code, .. } if code == "AWSOrganizationsNotInUseException" => {
-            return Ok(Collected::NotConfigured { code: code.clone() });
+            Some(code.clone())
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some(code) = exempt {
+        // The rest of the organization's files were collected but cannot apply.
+        reader.take_all(&format!("{ORG}/"));
+        return Ok(Collected::NotConfigured { code });
     }
     let mut chain = vec![account_id.to_string()];
     for _ in 0..MAX_ORGANIZATION_DEPTH {
@@ -712,6 +720,35 @@ mod tests {
         );
         let err = read_evidence_folder(dir.path()).unwrap_err().to_string();
         assert!(err.contains("get-account-summary.json:2:"), "{err}");
+    }
+
+    #[test]
+    fn scps_do_not_apply_to_the_management_account() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "sts/global/get-caller-identity.json",
+            r#"{"Account":"111122223333"}"#,
+        );
+        write(
+            dir.path(),
+            "organizations/global/describe-organization.json",
+            r#"{"Organization":{"Id":"o-1","MasterAccountId":"111122223333"}}"#,
+        );
+        write(
+            dir.path(),
+            "organizations/global/list-parents/111122223333.json",
+            r#"{"Parents":[{"Id":"r-1","Type":"ROOT"}]}"#,
+        );
+        let folder = read_evidence_folder(dir.path()).unwrap();
+        assert!(
+            folder
+                .account
+                .iam
+                .service_control_policies
+                .is_not_configured()
+        );
+        assert!(folder.unused_files.is_empty(), "{:?}", folder.unused_files);
     }
 
     #[test]

@@ -9,9 +9,8 @@ use cartguard_inventory::Account;
 use serde::Serialize;
 
 use crate::Tri;
-use crate::effective::{EffectivePermissions, Grant};
+use crate::effective::EffectivePermissions;
 use crate::evaluate::StatementRef;
-use crate::matching::{Pattern, Syntax};
 
 /// What a principal may do to a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -237,7 +236,7 @@ fn judge(
         found.push((*action).to_string());
         certain |= tri == Tri::True;
         for grant in grants {
-            if matches!(scope, Scope::Arn) || covers(grant, resource) {
+            if matches!(scope, Scope::Arn) || grant.covers_pattern(resource) {
                 all = true;
             }
             if !granted_by.contains(&grant.statement) {
@@ -263,23 +262,4 @@ fn judge(
         actions: found,
         granted_by,
     })
-}
-
-fn covers(grant: &Grant, pattern: &str) -> bool {
-    if grant.on_all_resources() {
-        return true;
-    }
-    if grant.not_resource {
-        return false;
-    }
-    let syntax = Syntax {
-        wildcards: true,
-        variables: false,
-        case_insensitive: false,
-    };
-    let target = Pattern::new(pattern, syntax);
-    grant
-        .resources
-        .iter()
-        .any(|r| Pattern::new(r, syntax).covers(&target))
 }

@@ -145,6 +145,26 @@ impl Grant {
         listed != self.scope.negated
     }
 
+    /// Whether the grant reaches every resource matched by `pattern` (an ARN
+    /// pattern such as `arn:aws:secretsmanager:*:111122223333:secret:*`).
+    pub fn covers_pattern(&self, pattern: &str) -> bool {
+        if self.on_all_resources() {
+            return true;
+        }
+        if self.not_resource {
+            return false;
+        }
+        let syntax = crate::matching::Syntax {
+            wildcards: true,
+            variables: false,
+            case_insensitive: false,
+        };
+        let target = Pattern::new(pattern, syntax);
+        self.resources
+            .iter()
+            .any(|r| Pattern::new(r, syntax).covers(&target))
+    }
+
     /// Whether the grant is (partly) conditional.
     pub fn is_conditional(&self) -> bool {
         self.certain != self.actions

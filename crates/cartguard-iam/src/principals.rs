@@ -354,6 +354,16 @@ impl Principals {
         self.by_name.get(name)
     }
 
+    /// The statement a reference points to, as parsed.
+    pub fn statement(
+        &self,
+        reference: &crate::evaluate::StatementRef,
+    ) -> Option<&crate::policy::Statement> {
+        self.policy(&reference.policy)?
+            .statements
+            .get(reference.index)
+    }
+
     /// Finds a principal by ARN (user, role or assumed-role session) or bare name.
     pub fn resolve(&self, name_or_arn: &str) -> Result<&Principal, ResolveError> {
         if name_or_arn.starts_with("arn:") {

@@ -8,6 +8,8 @@ use cartguard_iam::escalation::Analysis;
 use cartguard_iam::{Decision, Principals, Request, RequestContext};
 use serde_json::{Value, json};
 
+use cartguard_rules::iam::statement_evidence;
+
 use crate::cli::{BlastArgs, CanArgs, Format, write_stdout};
 use crate::sources::{load, one_account};
 
@@ -25,16 +27,6 @@ fn principals_of(account: &cartguard_inventory::Account) -> anyhow::Result<Princ
         })?;
     let scps = cartguard_iam::principals::service_control_policies(account);
     Ok(Principals::from_authorization_details(details, &scps))
-}
-
-/// A statement as the user sees it: policy, index, Sid and text.
-fn statement(principals: &Principals, sref: &cartguard_iam::StatementRef) -> Value {
-    let text = principals
-        .policy(&sref.policy)
-        .and_then(|p| p.statements.get(sref.index))
-        .map(|s| s.source.clone())
-        .unwrap_or(Value::Null);
-    json!({"policy": sref.policy.as_ref(), "statement_index": sref.index, "sid": sref.sid.as_deref(), "statement": text})
 }
 
 pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
@@ -67,12 +59,12 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
         cartguard_iam::catalogue().lookup(&args.action).is_none() && !args.action.contains('*');
 
     let (label, statements, conditions, reason) = match &decision {
-        Decision::Allow { by } => ("allow", by.iter().map(|s| statement(&principals, s)).collect(), Vec::new(), None),
-        Decision::ExplicitDeny { by } => ("explicit-deny", by.iter().map(|s| statement(&principals, s)).collect(), Vec::new(), None),
+        Decision::Allow { by } => ("allow", by.iter().map(|s| statement_evidence(&principals, s)).collect(), Vec::new(), None),
+        Decision::ExplicitDeny { by } => ("explicit-deny", by.iter().map(|s| statement_evidence(&principals, s)).collect(), Vec::new(), None),
         Decision::ImplicitDeny { reason } => ("implicit-deny", Vec::new(), Vec::new(), Some(format!("{reason:?}"))),
         Decision::Conditional { pending } => (
             "conditional",
-            pending.iter().map(|p| statement(&principals, &p.statement)).collect(),
+            pending.iter().map(|p| statement_evidence(&principals, &p.statement)).collect(),
             pending
                 .iter()
                 .flat_map(|p| {

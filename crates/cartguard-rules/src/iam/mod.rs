@@ -194,22 +194,12 @@ pub(crate) fn incomplete(
     })
 }
 
-/// Finds a parsed policy by its name (managed policy ARN, `<owner ARN>#<inline
-/// name>`, or `<role ARN>#trust`).
-pub(crate) fn find_policy<'a>(
-    principals: &'a cartguard_iam::Principals,
-    name: &str,
-) -> Option<&'a cartguard_iam::Policy> {
-    principals.policy(name).map(AsRef::as_ref)
-}
-
-/// A statement as evidence: its policy, position, Sid and text.
-pub(crate) fn statement_evidence(
+pub fn statement_evidence(
     principals: &cartguard_iam::Principals,
     statement: &cartguard_iam::StatementRef,
 ) -> Value {
-    let text = find_policy(principals, &statement.policy)
-        .and_then(|p| p.statements.get(statement.index))
+    let text = principals
+        .statement(statement)
         .map(|s| s.source.clone())
         .unwrap_or(Value::Null);
     json!({
@@ -307,24 +297,4 @@ pub(crate) fn whole_service_grants(statement: &cartguard_iam::Statement) -> Vec<
         }
     }
     out
-}
-
-/// Whether a grant reaches every resource matched by `broad` (an ARN pattern).
-pub(crate) fn grant_covers(grant: &cartguard_iam::effective::Grant, broad: &str) -> bool {
-    if grant.on_all_resources() {
-        return true;
-    }
-    if grant.not_resource {
-        return false;
-    }
-    let syntax = cartguard_iam::matching::Syntax {
-        wildcards: true,
-        variables: false,
-        case_insensitive: false,
-    };
-    let target = cartguard_iam::matching::Pattern::new(broad, syntax);
-    grant
-        .resources
-        .iter()
-        .any(|r| cartguard_iam::matching::Pattern::new(r, syntax).covers(&target))
 }

@@ -1,7 +1,7 @@
 use cartguard_iam::Tri;
 use serde_json::json;
 
-use super::{grant_covers, principals, statement_evidence};
+use super::{principals, statement_evidence};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -76,7 +76,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             let index = catalogue.index_of(action);
             for grant in effective
                 .grants_of(action)
-                .filter(|g| grant_covers(g, everything))
+                .filter(|g| g.covers_pattern(everything))
             {
                 let certain = index.is_some_and(|i| grant.certain.contains(i));
                 conditional &= !certain;

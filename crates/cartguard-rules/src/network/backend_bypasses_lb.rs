@@ -45,15 +45,13 @@ fn check(ctx: &Context, out: &mut Emitter) {
     }
     for region in ctx.networks() {
         let elb = &ctx.account.regions[region.region].elbv2;
-        let resource = format!(
-            "arn:aws:elasticloadbalancing:{}:{}:targetgroup/*",
-            region.region, ctx.account.id
-        );
-        let Some(groups) = out.require(
-            &elb.target_groups,
-            &format!("elbv2/{}/describe-target-groups.json", region.region),
-            &resource,
+        let Some(groups) = super::regional(
+            ctx,
+            out,
             region.region,
+            &elb.target_groups,
+            "elbv2/describe-target-groups",
+            "targetgroup/*",
         ) else {
             continue;
         };

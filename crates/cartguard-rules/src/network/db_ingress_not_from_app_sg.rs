@@ -38,15 +38,13 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     }
     for region in ctx.networks() {
-        let resource = format!(
-            "arn:aws:ec2:{}:{}:security-group/*",
-            region.region, ctx.account.id
-        );
-        let Some(groups) = out.require(
-            &ctx.account.regions[region.region].ec2.security_groups,
-            &format!("ec2/{}/describe-security-groups.json", region.region),
-            &resource,
+        let Some(groups) = super::regional(
+            ctx,
+            out,
             region.region,
+            &ctx.account.regions[region.region].ec2.security_groups,
+            "ec2/describe-security-groups",
+            "security-group/*",
         ) else {
             continue;
         };

@@ -39,12 +39,13 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     }
     for (name, region) in &ctx.account.regions {
-        let resource = format!("arn:aws:ec2:{name}:{}:security-group/*", ctx.account.id);
-        let Some(groups) = out.require(
-            &region.ec2.security_groups,
-            &format!("ec2/{name}/describe-security-groups.json"),
-            &resource,
+        let Some(groups) = super::regional(
+            ctx,
+            out,
             name,
+            &region.ec2.security_groups,
+            "ec2/describe-security-groups",
+            "security-group/*",
         ) else {
             continue;
         };

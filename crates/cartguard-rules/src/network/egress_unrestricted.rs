@@ -44,15 +44,13 @@ fn check(ctx: &Context, out: &mut Emitter) {
     }
     for region in ctx.networks() {
         let evidence = &ctx.account.regions[region.region].ec2;
-        let resource = format!(
-            "arn:aws:ec2:{}:{}:security-group/*",
-            region.region, ctx.account.id
-        );
-        let Some(groups) = out.require(
-            &evidence.security_groups,
-            &format!("ec2/{}/describe-security-groups.json", region.region),
-            &resource,
+        let Some(groups) = super::regional(
+            ctx,
+            out,
             region.region,
+            &evidence.security_groups,
+            "ec2/describe-security-groups",
+            "security-group/*",
         ) else {
             continue;
         };

@@ -39,23 +39,26 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     }
     for (name, region) in &ctx.account.regions {
-        let resource = format!("arn:aws:ec2:{name}:{}:vpc/*", ctx.account.id);
-        let Some(vpcs) = out.require(
-            &region.ec2.vpcs,
-            &format!("ec2/{name}/describe-vpcs.json"),
-            &resource,
+        let Some(vpcs) = super::regional(
+            ctx,
+            out,
             name,
+            &region.ec2.vpcs,
+            "ec2/describe-vpcs",
+            "vpc/*",
         ) else {
             continue;
         };
         if vpcs.is_empty() {
             continue;
         }
-        let Some(flow_logs) = out.require(
-            &region.ec2.flow_logs,
-            &format!("ec2/{name}/describe-flow-logs.json"),
-            &resource,
+        let Some(flow_logs) = super::regional(
+            ctx,
+            out,
             name,
+            &region.ec2.flow_logs,
+            "ec2/describe-flow-logs",
+            "vpc/*",
         ) else {
             continue;
         };

@@ -40,12 +40,13 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     }
     for (name, region) in &ctx.account.regions {
-        let resource = format!("arn:aws:ec2:{name}:{}:instance/*", ctx.account.id);
-        let Some(instances) = out.require(
-            &region.ec2.instances,
-            &format!("ec2/{name}/describe-instances.json"),
-            &resource,
+        let Some(instances) = super::regional(
+            ctx,
+            out,
             name,
+            &region.ec2.instances,
+            "ec2/describe-instances",
+            "instance/*",
         ) else {
             continue;
         };

@@ -297,3 +297,31 @@ pub(crate) fn acls_assessed(ctx: &Context, region: &RegionNetwork, out: &mut Emi
     );
     false
 }
+
+/// Regional evidence a rule needs, or `None` after reporting the rule as not
+/// assessed for every resource of the kind in the region. `file` is
+/// `<service>/<operation>` as laid out in the evidence folder; `resource` is the
+/// ARN's resource part for "all of them" (`security-group/*`, `db:*`).
+pub(crate) fn regional<'c, T>(
+    ctx: &Context,
+    out: &mut Emitter,
+    region: &str,
+    collected: &'c cartguard_inventory::Collected<T>,
+    file: &str,
+    resource: &str,
+) -> Option<&'c T> {
+    let (service, operation) = file.split_once('/').unwrap_or((file, ""));
+    let arn_service = match service {
+        "elbv2" => "elasticloadbalancing",
+        other => other,
+    };
+    out.require(
+        collected,
+        &format!("{service}/{region}/{operation}.json"),
+        &format!(
+            "arn:aws:{arn_service}:{region}:{}:{resource}",
+            ctx.account.id
+        ),
+        region,
+    )
+}

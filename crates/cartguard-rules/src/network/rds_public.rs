@@ -42,12 +42,13 @@ fn check(ctx: &Context, out: &mut Emitter) {
     }
     for region in ctx.networks() {
         let rds = &ctx.account.regions[region.region].rds;
-        let resource = format!("arn:aws:rds:{}:{}:db:*", region.region, ctx.account.id);
-        let Some(databases) = out.require(
-            &rds.db_instances,
-            &format!("rds/{}/describe-db-instances.json", region.region),
-            &resource,
+        let Some(databases) = super::regional(
+            ctx,
+            out,
             region.region,
+            &rds.db_instances,
+            "rds/describe-db-instances",
+            "db:*",
         ) else {
             continue;
         };

@@ -713,6 +713,168 @@ pub fn find_all(principals: &Principals) -> Vec<EscalationFinding> {
     Analysis::new(principals).escalations()
 }
 
+/// How many hops through other principals a path to administrator may take.
+const MAX_HOPS: usize = 3;
+
+/// Methods that act on an EC2 instance and gain its instance profile's role.
+pub const INSTANCE_METHODS: &[&str] = &[
+    "ssm-send-command",
+    "ssm-start-session",
+    "ec2-modify-instance-attribute",
+];
+
+/// The escalations that end at an administrator, in one account.
+///
+/// [`Analysis`] reports every way a principal gains permissions it lacks;
+/// this keeps those that lead to administrator: a target user or role counts
+/// when it is one, or can become one within [`MAX_HOPS`] further escalations.
+/// Methods that act on an instance are joined with the account's EC2
+/// instances: the path is real only through a running instance whose role
+/// reaches administrator and on which the principal may act, given the
+/// instance's tags as resource-tag context.
+pub struct AdminPaths<'r, 'a> {
+    analysis: &'r Analysis<'a>,
+    principals: &'r Principals,
+    account: &'r cartguard_inventory::Account,
+    by_arn: std::collections::HashMap<&'r str, usize>,
+    reaches: RefCell<std::collections::HashMap<usize, bool>>,
+    admin_profiles: std::collections::HashMap<&'r str, &'r str>,
+}
+
+impl<'r, 'a> AdminPaths<'r, 'a> {
+    /// Prepares the question for one account.
+    pub fn new(
+        analysis: &'r Analysis<'a>,
+        principals: &'r Principals,
+        account: &'r cartguard_inventory::Account,
+    ) -> Self {
+        let by_arn = principals
+            .principals
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.arn.as_str(), i))
+            .collect();
+        let mut paths = AdminPaths {
+            analysis,
+            principals,
+            account,
+            by_arn,
+            reaches: RefCell::new(std::collections::HashMap::new()),
+            admin_profiles: std::collections::HashMap::new(),
+        };
+        for (j, role) in principals.principals.iter().enumerate() {
+            if role.instance_profiles.is_empty() || !paths.reaches_admin(j, MAX_HOPS) {
+                continue;
+            }
+            for profile in &role.instance_profiles {
+                paths
+                    .admin_profiles
+                    .insert(profile.as_str(), role.arn.as_str());
+            }
+        }
+        paths
+    }
+
+    /// The paths to administrator of every principal.
+    pub fn all(&self) -> Vec<EscalationFinding> {
+        (0..self.principals.principals.len())
+            .flat_map(|i| self.of(i))
+            .collect()
+    }
+
+    /// The paths to administrator of the principal at position `i`.
+    pub fn of(&self, i: usize) -> Vec<EscalationFinding> {
+        let mut out = Vec::new();
+        for mut finding in self.analysis.escalations_of(i) {
+            if INSTANCE_METHODS.contains(&finding.method.id) && finding.targets.is_empty() {
+                let action = finding
+                    .permissions
+                    .first()
+                    .map(|p| p.action.clone())
+                    .unwrap_or_default();
+                match self.instance_targets(&self.principals.principals[i], &action) {
+                    Some(targets) if targets.is_empty() => continue,
+                    Some(targets) => finding.targets = targets,
+                    None => {}
+                }
+            }
+            if !finding.targets.is_empty() {
+                finding
+                    .targets
+                    .retain(|t| match self.by_arn.get(t.as_str()) {
+                        Some(&j) => self.reaches_admin(j, MAX_HOPS),
+                        None => true,
+                    });
+                if finding.targets.is_empty() {
+                    continue;
+                }
+            }
+            out.push(finding);
+        }
+        out
+    }
+
+    /// Whether principal `index` is an administrator or can become one within
+    /// `hops` escalations (a principal on the path being explored counts as not
+    /// reaching, which breaks cycles).
+    fn reaches_admin(&self, index: usize, hops: usize) -> bool {
+        if self.analysis.admin[index].is_admin() {
+            return true;
+        }
+        if hops == 0 {
+            return false;
+        }
+        if let Some(known) = self.reaches.borrow().get(&index) {
+            return *known;
+        }
+        self.reaches.borrow_mut().insert(index, false);
+        let answer = self.analysis.escalations_of(index).iter().any(|f| {
+            f.targets.is_empty()
+                || f.targets.iter().any(|t| match self.by_arn.get(t.as_str()) {
+                    Some(&next) => self.reaches_admin(next, hops - 1),
+                    None => true,
+                })
+        });
+        self.reaches.borrow_mut().insert(index, answer);
+        answer
+    }
+
+    /// The running instances whose role reaches administrator and on which the
+    /// principal may perform `action`, as `instance ARN (role ARN)`; `None` when
+    /// the instances of some region were not collected.
+    fn instance_targets(&self, principal: &Principal, action: &str) -> Option<Vec<String>> {
+        let mut found = Vec::new();
+        for (region, evidence) in &self.account.regions {
+            let instances = evidence.ec2.instances.present()?;
+            for instance in instances.iter().filter(|i| i.is_running()) {
+                let Some(profile) = &instance.iam_instance_profile else {
+                    continue;
+                };
+                let Some(role) = self.admin_profiles.get(profile.arn.as_str()) else {
+                    continue;
+                };
+                let arn = format!(
+                    "arn:aws:ec2:{region}:{}:instance/{}",
+                    self.account.id, instance.instance_id
+                );
+                let mut request =
+                    crate::evaluate::Request::new(principal.request_principal(), action, &arn);
+                for tag in &instance.tags {
+                    for prefix in ["aws:ResourceTag/", "ec2:ResourceTag/", "ssm:resourceTag/"] {
+                        request
+                            .context
+                            .set(&format!("{prefix}{}", tag.key), [tag.value.as_str()]);
+                    }
+                }
+                if principal.decide(&request).may_allow() {
+                    found.push(format!("{arn} ({role})"));
+                }
+            }
+        }
+        Some(found)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,7 +157,8 @@ pub fn blast_radius(args: &BlastArgs) -> anyhow::Result<ExitCode> {
         .context("the principal is not in the account's list")?;
     let analysis = Analysis::new(&principals);
     let stores = cartguard_iam::blast::blast_radius(&analysis.effective[index], account);
-    let escalations = analysis.escalations_of(index);
+    let escalations =
+        cartguard_iam::escalation::AdminPaths::new(&analysis, &principals, account).of(index);
     let admin = analysis.admin[index].is_admin();
     let text = match args.format {
         Format::Json => {

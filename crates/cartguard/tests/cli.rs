@@ -534,3 +534,28 @@ fn service_control_policies_take_part_in_decisions() {
     );
     assert_eq!(no_iam["decision"], "explicit-deny");
 }
+
+/// `iam blast-radius` and `iam-privilege-escalation` give one answer: only paths
+/// that reach an administrator, with instance paths joined to the instances.
+#[test]
+fn blast_radius_escalations_agree_with_the_rule() {
+    let demo = repo().join("examples/securecart/evidence");
+    let methods = |who: &str| -> Vec<String> {
+        json_of(&["iam", "blast-radius", who], &demo)["escalations"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|e| e["method"].as_str().map(String::from))
+            .collect()
+    };
+    // chloe may open sessions only on Tier=app instances, whose role is not admin.
+    assert!(methods("chloe.nguyen").is_empty());
+    assert_eq!(methods("bruno.costa"), ["passrole-ec2-run-instances"]);
+    let report = scan_json(&demo);
+    let in_report: Vec<&str> = common::findings_of(&report, "iam-privilege-escalation")
+        .iter()
+        .filter_map(|f| f["resource"].as_str())
+        .collect();
+    assert!(!in_report.contains(&"arn:aws:iam::111122223333:user/chloe.nguyen"));
+    assert!(in_report.contains(&"arn:aws:iam::111122223333:user/bruno.costa"));
+}

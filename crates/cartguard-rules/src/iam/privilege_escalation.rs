@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use serde_json::json;
 
 use super::{principals, statement_evidence};
@@ -54,87 +52,6 @@ declare_rule! {
     };
 }
 
-/// How many hops through other principals a path to administrator may take.
-const MAX_HOPS: usize = 3;
-
-/// Whether principal `index` is an administrator or can become one within
-/// `hops` further escalations (memoised; a principal on the current path counts
-/// as not reaching, which breaks cycles).
-fn reaches_admin(
-    analysis: &cartguard_iam::escalation::Analysis,
-    by_arn: &HashMap<&str, usize>,
-    index: usize,
-    hops: usize,
-    memo: &mut HashMap<usize, bool>,
-) -> bool {
-    if analysis.admin[index].is_admin() {
-        return true;
-    }
-    if hops == 0 {
-        return false;
-    }
-    if let Some(known) = memo.get(&index) {
-        return *known;
-    }
-    memo.insert(index, false);
-    let answer = analysis.escalations_of(index).iter().any(|f| {
-        f.targets.is_empty()
-            || f.targets.iter().any(|t| match by_arn.get(t.as_str()) {
-                Some(&next) => reaches_admin(analysis, by_arn, next, hops - 1, memo),
-                None => true,
-            })
-    });
-    memo.insert(index, answer);
-    answer
-}
-
-/// Methods that act on an EC2 instance and gain its instance profile role.
-const INSTANCE_METHODS: &[&str] = &[
-    "ssm-send-command",
-    "ssm-start-session",
-    "ec2-modify-instance-attribute",
-];
-
-/// The running instances whose role reaches administrator and on which the
-/// principal may perform `action` (tags of the instance given as resource-tag
-/// context), as `instance ARN (role ARN)`; `None` when instances were not collected.
-fn instance_targets(
-    ctx: &Context,
-    principal: &cartguard_iam::Principal,
-    action: &str,
-    admin_roles: &HashMap<&str, &str>,
-) -> Option<Vec<String>> {
-    let mut found = Vec::new();
-    for (region, evidence) in &ctx.account.regions {
-        let instances = evidence.ec2.instances.present()?;
-        for instance in instances.iter().filter(|i| i.is_running()) {
-            let Some(profile) = &instance.iam_instance_profile else {
-                continue;
-            };
-            let Some(role) = admin_roles.get(profile.arn.as_str()) else {
-                continue;
-            };
-            let arn = format!(
-                "arn:aws:ec2:{region}:{}:instance/{}",
-                ctx.account.id, instance.instance_id
-            );
-            let mut request =
-                cartguard_iam::Request::new(principal.request_principal(), action, &arn);
-            for tag in &instance.tags {
-                for prefix in ["aws:ResourceTag/", "ec2:ResourceTag/", "ssm:resourceTag/"] {
-                    request
-                        .context
-                        .set(&format!("{prefix}{}", tag.key), [tag.value.as_str()]);
-                }
-            }
-            if principal.decide(&request).may_allow() {
-                found.push(format!("{arn} ({role})"));
-            }
-        }
-    }
-    Some(found)
-}
-
 fn check(ctx: &Context, out: &mut Emitter) {
     let Some(principals) = principals(ctx, out) else {
         return;
@@ -142,57 +59,8 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let Some(analysis) = ctx.iam_analysis() else {
         return;
     };
-    let by_arn: HashMap<&str, usize> = principals
-        .principals
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.arn.as_str(), i))
-        .collect();
-    let mut memo = HashMap::new();
-    let mut admin_roles: HashMap<&str, &str> = HashMap::new();
-    for (j, role) in principals.principals.iter().enumerate() {
-        if role.instance_profiles.is_empty()
-            || !reaches_admin(analysis, &by_arn, j, MAX_HOPS, &mut memo)
-        {
-            continue;
-        }
-        for profile in &role.instance_profiles {
-            admin_roles.insert(profile.as_str(), role.arn.as_str());
-        }
-    }
-    for mut finding in analysis.escalations() {
-        // Instance methods: the inventory knows the instances, their roles and
-        // tags, so the path is real only through an instance whose role reaches
-        // administrator and that the principal may act on.
-        if INSTANCE_METHODS.contains(&finding.method.id) && finding.targets.is_empty() {
-            let Some(principal) = by_arn
-                .get(finding.principal.as_str())
-                .map(|&i| &principals.principals[i])
-            else {
-                continue;
-            };
-            let action = finding
-                .permissions
-                .first()
-                .map(|p| p.action.clone())
-                .unwrap_or_default();
-            match instance_targets(ctx, principal, &action, &admin_roles) {
-                Some(targets) if targets.is_empty() => continue,
-                Some(targets) => finding.targets = targets,
-                None => {}
-            }
-        }
-        // A target counts when it is, or leads to, an administrator; groups and
-        // other non-principal targets are kept as found.
-        if !finding.targets.is_empty() {
-            finding.targets.retain(|t| match by_arn.get(t.as_str()) {
-                Some(&j) => reaches_admin(analysis, &by_arn, j, MAX_HOPS, &mut memo),
-                None => true,
-            });
-            if finding.targets.is_empty() {
-                continue;
-            }
-        }
+    let paths = cartguard_iam::escalation::AdminPaths::new(analysis, principals, ctx.account);
+    for finding in paths.all() {
         let permissions: Vec<_> = finding
             .permissions
             .iter()
@@ -212,7 +80,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             .collect();
         let targets = if finding.targets.is_empty()
             && finding.permissions.iter().any(|p| p.resource == "*")
-            && !INSTANCE_METHODS.contains(&finding.method.id)
+            && !cartguard_iam::escalation::INSTANCE_METHODS.contains(&finding.method.id)
             && finding.method.id.contains("update")
         {
             " The compute it acts on (functions, development endpoints) is not in the evidence, so this path is potential: it is real if one runs with a more privileged role.".to_string()

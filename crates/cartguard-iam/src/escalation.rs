@@ -10,6 +10,9 @@
 //! administrators are not reported.
 
 use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use crate::Tri;
 use crate::catalogue::{ActionSet, catalogue};
@@ -297,6 +300,8 @@ pub struct Analysis<'a> {
     roles: Vec<usize>,
     /// For each service roles are passed to, the roles that may trust it.
     by_service: Vec<(&'static str, Vec<usize>)>,
+    /// Every principal's escalations, computed on first use.
+    escalations: OnceLock<Vec<Vec<EscalationFinding>>>,
 }
 
 /// The services that escalation methods pass roles to.
@@ -347,15 +352,19 @@ fn trusted_services(role: &Principal, services: &[&'static str]) -> Vec<&'static
 }
 
 impl<'a> Analysis<'a> {
-    /// Computes effective permissions and admin status of every principal.
+    /// Computes effective permissions and admin status of every principal
+    /// (principals in parallel).
     pub fn new(principals: &'a Principals) -> Analysis<'a> {
-        let effective: Vec<EffectivePermissions> = principals
+        let (effective, (admin, possible)): (Vec<_>, (Vec<_>, Vec<_>)) = principals
             .principals
-            .iter()
-            .map(EffectivePermissions::of)
-            .collect();
-        let admin = effective.iter().map(EffectivePermissions::admin).collect();
-        let possible = effective.iter().map(|e| e.allowed_somewhere().1).collect();
+            .par_iter()
+            .map(|p| {
+                let effective = EffectivePermissions::of(p);
+                let admin = effective.admin();
+                let possible = effective.allowed_somewhere().1;
+                (effective, (admin, possible))
+            })
+            .unzip();
         let services = passed_services();
         let mut by_service: Vec<(&'static str, Vec<usize>)> =
             services.iter().map(|s| (*s, Vec::new())).collect();
@@ -386,6 +395,7 @@ impl<'a> Analysis<'a> {
             users: index_of(PrincipalKind::User),
             roles: index_of(PrincipalKind::Role),
             by_service,
+            escalations: OnceLock::new(),
         }
     }
 
@@ -409,13 +419,26 @@ impl<'a> Analysis<'a> {
 
     /// Every escalation of every non-admin principal.
     pub fn escalations(&self) -> Vec<EscalationFinding> {
-        (0..self.principals.principals.len())
-            .flat_map(|i| self.escalations_of(i))
-            .collect()
+        self.all_escalations().iter().flatten().cloned().collect()
     }
 
-    /// The escalations of the principal at position `i`.
-    pub fn escalations_of(&self, i: usize) -> Vec<EscalationFinding> {
+    /// The escalations of the principal at position `i` (empty for an
+    /// administrator or a position out of range).
+    pub fn escalations_of(&self, i: usize) -> &[EscalationFinding] {
+        self.all_escalations().get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every principal's escalations, computed once (principals in parallel).
+    fn all_escalations(&self) -> &[Vec<EscalationFinding>] {
+        self.escalations.get_or_init(|| {
+            (0..self.principals.principals.len())
+                .into_par_iter()
+                .map(|i| self.find_escalations(i))
+                .collect()
+        })
+    }
+
+    fn find_escalations(&self, i: usize) -> Vec<EscalationFinding> {
         let (Some(principal), Some(eff)) =
             (self.principals.principals.get(i), self.effective.get(i))
         else {
@@ -785,7 +808,8 @@ impl<'r, 'a> AdminPaths<'r, 'a> {
     /// The paths to administrator of the principal at position `i`.
     pub fn of(&self, i: usize) -> Vec<EscalationFinding> {
         let mut out = Vec::new();
-        for mut finding in self.analysis.escalations_of(i) {
+        for finding in self.analysis.escalations_of(i) {
+            let mut finding = finding.clone();
             if INSTANCE_METHODS.contains(&finding.method.id) && finding.targets.is_empty() {
                 let action = finding
                     .permissions

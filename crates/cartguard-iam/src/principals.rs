@@ -9,10 +9,11 @@
 //! [`Principals::errors`] and [`Principal::unresolved`] so a rule can say what it
 //! could not assess instead of passing silently.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use cartguard_inventory::iam::{AttachedPolicy, AuthorizationDetails, InlinePolicy};
+use rayon::prelude::*;
 
 use crate::evaluate::{Decision, PolicySet, PrincipalType, Request, RequestPrincipal, evaluate};
 use crate::matching::arn_account;
@@ -123,18 +124,29 @@ pub struct Principals {
     by_name: HashMap<Arc<str>, Arc<Policy>>,
 }
 
-struct Builder<'a> {
-    details: &'a AuthorizationDetails,
+/// Parsed managed policies, boundaries and groups, shared while the
+/// principals are built in parallel.
+struct Builder {
     managed: BTreeMap<String, Arc<Policy>>,
+    /// Managed policies that failed to parse, by ARN.
+    failed: HashSet<String>,
+    /// Managed policies used as permissions boundaries, seen as boundaries.
     boundaries: HashMap<String, Arc<Policy>>,
+}
+
+/// One principal's policies as they are gathered, with what went wrong.
+#[derive(Default)]
+struct Gathered {
+    identity: Vec<Arc<Policy>>,
+    unresolved: Vec<String>,
     errors: Vec<PolicyFailure>,
 }
 
-impl Builder<'_> {
-    fn inline(&mut self, owner_arn: &str, p: &InlinePolicy, out: &mut Vec<Arc<Policy>>) {
+impl Gathered {
+    fn inline(&mut self, owner_arn: &str, p: &InlinePolicy) {
         let name = format!("{owner_arn}#{}", p.policy_name);
         match Policy::from_document(&name, PolicyKind::Identity, &p.policy_document) {
-            Ok(policy) => out.push(Arc::new(policy)),
+            Ok(policy) => self.identity.push(Arc::new(policy)),
             Err(error) => self.errors.push(PolicyFailure {
                 policy: name,
                 error,
@@ -142,184 +154,209 @@ impl Builder<'_> {
         }
     }
 
-    fn attached(
-        &self,
-        a: &AttachedPolicy,
-        out: &mut Vec<Arc<Policy>>,
-        unresolved: &mut Vec<String>,
-    ) {
-        match self.managed.get(&a.policy_arn) {
-            Some(p) => out.push(Arc::clone(p)),
-            None => {
-                // A policy that failed to parse is already reported in `errors`.
-                if !self.errors.iter().any(|e| e.policy == a.policy_arn) {
-                    unresolved.push(a.policy_arn.clone());
-                }
-            }
+    fn attached(&mut self, b: &Builder, a: &AttachedPolicy) {
+        match b.managed.get(&a.policy_arn) {
+            Some(p) => self.identity.push(Arc::clone(p)),
+            // A policy that failed to parse is already reported in `errors`.
+            None if b.failed.contains(&a.policy_arn) => {}
+            None => self.unresolved.push(a.policy_arn.clone()),
         }
     }
 
-    fn boundary(&mut self, arn: &str, unresolved: &mut Vec<String>) -> Option<Arc<Policy>> {
-        if let Some(b) = self.boundaries.get(arn) {
-            return Some(Arc::clone(b));
+    fn boundary(&mut self, b: &Builder, arn: &str) -> Option<Arc<Policy>> {
+        let found = b.boundaries.get(arn).cloned();
+        if found.is_none() {
+            self.unresolved.push(arn.to_string());
         }
-        match self.managed.get(arn) {
-            Some(p) => {
-                let b = Arc::new(p.with_kind(PolicyKind::Boundary));
-                self.boundaries.insert(arn.to_string(), Arc::clone(&b));
-                Some(b)
-            }
-            None => {
-                unresolved.push(arn.to_string());
-                None
-            }
-        }
+        found
     }
+}
+
+fn tags(tags: &[cartguard_inventory::Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| (t.key.clone(), t.value.clone()))
+        .collect()
 }
 
 impl Principals {
     /// Builds every user's and role's policy set; `scps` are the SCP levels
     /// that apply to the account (empty when the account is not in an organization
-    /// or the SCPs were not collected).
+    /// or the SCPs were not collected). Principals are built in parallel; the
+    /// result is in evidence order.
     pub fn from_authorization_details(
         details: &AuthorizationDetails,
         scps: &[Vec<Arc<Policy>>],
     ) -> Principals {
-        let mut b = Builder {
-            details,
-            managed: BTreeMap::new(),
-            boundaries: HashMap::new(),
-            errors: Vec::new(),
-        };
-        for m in &details.policies {
+        let parsed: Vec<(&String, Result<Policy, PolicyError>)> = details
+            .policies
+            .par_iter()
             // A policy whose default version was not collected is reported as
             // unresolved wherever it is attached.
-            if let Some(doc) = m.default_document() {
-                match Policy::from_document(&m.arn, PolicyKind::Identity, doc) {
-                    Ok(p) => {
-                        b.managed.insert(m.arn.clone(), Arc::new(p));
-                    }
-                    Err(error) => b.errors.push(PolicyFailure {
-                        policy: m.arn.clone(),
-                        error,
-                    }),
+            .filter_map(|m| {
+                let doc = m.default_document()?;
+                Some((
+                    &m.arn,
+                    Policy::from_document(&m.arn, PolicyKind::Identity, doc),
+                ))
+            })
+            .collect();
+        let mut b = Builder {
+            managed: BTreeMap::new(),
+            failed: HashSet::new(),
+            boundaries: HashMap::new(),
+        };
+        let mut errors = Vec::new();
+        for (arn, result) in parsed {
+            match result {
+                Ok(p) => {
+                    b.managed.insert(arn.clone(), Arc::new(p));
                 }
+                Err(error) => {
+                    b.failed.insert(arn.clone());
+                    errors.push(PolicyFailure {
+                        policy: arn.clone(),
+                        error,
+                    });
+                }
+            }
+        }
+        let boundary_arns = details
+            .user_detail_list
+            .iter()
+            .filter_map(|u| u.permissions_boundary.as_ref())
+            .chain(
+                details
+                    .role_detail_list
+                    .iter()
+                    .filter_map(|r| r.permissions_boundary.as_ref()),
+            )
+            .map(|pb| &pb.permissions_boundary_arn);
+        for arn in boundary_arns {
+            if !b.boundaries.contains_key(arn)
+                && let Some(p) = b.managed.get(arn)
+            {
+                let boundary = Arc::new(p.with_kind(PolicyKind::Boundary));
+                b.boundaries.insert(arn.clone(), boundary);
             }
         }
 
         // Group policies, parsed once per group.
-        let mut groups: HashMap<&str, (Vec<Arc<Policy>>, Vec<String>)> = HashMap::new();
-        for g in &b.details.group_detail_list {
-            let mut policies = Vec::new();
-            let mut unresolved = Vec::new();
+        let mut groups: HashMap<&str, Gathered> = HashMap::new();
+        for g in &details.group_detail_list {
+            let mut gathered = Gathered::default();
             for p in &g.group_policy_list {
-                b.inline(&g.arn, p, &mut policies);
+                gathered.inline(&g.arn, p);
             }
             for a in &g.attached_managed_policies {
-                b.attached(a, &mut policies, &mut unresolved);
+                gathered.attached(&b, a);
             }
-            groups.insert(g.group_name.as_str(), (policies, unresolved));
+            errors.append(&mut gathered.errors);
+            groups.insert(g.group_name.as_str(), gathered);
         }
 
-        let mut principals = Vec::new();
-        for u in &b.details.user_detail_list {
-            let mut identity = Vec::new();
-            let mut unresolved = Vec::new();
-            for p in &u.user_policy_list {
-                b.inline(&u.arn, p, &mut identity);
-            }
-            for a in &u.attached_managed_policies {
-                b.attached(a, &mut identity, &mut unresolved);
-            }
-            for g in &u.group_list {
-                match groups.get(g.as_str()) {
-                    Some((policies, missing)) => {
-                        identity.extend(policies.iter().cloned());
-                        unresolved.extend(missing.iter().cloned());
-                    }
-                    None => unresolved.push(format!("group {g}")),
+        let users: Vec<(Principal, Vec<PolicyFailure>)> = details
+            .user_detail_list
+            .par_iter()
+            .map(|u| {
+                let mut own = Gathered::default();
+                for p in &u.user_policy_list {
+                    own.inline(&u.arn, p);
                 }
-            }
-            let boundary = u
-                .permissions_boundary
-                .as_ref()
-                .and_then(|pb| b.boundary(&pb.permissions_boundary_arn, &mut unresolved));
-            principals.push(Principal {
-                kind: PrincipalKind::User,
-                name: u.user_name.clone(),
-                arn: u.arn.clone(),
-                account: arn_account(&u.arn).map(str::to_string),
-                id: u.user_id.clone(),
-                tags: u
-                    .tags
-                    .iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect(),
-                groups: u.group_list.clone(),
-                policies: PolicySet {
-                    identity,
-                    boundary,
-                    scps: scps.to_vec(),
-                    ..PolicySet::default()
-                },
-                trust_policy: None,
-                instance_profiles: Vec::new(),
-                unresolved,
-            });
-        }
-        for r in &b.details.role_detail_list {
-            let mut identity = Vec::new();
-            let mut unresolved = Vec::new();
-            for p in &r.role_policy_list {
-                b.inline(&r.arn, p, &mut identity);
-            }
-            for a in &r.attached_managed_policies {
-                b.attached(a, &mut identity, &mut unresolved);
-            }
-            let boundary = r
-                .permissions_boundary
-                .as_ref()
-                .and_then(|pb| b.boundary(&pb.permissions_boundary_arn, &mut unresolved));
-            let trust_name = format!("{}#trust", r.arn);
-            let trust_policy = match &r.assume_role_policy_document {
-                Some(doc) => match Policy::from_document(&trust_name, PolicyKind::Trust, doc) {
-                    Ok(p) => Some(Arc::new(p)),
-                    Err(error) => {
-                        b.errors.push(PolicyFailure {
-                            policy: trust_name,
-                            error,
-                        });
-                        None
+                for a in &u.attached_managed_policies {
+                    own.attached(&b, a);
+                }
+                for g in &u.group_list {
+                    match groups.get(g.as_str()) {
+                        Some(group) => {
+                            own.identity.extend(group.identity.iter().cloned());
+                            own.unresolved.extend(group.unresolved.iter().cloned());
+                        }
+                        None => own.unresolved.push(format!("group {g}")),
                     }
-                },
-                None => None,
-            };
-            principals.push(Principal {
-                kind: PrincipalKind::Role,
-                name: r.role_name.clone(),
-                arn: r.arn.clone(),
-                account: arn_account(&r.arn).map(str::to_string),
-                id: r.role_id.clone(),
-                tags: r
-                    .tags
-                    .iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect(),
-                groups: Vec::new(),
-                policies: PolicySet {
-                    identity,
-                    boundary,
-                    scps: scps.to_vec(),
-                    ..PolicySet::default()
-                },
-                trust_policy,
-                instance_profiles: r
-                    .instance_profile_list
-                    .iter()
-                    .map(|i| i.arn.clone())
-                    .collect(),
-                unresolved,
-            });
+                }
+                let boundary = u
+                    .permissions_boundary
+                    .as_ref()
+                    .and_then(|pb| own.boundary(&b, &pb.permissions_boundary_arn));
+                let principal = Principal {
+                    kind: PrincipalKind::User,
+                    name: u.user_name.clone(),
+                    arn: u.arn.clone(),
+                    account: arn_account(&u.arn).map(str::to_string),
+                    id: u.user_id.clone(),
+                    tags: tags(&u.tags),
+                    groups: u.group_list.clone(),
+                    policies: PolicySet {
+                        identity: own.identity,
+                        boundary,
+                        scps: scps.to_vec(),
+                        ..PolicySet::default()
+                    },
+                    trust_policy: None,
+                    instance_profiles: Vec::new(),
+                    unresolved: own.unresolved,
+                };
+                (principal, own.errors)
+            })
+            .collect();
+        let roles: Vec<(Principal, Vec<PolicyFailure>)> = details
+            .role_detail_list
+            .par_iter()
+            .map(|r| {
+                let mut own = Gathered::default();
+                for p in &r.role_policy_list {
+                    own.inline(&r.arn, p);
+                }
+                for a in &r.attached_managed_policies {
+                    own.attached(&b, a);
+                }
+                let boundary = r
+                    .permissions_boundary
+                    .as_ref()
+                    .and_then(|pb| own.boundary(&b, &pb.permissions_boundary_arn));
+                let trust_name = format!("{}#trust", r.arn);
+                let trust_policy = match &r.assume_role_policy_document {
+                    Some(doc) => match Policy::from_document(&trust_name, PolicyKind::Trust, doc) {
+                        Ok(p) => Some(Arc::new(p)),
+                        Err(error) => {
+                            own.errors.push(PolicyFailure {
+                                policy: trust_name,
+                                error,
+                            });
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                let principal = Principal {
+                    kind: PrincipalKind::Role,
+                    name: r.role_name.clone(),
+                    arn: r.arn.clone(),
+                    account: arn_account(&r.arn).map(str::to_string),
+                    id: r.role_id.clone(),
+                    tags: tags(&r.tags),
+                    groups: Vec::new(),
+                    policies: PolicySet {
+                        identity: own.identity,
+                        boundary,
+                        scps: scps.to_vec(),
+                        ..PolicySet::default()
+                    },
+                    trust_policy,
+                    instance_profiles: r
+                        .instance_profile_list
+                        .iter()
+                        .map(|i| i.arn.clone())
+                        .collect(),
+                    unresolved: own.unresolved,
+                };
+                (principal, own.errors)
+            })
+            .collect();
+        let mut principals = Vec::with_capacity(users.len() + roles.len());
+        for (principal, mut failures) in users.into_iter().chain(roles) {
+            errors.append(&mut failures);
+            principals.push(principal);
         }
         let mut by_name: HashMap<Arc<str>, Arc<Policy>> = b
             .managed
@@ -343,7 +380,7 @@ impl Principals {
         Principals {
             principals,
             managed: b.managed,
-            errors: b.errors,
+            errors,
             by_name,
         }
     }

@@ -1,6 +1,8 @@
 //! The `cartguard.findings/v1` JSON document (docs/findings.schema.json).
 
 use cartguard_rules::{Coverage, Finding};
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::ScanInfo;
@@ -23,8 +25,14 @@ struct Tool {
     version: &'static str,
 }
 
-/// The findings document, pretty-printed, with a trailing newline.
-pub fn render_json(scan: &ScanInfo, coverage: &[Coverage], findings: &[Finding]) -> String {
+/// Writes the findings document, pretty-printed, with a trailing newline, as
+/// it is serialised: a large account's report never has to fit in memory twice.
+pub fn write_json(
+    out: &mut dyn std::io::Write,
+    scan: &ScanInfo,
+    coverage: &[Coverage],
+    findings: &[Finding],
+) -> std::io::Result<()> {
     let document = Document {
         schema: FINDINGS_SCHEMA,
         tool: Tool {
@@ -35,8 +43,8 @@ pub fn render_json(scan: &ScanInfo, coverage: &[Coverage], findings: &[Finding])
         coverage,
         findings,
     };
-    // Serializing plain data with string keys cannot fail.
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut writer, &document).map_err(std::io::Error::from)?;
+    writer.write_all(b"\n")?;
+    writer.flush()
 }

@@ -9,7 +9,7 @@ use cartguard_rules::{Finding, Severity, Status};
 use serde::Serialize;
 
 pub use catalogue::{explain_rule, rules_markdown, rules_reference, rules_table};
-pub use json::{FINDINGS_SCHEMA, render_json};
+pub use json::{FINDINGS_SCHEMA, write_json};
 pub use text::render_text;
 
 /// What the report says about the scan itself.

@@ -11,6 +11,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// The scan allocates many small objects (parsed statements, findings); mimalloc
+// serves them markedly faster than the system allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.run() {

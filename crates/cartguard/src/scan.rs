@@ -39,15 +39,28 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let to_terminal = args.output.is_none();
     let color = to_terminal
         && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let report = match args.format {
-        Format::Text => cartguard_report::render_text(&scan, &coverage, &findings, color),
-        Format::Json => cartguard_report::render_json(&scan, &coverage, &findings),
-    };
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, report).with_context(|| format!("writing {}", path.display()))?
+    match (args.format, &args.output) {
+        (Format::Text, output) => {
+            let report = cartguard_report::render_text(&scan, &coverage, &findings, color);
+            match output {
+                Some(path) => std::fs::write(path, report)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => write_stdout(&report)?,
+            }
         }
-        None => write_stdout(&report)?,
+        (Format::Json, Some(path)) => {
+            let mut file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            cartguard_report::write_json(&mut file, &scan, &coverage, &findings)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        (Format::Json, None) => {
+            let mut stdout = std::io::stdout().lock();
+            match cartguard_report::write_json(&mut stdout, &scan, &coverage, &findings) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.context("writing to standard output")?,
+            }
+        }
     }
 
     if args.timings {

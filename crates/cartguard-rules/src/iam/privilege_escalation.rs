@@ -56,11 +56,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let Some(principals) = principals(ctx, out) else {
         return;
     };
-    let Some(analysis) = ctx.iam_analysis() else {
+    let Some(paths) = ctx.admin_paths() else {
         return;
     };
-    let paths = cartguard_iam::escalation::AdminPaths::new(analysis, principals, ctx.account);
-    for finding in paths.all() {
+    for finding in paths {
         let permissions: Vec<_> = finding
             .permissions
             .iter()

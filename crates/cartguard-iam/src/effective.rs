@@ -25,17 +25,24 @@ use crate::principals::Principal;
 #[derive(Debug, Clone)]
 pub(crate) struct Scope {
     pub(crate) negated: bool,
-    pub(crate) patterns: Vec<Pattern>,
+    /// The statement's own patterns when it has no variables (shared, not copied).
+    pub(crate) patterns: Arc<[Pattern]>,
     /// Some variable could not be substituted and was widened to `*`.
     pub(crate) widened: bool,
 }
 
 impl Scope {
     pub(crate) fn of(stmt: &Statement, vars: &dyn VariableSource) -> Scope {
+        let written = &stmt.resources.patterns;
+        if !written.iter().any(Pattern::has_variables) {
+            return Scope {
+                negated: stmt.resources.negated,
+                patterns: Arc::clone(written),
+                widened: false,
+            };
+        }
         let mut widened = false;
-        let patterns = stmt
-            .resources
-            .patterns
+        let patterns = written
             .iter()
             .filter_map(|p| {
                 if p.variable_keys()
@@ -119,17 +126,18 @@ pub struct Grant {
     pub actions: ActionSet,
     /// The subset granted with no condition attached anywhere on the way.
     pub certain: ActionSet,
-    /// Action patterns of the statement that match no catalogue action.
-    pub unknown_actions: Vec<String>,
-    /// The resource patterns (principal variables substituted).
-    pub resources: Vec<String>,
-    /// Whether they are `NotResource` patterns.
+    /// Whether the resource patterns are `NotResource` patterns.
     pub not_resource: bool,
     pub(crate) scope: Scope,
     pub(crate) policy: Arc<Policy>,
 }
 
 impl Grant {
+    /// The resource patterns (principal variables substituted).
+    pub fn resources(&self) -> impl Iterator<Item = &str> {
+        self.scope.patterns.iter().map(Pattern::as_str)
+    }
+
     /// Whether the grant covers every resource (`Resource: "*"`).
     pub fn on_all_resources(&self) -> bool {
         self.scope.is_everything()
@@ -160,8 +168,7 @@ impl Grant {
             case_insensitive: false,
         };
         let target = Pattern::new(pattern, syntax);
-        self.resources
-            .iter()
+        self.resources()
             .any(|r| Pattern::new(r, syntax).covers(&target))
     }
 
@@ -172,7 +179,10 @@ impl Grant {
 
     /// The statement as parsed.
     pub fn source(&self) -> Option<&Statement> {
-        self.policy.statements.get(self.statement.index)
+        self.policy
+            .statements
+            .get(self.statement.index)
+            .map(|s| &**s)
     }
 }
 
@@ -328,12 +338,6 @@ impl EffectivePermissions {
                     statement: StatementRef::new(policy, stmt),
                     actions,
                     certain,
-                    unknown_actions: expansion.unknown.clone(),
-                    resources: scope
-                        .patterns
-                        .iter()
-                        .map(|p| p.as_str().to_string())
-                        .collect(),
                     not_resource: scope.negated,
                     scope,
                     policy: Arc::clone(policy),

@@ -296,6 +296,8 @@ pub struct Analysis<'a> {
     /// Admin status, parallel to `principals.principals`.
     pub admin: Vec<AdminAccess>,
     possible: Vec<ActionSet>,
+    /// The size of each `possible` set: a larger set is never a subset.
+    possible_count: Vec<usize>,
     users: Vec<usize>,
     roles: Vec<usize>,
     /// For each service roles are passed to, the roles that may trust it.
@@ -365,6 +367,7 @@ impl<'a> Analysis<'a> {
                 (effective, (admin, possible))
             })
             .unzip();
+        let possible_count = possible.iter().map(ActionSet::count).collect();
         let services = passed_services();
         let mut by_service: Vec<(&'static str, Vec<usize>)> =
             services.iter().map(|s| (*s, Vec::new())).collect();
@@ -392,6 +395,7 @@ impl<'a> Analysis<'a> {
             effective,
             admin,
             possible,
+            possible_count,
             users: index_of(PrincipalKind::User),
             roles: index_of(PrincipalKind::Role),
             by_service,
@@ -409,8 +413,9 @@ impl<'a> Analysis<'a> {
             1 => true,
             2 => false,
             _ => {
-                let answer =
-                    self.admin[j].is_admin() || !self.possible[j].is_subset(&self.possible[i]);
+                let answer = self.admin[j].is_admin()
+                    || self.possible_count[j] > self.possible_count[i]
+                    || !self.possible[j].is_subset(&self.possible[i]);
                 memo[j] = if answer { 1 } else { 2 };
                 answer
             }

@@ -569,7 +569,7 @@ fn pending_of(
 ) -> PendingStatement {
     let mut unresolved = Vec::new();
     if stmt.matches_resource(resource, env) == Tri::Unknown {
-        for p in &stmt.resources.patterns {
+        for p in stmt.resources.patterns.iter() {
             for key in p.variable_keys() {
                 if env.variable(key) == Lookup::Unknown {
                     unresolved.push(Unresolved {

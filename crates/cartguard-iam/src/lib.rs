@@ -38,7 +38,7 @@ pub use evaluate::{
     Decision, ImplicitDenyReason, PendingStatement, PolicySet, Request, RequestPrincipal,
     StatementRef, evaluate,
 };
-pub use policy::{Effect, Policy, PolicyError, PolicyKind, Statement};
+pub use policy::{Effect, Policy, PolicyError, PolicyKind, Statement, StatementCache};
 pub use principals::{Principal, Principals};
 pub use shadow::ShadowedAllow;
 

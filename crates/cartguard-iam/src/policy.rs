@@ -6,10 +6,12 @@
 //! `Resource`/`NotResource`, `Principal`/`NotPrincipal`, `Condition`, each list
 //! element accepting a single string or an array of strings.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::Tri;
 use crate::catalogue::Expansion;
@@ -101,9 +103,26 @@ pub struct Policy {
     pub version: LanguageVersion,
     /// The optional `Id` element.
     pub id: Option<String>,
-    /// The statements, in document order.
-    pub statements: Vec<Statement>,
+    /// The statements, in document order (identical statements of different
+    /// policies may be one shared value, see [`StatementCache`]).
+    pub statements: Vec<Arc<Statement>>,
 }
+
+/// Statements already parsed, shared between the policies of an account.
+///
+/// Accounts repeat statements across many policies (stacks and modules stamp
+/// out the same logging or trust statement for every role). A statement
+/// parsed once is stored once and its actions are expanded once. The key is
+/// everything the parse depends on: the policy kind, whether policy variables
+/// apply, the position and the statement's compact JSON text.
+#[derive(Debug, Default)]
+pub struct StatementCache {
+    parsed: Mutex<HashMap<StatementKey, Arc<Statement>>>,
+}
+
+/// What a statement's parse depends on: the policy kind, whether policy
+/// variables apply, the position and the compact JSON text.
+type StatementKey = (PolicyKind, bool, usize, Box<str>);
 
 /// One statement.
 #[derive(Debug, Clone)]
@@ -122,8 +141,8 @@ pub struct Statement {
     pub principals: Option<PrincipalClause>,
     /// The `Condition` block, one entry per operator and key.
     pub conditions: Vec<Condition>,
-    /// The statement as written, for evidence.
-    pub source: Value,
+    /// The statement as written (compact JSON text), for evidence.
+    pub source: Box<RawValue>,
     pub(crate) expansion: OnceLock<Expansion>,
 }
 
@@ -142,7 +161,7 @@ pub struct ResourceClause {
     /// True for `NotResource`.
     pub negated: bool,
     /// The ARN patterns, matched case-sensitively.
-    pub patterns: Vec<Pattern>,
+    pub patterns: Arc<[Pattern]>,
 }
 
 /// `Principal` or `NotPrincipal`.
@@ -201,6 +220,16 @@ const STATEMENT_FIELDS: &[&str] = &[
 impl Policy {
     /// Parses a document given as JSON.
     pub fn parse(name: &str, kind: PolicyKind, document: &Value) -> Result<Policy, PolicyError> {
+        Policy::parse_shared(name, kind, document, None)
+    }
+
+    /// Parses a document, reusing the statements `cache` already holds.
+    pub fn parse_shared(
+        name: &str,
+        kind: PolicyKind,
+        document: &Value,
+        cache: Option<&StatementCache>,
+    ) -> Result<Policy, PolicyError> {
         let doc_err = |field: &str, message: String| PolicyError {
             statement: None,
             sid: None,
@@ -254,7 +283,7 @@ impl Policy {
         let statements = raw_statements
             .into_iter()
             .enumerate()
-            .map(|(index, raw)| parse_statement(index, raw, kind, variables))
+            .map(|(index, raw)| shared_statement(index, raw, kind, variables, cache))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Policy {
             name: Arc::from(name),
@@ -271,7 +300,17 @@ impl Policy {
         kind: PolicyKind,
         document: &cartguard_inventory::PolicyDocument,
     ) -> Result<Policy, PolicyError> {
-        Policy::parse(name, kind, document.json())
+        Policy::parse(name, kind, &document.json())
+    }
+
+    /// Parses an inventory document, reusing the statements `cache` already holds.
+    pub fn from_document_shared(
+        name: &str,
+        kind: PolicyKind,
+        document: &cartguard_inventory::PolicyDocument,
+        cache: &StatementCache,
+    ) -> Result<Policy, PolicyError> {
+        Policy::parse_shared(name, kind, &document.json(), Some(cache))
     }
 
     /// The same statements seen as another kind (a managed policy used as a boundary).
@@ -294,11 +333,60 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// One statement, from the cache when an identical one was parsed before.
+fn shared_statement(
+    index: usize,
+    raw: &Value,
+    kind: PolicyKind,
+    variables: bool,
+    cache: Option<&StatementCache>,
+) -> Result<Arc<Statement>, PolicyError> {
+    let Some(cache) = cache else {
+        return parse_statement(index, raw, kind, variables).map(Arc::new);
+    };
+    let text = compact(raw, index)?;
+    let key = (kind, variables, index, Box::from(text.get()));
+    let cached = cache
+        .parsed
+        .lock()
+        .ok()
+        .and_then(|map| map.get(&key).cloned());
+    if let Some(statement) = cached {
+        return Ok(statement);
+    }
+    let statement = Arc::new(parse_statement_with(index, raw, kind, variables, text)?);
+    if let Ok(mut map) = cache.parsed.lock() {
+        map.entry(key).or_insert_with(|| Arc::clone(&statement));
+    }
+    Ok(statement)
+}
+
+/// A statement's compact JSON text.
+fn compact(raw: &Value, index: usize) -> Result<Box<RawValue>, PolicyError> {
+    // Serialising a parsed JSON value cannot fail.
+    serde_json::value::to_raw_value(raw).map_err(|e| PolicyError {
+        statement: Some(index),
+        sid: None,
+        field: "Statement".to_string(),
+        message: e.to_string(),
+    })
+}
+
 fn parse_statement(
     index: usize,
     raw: &Value,
     kind: PolicyKind,
     variables: bool,
+) -> Result<Statement, PolicyError> {
+    parse_statement_with(index, raw, kind, variables, compact(raw, index)?)
+}
+
+fn parse_statement_with(
+    index: usize,
+    raw: &Value,
+    kind: PolicyKind,
+    variables: bool,
+    source: Box<RawValue>,
 ) -> Result<Statement, PolicyError> {
     let sid_text = raw.get("Sid").and_then(Value::as_str).map(str::to_string);
     let err = |field: &str, message: String| PolicyError {
@@ -372,11 +460,15 @@ fn parse_statement(
         }
         (Some(v), None) => ResourceClause {
             negated: false,
-            patterns: parse_resources("Resource", v, variables).map_err(|(f, m)| err(&f, m))?,
+            patterns: parse_resources("Resource", v, variables)
+                .map_err(|(f, m)| err(&f, m))?
+                .into(),
         },
         (None, Some(v)) => ResourceClause {
             negated: true,
-            patterns: parse_resources("NotResource", v, variables).map_err(|(f, m)| err(&f, m))?,
+            patterns: parse_resources("NotResource", v, variables)
+                .map_err(|(f, m)| err(&f, m))?
+                .into(),
         },
         (None, None) => match kind {
             // A trust policy's resource is the role itself; SCPs written before
@@ -384,7 +476,7 @@ fn parse_statement(
             PolicyKind::Trust | PolicyKind::ServiceControl | PolicyKind::ResourceControl => {
                 ResourceClause {
                     negated: false,
-                    patterns: vec![resource_pattern("*", false)],
+                    patterns: Arc::from([resource_pattern("*", false)]),
                 }
             }
             _ => {
@@ -453,7 +545,7 @@ fn parse_statement(
         resources,
         principals,
         conditions,
-        source: raw.clone(),
+        source,
         expansion: OnceLock::new(),
     })
 }
@@ -610,6 +702,12 @@ fn aws_principal(text: &str) -> Option<PrincipalEntry> {
 }
 
 impl Statement {
+    /// The statement as written, as parsed JSON.
+    pub fn source_json(&self) -> Value {
+        // The text was produced from parsed JSON.
+        serde_json::from_str(self.source.get()).unwrap_or(Value::Null)
+    }
+
     /// Whether the statement's `Action`/`NotAction` covers `action_lower`.
     pub fn matches_action(&self, action_lower: &str) -> bool {
         let listed = self
@@ -661,6 +759,54 @@ mod tests {
 
     fn parse(kind: PolicyKind, v: Value) -> Result<Policy, PolicyError> {
         Policy::parse("test", kind, &v)
+    }
+
+    #[test]
+    fn identical_statements_are_parsed_once_and_shared() {
+        let cache = StatementCache::default();
+        let logs = json!({"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"});
+        let other = json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"});
+        let doc = |stmts: Value| json!({"Version": "2012-10-17", "Statement": stmts});
+        let a = Policy::parse_shared(
+            "a",
+            PolicyKind::Identity,
+            &doc(json!([logs, other])),
+            Some(&cache),
+        )
+        .unwrap();
+        let b = Policy::parse_shared("b", PolicyKind::Identity, &doc(json!([logs])), Some(&cache))
+            .unwrap();
+        assert!(Arc::ptr_eq(&a.statements[0], &b.statements[0]));
+        // The position, the kind and the language version are part of what was parsed.
+        let c = Policy::parse_shared(
+            "c",
+            PolicyKind::Identity,
+            &doc(json!([other, logs])),
+            Some(&cache),
+        )
+        .unwrap();
+        assert!(!Arc::ptr_eq(&a.statements[0], &c.statements[1]));
+        assert_eq!(c.statements[1].index, 1);
+        let boundary =
+            Policy::parse_shared("d", PolicyKind::Boundary, &doc(json!([logs])), Some(&cache))
+                .unwrap();
+        assert!(!Arc::ptr_eq(&a.statements[0], &boundary.statements[0]));
+        let old = json!({"Version": "2008-10-17", "Statement": [other]});
+        let e = Policy::parse_shared("e", PolicyKind::Identity, &old, Some(&cache)).unwrap();
+        assert!(!Arc::ptr_eq(&a.statements[1], &e.statements[0]));
+        assert!(a.statements[1].resources.patterns[0].has_variables());
+        assert!(!e.statements[0].resources.patterns[0].has_variables());
+        // A statement that does not parse is an error with or without the cache.
+        let bad = doc(json!([{"Effect": "Allow", "Resource": "*"}]));
+        assert_eq!(
+            Policy::parse_shared("f", PolicyKind::Identity, &bad, Some(&cache)).unwrap_err(),
+            Policy::parse("f", PolicyKind::Identity, &bad).unwrap_err()
+        );
+        // Its source is kept as written, compact.
+        assert_eq!(
+            a.statements[0].source.get(),
+            r#"{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}"#
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::evaluate::{Decision, PolicySet, PrincipalType, Request, RequestPrincipal, evaluate};
 use crate::matching::arn_account;
-use crate::policy::{Policy, PolicyError, PolicyKind};
+use crate::policy::{Policy, PolicyError, PolicyKind, StatementCache};
 
 /// User or role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -134,6 +134,9 @@ struct Builder {
     boundaries: HashMap<String, Arc<Policy>>,
 }
 
+/// Statements parsed so far, shared by every policy of the account.
+type Cache = StatementCache;
+
 /// One principal's policies as they are gathered, with what went wrong.
 #[derive(Default)]
 struct Gathered {
@@ -143,9 +146,9 @@ struct Gathered {
 }
 
 impl Gathered {
-    fn inline(&mut self, owner_arn: &str, p: &InlinePolicy) {
+    fn inline(&mut self, cache: &Cache, owner_arn: &str, p: &InlinePolicy) {
         let name = format!("{owner_arn}#{}", p.policy_name);
-        match Policy::from_document(&name, PolicyKind::Identity, &p.policy_document) {
+        match Policy::from_document_shared(&name, PolicyKind::Identity, &p.policy_document, cache) {
             Ok(policy) => self.identity.push(Arc::new(policy)),
             Err(error) => self.errors.push(PolicyFailure {
                 policy: name,
@@ -187,6 +190,7 @@ impl Principals {
         details: &AuthorizationDetails,
         scps: &[Vec<Arc<Policy>>],
     ) -> Principals {
+        let cache = Cache::default();
         let parsed: Vec<(&String, Result<Policy, PolicyError>)> = details
             .policies
             .par_iter()
@@ -196,7 +200,7 @@ impl Principals {
                 let doc = m.default_document()?;
                 Some((
                     &m.arn,
-                    Policy::from_document(&m.arn, PolicyKind::Identity, doc),
+                    Policy::from_document_shared(&m.arn, PolicyKind::Identity, doc, &cache),
                 ))
             })
             .collect();
@@ -245,7 +249,7 @@ impl Principals {
         for g in &details.group_detail_list {
             let mut gathered = Gathered::default();
             for p in &g.group_policy_list {
-                gathered.inline(&g.arn, p);
+                gathered.inline(&cache, &g.arn, p);
             }
             for a in &g.attached_managed_policies {
                 gathered.attached(&b, a);
@@ -260,7 +264,7 @@ impl Principals {
             .map(|u| {
                 let mut own = Gathered::default();
                 for p in &u.user_policy_list {
-                    own.inline(&u.arn, p);
+                    own.inline(&cache, &u.arn, p);
                 }
                 for a in &u.attached_managed_policies {
                     own.attached(&b, a);
@@ -305,7 +309,7 @@ impl Principals {
             .map(|r| {
                 let mut own = Gathered::default();
                 for p in &r.role_policy_list {
-                    own.inline(&r.arn, p);
+                    own.inline(&cache, &r.arn, p);
                 }
                 for a in &r.attached_managed_policies {
                     own.attached(&b, a);
@@ -399,6 +403,7 @@ impl Principals {
         self.policy(&reference.policy)?
             .statements
             .get(reference.index)
+            .map(|s| &**s)
     }
 
     /// Finds a principal by ARN (user, role or assumed-role session) or bare name.

@@ -1,15 +1,17 @@
 //! Policy documents as they arrive from AWS.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 
 /// An IAM policy document (identity, resource, trust, boundary or SCP).
 ///
 /// The AWS CLI prints documents as JSON objects; the raw API returns them as
 /// URL-encoded JSON strings, and some tools store them as plain JSON strings.
-/// All three forms deserialize to the same parsed JSON value. The document is kept
-/// as JSON here; `cartguard-iam` gives it meaning.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PolicyDocument(pub serde_json::Value);
+/// All three forms are accepted and kept as the document's JSON text (an
+/// account holds thousands of documents: text takes a fraction of the memory
+/// of a parsed tree). `cartguard-iam` gives it meaning.
+#[derive(Debug, Clone)]
+pub struct PolicyDocument(Box<RawValue>);
 
 impl PolicyDocument {
     /// Parses a document from its string form, URL-encoded or not.
@@ -24,14 +26,46 @@ impl PolicyDocument {
                 .map_err(|e| format!("policy document is not valid URL-encoded UTF-8: {e}"))?;
             &decoded
         };
-        serde_json::from_str(json)
-            .map(PolicyDocument)
-            .map_err(|e| format!("policy document is not valid JSON: {e}"))
+        let raw: Box<RawValue> = serde_json::from_str(json)
+            .map_err(|e| format!("policy document is not valid JSON: {e}"))?;
+        PolicyDocument::from_raw(raw)
     }
 
-    /// The parsed JSON.
-    pub fn json(&self) -> &serde_json::Value {
-        &self.0
+    /// A document from JSON text that must hold an object.
+    fn from_raw(raw: Box<RawValue>) -> Result<Self, String> {
+        if raw.get().trim_start().starts_with('{') {
+            Ok(PolicyDocument(raw))
+        } else {
+            let value: serde_json::Value = serde_json::from_str(raw.get())
+                .map_err(|e| format!("policy document is not valid JSON: {e}"))?;
+            Err(format!(
+                "expected a policy document (object or URL-encoded string), found {}",
+                kind(&value)
+            ))
+        }
+    }
+
+    /// A document from parsed JSON.
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, String> {
+        let raw = serde_json::value::to_raw_value(value).map_err(|e| e.to_string())?;
+        PolicyDocument::from_raw(raw)
+    }
+
+    /// The document's JSON text.
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The document parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        // The text was checked to be JSON when the document was read.
+        serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl PartialEq for PolicyDocument {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text() || self.json() == other.json()
     }
 }
 
@@ -43,15 +77,14 @@ impl Serialize for PolicyDocument {
 
 impl<'de> Deserialize<'de> for PolicyDocument {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match serde_json::Value::deserialize(d)? {
-            serde_json::Value::String(text) => {
-                PolicyDocument::from_text(&text).map_err(serde::de::Error::custom)
-            }
-            value @ serde_json::Value::Object(_) => Ok(PolicyDocument(value)),
-            other => Err(serde::de::Error::custom(format!(
-                "expected a policy document (object or URL-encoded string), found {}",
-                kind(&other)
-            ))),
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let text = raw.get().trim_start();
+        if text.starts_with('"') {
+            let inner: String =
+                serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+            PolicyDocument::from_text(&inner).map_err(serde::de::Error::custom)
+        } else {
+            PolicyDocument::from_raw(raw).map_err(serde::de::Error::custom)
         }
     }
 }

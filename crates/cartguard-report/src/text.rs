@@ -212,7 +212,7 @@ fn failure(out: &mut String, p: &Paint, finding: &Finding) {
         region
     );
     let _ = writeln!(out, "    {} {}", label("detail"), finding.detail);
-    let lines = evidence_lines(&finding.evidence);
+    let lines = evidence_lines(&finding.evidence_json());
     for (i, line) in lines.iter().take(EVIDENCE_LINES).enumerate() {
         let _ = writeln!(
             out,

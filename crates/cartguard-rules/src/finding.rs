@@ -1,6 +1,9 @@
 //! Findings: what a rule reports, in the shape of the JSON output contract.
 
-use serde::Serialize;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use crate::compliance::Compliance;
@@ -111,14 +114,18 @@ pub struct Finding {
     pub title: &'static str,
     /// What exactly is wrong.
     pub detail: String,
-    /// Why it matters (the rule's documentation, "Why it matters").
-    pub rationale: String,
-    /// The evidence decided on.
-    pub evidence: serde_json::Value,
+    /// Why it matters (the rule's documentation, "Why it matters"), shared by
+    /// the rule's findings.
+    pub rationale: Arc<str>,
+    /// The evidence decided on, as compact JSON text: a large account has tens
+    /// of thousands of findings, and text takes a fraction of the memory of a
+    /// parsed tree. The report prints it indented like the rest.
+    #[serde(serialize_with = "indented")]
+    pub evidence: Box<RawValue>,
     /// A concrete fix.
     pub remediation: String,
-    /// Compliance references.
-    pub compliance: Compliance,
+    /// Compliance references, shared by the rule's findings.
+    pub compliance: Arc<Compliance>,
     /// Stable hash of rule id, account, region, resource and discriminator.
     pub fingerprint: String,
 }
@@ -143,6 +150,10 @@ impl Finding {
         } else {
             failure.evidence
         };
+        // Serialising a JSON value cannot fail; the fallback is never taken.
+        let evidence = serde_json::value::to_raw_value(&evidence)
+            .or_else(|_| RawValue::from_string("{}".to_string()))
+            .unwrap_or_default();
         Finding {
             rule_id: rule.id,
             severity: failure.severity.unwrap_or(rule.severity),
@@ -152,11 +163,26 @@ impl Finding {
             region: failure.region,
             title: rule.title,
             detail: failure.detail,
-            rationale: emitter.rationale().to_string(),
+            rationale: Arc::clone(emitter.rationale()),
             evidence,
             remediation: failure.remediation,
-            compliance: emitter.compliance().clone(),
+            compliance: Arc::clone(emitter.compliance()),
             fingerprint,
         }
     }
+}
+
+impl Finding {
+    /// The evidence as parsed JSON.
+    pub fn evidence_json(&self) -> serde_json::Value {
+        // The text was produced from a JSON value.
+        serde_json::from_str(self.evidence.get()).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Serialises compact evidence text through the report's own serializer, so a
+/// pretty-printed report indents it like everything else.
+fn indented<S: Serializer>(evidence: &RawValue, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut text = serde_json::Deserializer::from_str(evidence.get());
+    serde_transcode::transcode(&mut text, serializer)
 }

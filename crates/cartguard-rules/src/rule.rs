@@ -253,8 +253,8 @@ pub struct Emitter {
     rule: &'static Rule,
     account: String,
     findings: Vec<Finding>,
-    rationale: String,
-    compliance: crate::Compliance,
+    rationale: std::sync::Arc<str>,
+    compliance: std::sync::Arc<crate::Compliance>,
 }
 
 impl Emitter {
@@ -263,8 +263,8 @@ impl Emitter {
             rule,
             account: account.to_string(),
             findings: Vec::new(),
-            rationale: rule.section("Why it matters").replace('\n', " "),
-            compliance: crate::compliance_for(rule.id),
+            rationale: rule.section("Why it matters").replace('\n', " ").into(),
+            compliance: std::sync::Arc::new(crate::compliance_for(rule.id)),
         }
     }
 
@@ -280,11 +280,11 @@ impl Emitter {
         &self.account
     }
 
-    pub(crate) fn rationale(&self) -> &str {
+    pub(crate) fn rationale(&self) -> &std::sync::Arc<str> {
         &self.rationale
     }
 
-    pub(crate) fn compliance(&self) -> &crate::Compliance {
+    pub(crate) fn compliance(&self) -> &std::sync::Arc<crate::Compliance> {
         &self.compliance
     }
 

@@ -200,7 +200,7 @@ pub fn statement_evidence(
 ) -> Value {
     let text = principals
         .statement(statement)
-        .map(|s| s.source.clone())
+        .map(cartguard_iam::policy::Statement::source_json)
         .unwrap_or(Value::Null);
     json!({
         "policy": statement.policy.as_ref(),

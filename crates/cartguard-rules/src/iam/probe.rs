@@ -41,8 +41,7 @@ pub(crate) fn probe_resource(grant: &Grant, action: &str, default: &str) -> Stri
     }
     let service = action.split(':').next().unwrap_or_default();
     let candidates: Vec<String> = grant
-        .resources
-        .iter()
+        .resources()
         .filter(|r| arn_fields(r).is_some_and(|f| f[2].eq_ignore_ascii_case(service)))
         .map(|r| r.replace('*', "cartguard-probe").replace('?', "x"))
         .collect();

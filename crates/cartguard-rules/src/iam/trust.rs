@@ -127,7 +127,7 @@ pub(crate) fn trust_evidence(
     policy: &Policy,
     statement: &Statement,
 ) -> Value {
-    let source = &statement.source;
+    let source = statement.source_json();
     let principal = source
         .get("Principal")
         .or_else(|| source.get("NotPrincipal"))

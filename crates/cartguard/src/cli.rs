@@ -201,6 +201,9 @@ pub struct ScanArgs {
     /// Print how long reading, each rule and rendering took, on standard error.
     #[arg(long)]
     pub timings: bool,
+    /// Threads to scan with (default: one per CPU).
+    #[arg(long, short = 'j', value_name = "N", env = "CARTGUARD_JOBS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: Option<u16>,
     /// Also save the collected inventory as a snapshot to FILE.
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,

@@ -9,6 +9,12 @@ use cartguard_rules::{Settings, Status};
 use crate::cli::{Format, ScanArgs, write_stdout};
 
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    if let Some(jobs) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(jobs))
+            .build_global()
+            .context("setting up the scan's threads")?;
+    }
     let started = chrono::Utc::now();
     let (inventory, warnings) = crate::sources::load(&args.sources)?;
     let loaded = chrono::Utc::now();

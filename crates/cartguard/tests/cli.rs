@@ -559,3 +559,39 @@ fn blast_radius_escalations_agree_with_the_rule() {
     assert!(!in_report.contains(&"arn:aws:iam::111122223333:user/chloe.nguyen"));
     assert!(in_report.contains(&"arn:aws:iam::111122223333:user/bruno.costa"));
 }
+
+#[test]
+fn one_thread_and_many_write_the_same_report() {
+    let evidence = repo().join("examples/securecart/evidence");
+    let report = |jobs: &str| {
+        let output = cartguard()
+            .args([
+                "scan",
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+                "--now",
+                NOW,
+            ])
+            .args(["--jobs", jobs, "--evidence"])
+            .arg(&evidence)
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "--jobs {jobs}");
+        let text = String::from_utf8(output.stdout).expect("UTF-8");
+        // Only the start time may differ between two runs.
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with("\"started\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let one = report("1");
+    assert!(one.contains("\"findings\": ["), "the demo has findings");
+    assert_eq!(one, report("4"));
+    cartguard()
+        .args(["scan", "--jobs", "0", "--evidence"])
+        .arg(&evidence)
+        .assert()
+        .code(2);
+}

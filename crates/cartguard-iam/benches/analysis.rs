@@ -4,41 +4,21 @@
 //! Input: the file named by `CARTGUARD_BENCH_AUTHZ`, or one generated with
 //! `scripts/gen-authz-details.py 5000` into the target directory.
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cartguard_iam::escalation::Analysis;
 use cartguard_iam::{Principals, shadow};
 use cartguard_inventory::iam::AuthorizationDetails;
 
-fn input() -> Result<PathBuf, String> {
-    if let Ok(path) = std::env::var("CARTGUARD_BENCH_AUTHZ") {
-        return Ok(PathBuf::from(path));
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let script = manifest.join("../../scripts/gen-authz-details.py");
-    let out = std::env::temp_dir().join("cartguard-bench-authz-5000.json");
-    if !out.exists() {
-        let status = Command::new("python3")
-            .arg(&script)
-            .arg("5000")
-            .arg(&out)
-            .status()
-            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-        if !status.success() {
-            return Err(format!("{} failed", script.display()));
-        }
-    }
-    Ok(out)
-}
+#[path = "support/synthetic.rs"]
+mod synthetic;
 
 fn main() {
     // `cargo test --benches` runs benches in test mode; do nothing there.
     if std::env::args().any(|a| a == "--test") {
         return;
     }
-    let path = match input() {
+    let path = match synthetic::authorization_details(5000) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("no input: {e}");

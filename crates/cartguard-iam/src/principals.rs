@@ -132,10 +132,9 @@ struct Builder {
     failed: HashSet<String>,
     /// Managed policies used as permissions boundaries, seen as boundaries.
     boundaries: HashMap<String, Arc<Policy>>,
+    /// Statements parsed so far, shared by every policy of the account.
+    cache: StatementCache,
 }
-
-/// Statements parsed so far, shared by every policy of the account.
-type Cache = StatementCache;
 
 /// One principal's policies as they are gathered, with what went wrong.
 #[derive(Default)]
@@ -146,9 +145,27 @@ struct Gathered {
 }
 
 impl Gathered {
-    fn inline(&mut self, cache: &Cache, owner_arn: &str, p: &InlinePolicy) {
+    /// The inline and attached policies of a user, group or role.
+    fn of(
+        b: &Builder,
+        owner_arn: &str,
+        inline: &[InlinePolicy],
+        attached: &[AttachedPolicy],
+    ) -> Self {
+        let mut own = Gathered::default();
+        for p in inline {
+            own.inline(b, owner_arn, p);
+        }
+        for a in attached {
+            own.attached(b, a);
+        }
+        own
+    }
+
+    fn inline(&mut self, b: &Builder, owner_arn: &str, p: &InlinePolicy) {
         let name = format!("{owner_arn}#{}", p.policy_name);
-        match Policy::from_document_shared(&name, PolicyKind::Identity, &p.policy_document, cache) {
+        let document = &p.policy_document;
+        match Policy::from_document_shared(&name, PolicyKind::Identity, document, &b.cache) {
             Ok(policy) => self.identity.push(Arc::new(policy)),
             Err(error) => self.errors.push(PolicyFailure {
                 policy: name,
@@ -190,7 +207,12 @@ impl Principals {
         details: &AuthorizationDetails,
         scps: &[Vec<Arc<Policy>>],
     ) -> Principals {
-        let cache = Cache::default();
+        let mut b = Builder {
+            managed: BTreeMap::new(),
+            failed: HashSet::new(),
+            boundaries: HashMap::new(),
+            cache: StatementCache::default(),
+        };
         let parsed: Vec<(&String, Result<Policy, PolicyError>)> = details
             .policies
             .par_iter()
@@ -200,15 +222,10 @@ impl Principals {
                 let doc = m.default_document()?;
                 Some((
                     &m.arn,
-                    Policy::from_document_shared(&m.arn, PolicyKind::Identity, doc, &cache),
+                    Policy::from_document_shared(&m.arn, PolicyKind::Identity, doc, &b.cache),
                 ))
             })
             .collect();
-        let mut b = Builder {
-            managed: BTreeMap::new(),
-            failed: HashSet::new(),
-            boundaries: HashMap::new(),
-        };
         let mut errors = Vec::new();
         for (arn, result) in parsed {
             match result {
@@ -247,13 +264,12 @@ impl Principals {
         // Group policies, parsed once per group.
         let mut groups: HashMap<&str, Gathered> = HashMap::new();
         for g in &details.group_detail_list {
-            let mut gathered = Gathered::default();
-            for p in &g.group_policy_list {
-                gathered.inline(&cache, &g.arn, p);
-            }
-            for a in &g.attached_managed_policies {
-                gathered.attached(&b, a);
-            }
+            let mut gathered = Gathered::of(
+                &b,
+                &g.arn,
+                &g.group_policy_list,
+                &g.attached_managed_policies,
+            );
             errors.append(&mut gathered.errors);
             groups.insert(g.group_name.as_str(), gathered);
         }
@@ -262,13 +278,12 @@ impl Principals {
             .user_detail_list
             .par_iter()
             .map(|u| {
-                let mut own = Gathered::default();
-                for p in &u.user_policy_list {
-                    own.inline(&cache, &u.arn, p);
-                }
-                for a in &u.attached_managed_policies {
-                    own.attached(&b, a);
-                }
+                let mut own = Gathered::of(
+                    &b,
+                    &u.arn,
+                    &u.user_policy_list,
+                    &u.attached_managed_policies,
+                );
                 for g in &u.group_list {
                     match groups.get(g.as_str()) {
                         Some(group) => {
@@ -307,13 +322,12 @@ impl Principals {
             .role_detail_list
             .par_iter()
             .map(|r| {
-                let mut own = Gathered::default();
-                for p in &r.role_policy_list {
-                    own.inline(&cache, &r.arn, p);
-                }
-                for a in &r.attached_managed_policies {
-                    own.attached(&b, a);
-                }
+                let mut own = Gathered::of(
+                    &b,
+                    &r.arn,
+                    &r.role_policy_list,
+                    &r.attached_managed_policies,
+                );
                 let boundary = r
                     .permissions_boundary
                     .as_ref()

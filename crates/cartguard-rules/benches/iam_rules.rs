@@ -8,39 +8,20 @@
 //! process's peak resident memory.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cartguard_inventory::Inventory;
 use cartguard_rules::{Settings, Status, Timing};
 
+#[path = "../../cartguard-iam/benches/support/synthetic.rs"]
+mod synthetic;
+
 // The allocator of the `cartguard` binary, so the figures are the scan's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const ROLES: &str = "5000";
+const ROLES: u32 = 5000;
 const RUNS: usize = 5;
-
-fn authorization_details() -> Result<PathBuf, String> {
-    if let Ok(path) = std::env::var("CARTGUARD_BENCH_AUTHZ") {
-        return Ok(PathBuf::from(path));
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let script = manifest.join("../../scripts/gen-authz-details.py");
-    let out = std::env::temp_dir().join(format!("cartguard-bench-authz-{ROLES}.json"));
-    if !out.exists() {
-        let status = Command::new("python3")
-            .arg(&script)
-            .arg(ROLES)
-            .arg(&out)
-            .status()
-            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-        if !status.success() {
-            return Err(format!("{} failed", script.display()));
-        }
-    }
-    Ok(out)
-}
 
 /// An evidence folder holding only the authorization details.
 fn evidence_folder(details: &Path) -> Result<PathBuf, String> {
@@ -66,7 +47,7 @@ fn main() {
     if std::env::args().any(|a| a == "--test") {
         return;
     }
-    let folder = match authorization_details().and_then(|d| evidence_folder(&d)) {
+    let folder = match synthetic::authorization_details(ROLES).and_then(|d| evidence_folder(&d)) {
         Ok(folder) => folder,
         Err(e) => {
             eprintln!("no input: {e}");

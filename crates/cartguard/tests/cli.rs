@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{NOW, cartguard, json_of, repo, scan_json};
+use common::{NOW, cartguard, json_of, json_text_of, repo, scan_json};
 
 fn fixture(path: &str) -> std::path::PathBuf {
     repo()
@@ -564,24 +564,10 @@ fn blast_radius_escalations_agree_with_the_rule() {
 fn one_thread_and_many_write_the_same_report() {
     let evidence = repo().join("examples/securecart/evidence");
     let report = |jobs: &str| {
-        let output = cartguard()
-            .args([
-                "scan",
-                "--format",
-                "json",
-                "--fail-on",
-                "none",
-                "--now",
-                NOW,
-            ])
-            .args(["--jobs", jobs, "--evidence"])
-            .arg(&evidence)
-            .output()
-            .expect("runs");
-        assert!(output.status.success(), "--jobs {jobs}");
-        let text = String::from_utf8(output.stdout).expect("UTF-8");
+        let args = ["scan", "--fail-on", "none", "--now", NOW, "--jobs", jobs];
         // Only the start time may differ between two runs.
-        text.lines()
+        json_text_of(&args, &evidence)
+            .lines()
             .filter(|l| !l.trim_start().starts_with("\"started\""))
             .collect::<Vec<_>>()
             .join("\n")

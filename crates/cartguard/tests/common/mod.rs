@@ -23,6 +23,12 @@ pub fn cartguard() -> Command {
 /// Runs `cartguard ARGS --format json --evidence DIR`, expects success and
 /// returns the JSON it printed.
 pub fn json_of(args: &[&str], evidence: &Path) -> Value {
+    serde_json::from_str(&json_text_of(args, evidence)).expect("prints JSON")
+}
+
+/// Runs `cartguard ARGS --format json --evidence DIR`, expects success and
+/// returns what it printed, as text.
+pub fn json_text_of(args: &[&str], evidence: &Path) -> String {
     let output = cartguard()
         .args(args)
         .args(["--format", "json", "--evidence"])
@@ -35,7 +41,7 @@ pub fn json_of(args: &[&str], evidence: &Path) -> Value {
         evidence.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).expect("prints JSON")
+    String::from_utf8(output.stdout).expect("prints UTF-8")
 }
 
 /// Scans an evidence folder and returns the findings document.

@@ -120,6 +120,8 @@ pub struct Principals {
     pub managed: BTreeMap<String, Arc<Policy>>,
     /// Policies that failed to parse.
     pub errors: Vec<PolicyFailure>,
+    /// SCPs that failed to parse, left out of every principal's policy set.
+    pub unreadable_scps: Vec<PolicyFailure>,
     /// Every parsed policy (managed, inline, boundary, trust, SCP) by its name.
     by_name: HashMap<Arc<str>, Arc<Policy>>,
 }
@@ -399,6 +401,7 @@ impl Principals {
             principals,
             managed: b.managed,
             errors,
+            unreadable_scps: Vec::new(),
             by_name,
         }
     }
@@ -461,14 +464,18 @@ impl Principals {
     }
 }
 
-/// The account's SCPs, one list per level from the root down, parsed. SCPs only
-/// restrict, so one that cannot be parsed is left out: permissions may then be
-/// over-reported, never under-reported.
-pub fn service_control_policies(account: &cartguard_inventory::Account) -> Vec<Vec<Arc<Policy>>> {
+/// The account's SCPs, one list per level from the root down, parsed, and
+/// those that could not be parsed. SCPs only restrict, so one that cannot be
+/// parsed is left out of the levels: permissions may then be over-reported,
+/// never under-reported, and the failure says which policy and why.
+pub fn service_control_policies(
+    account: &cartguard_inventory::Account,
+) -> (Vec<Vec<Arc<Policy>>>, Vec<PolicyFailure>) {
     let Some(levels) = account.iam.service_control_policies.present() else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    levels
+    let mut failures = Vec::new();
+    let parsed = levels
         .iter()
         .map(|level| {
             level
@@ -476,13 +483,36 @@ pub fn service_control_policies(account: &cartguard_inventory::Account) -> Vec<V
                 .iter()
                 .filter_map(|scp| {
                     let name = scp.arn.clone().unwrap_or_else(|| scp.id.clone());
-                    Policy::from_document(&name, PolicyKind::ServiceControl, &scp.document)
-                        .ok()
-                        .map(Arc::new)
+                    match Policy::from_document(&name, PolicyKind::ServiceControl, &scp.document) {
+                        Ok(policy) => Some(Arc::new(policy)),
+                        Err(error) => {
+                            if !failures.iter().any(|f: &PolicyFailure| f.policy == name) {
+                                failures.push(PolicyFailure {
+                                    policy: name,
+                                    error,
+                                });
+                            }
+                            None
+                        }
+                    }
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    (parsed, failures)
+}
+
+impl Principals {
+    /// The account's users and roles under the SCPs that apply to it, or
+    /// `None` when the authorization details were not collected. SCPs that
+    /// cannot be parsed are left out and listed in [`Principals::unreadable_scps`].
+    pub fn of_account(account: &cartguard_inventory::Account) -> Option<Principals> {
+        let details = account.iam.authorization_details.present()?;
+        let (scps, unreadable) = service_control_policies(account);
+        let mut principals = Principals::from_authorization_details(details, &scps);
+        principals.unreadable_scps = unreadable;
+        Some(principals)
+    }
 }
 
 #[cfg(test)]

@@ -66,6 +66,20 @@ fn account_coverage(account: &Account, out: &mut Vec<Coverage>) {
             item("list-open-id-connect-providers", &iam.oidc_providers),
         ],
     );
+    // SCPs narrow what every principal may do; without them (or with one that
+    // cannot be parsed) permissions are evaluated as if it did not exist.
+    let mut organizations = vec![item(
+        "list-policies-for-target (service control policies)",
+        &iam.service_control_policies,
+    )];
+    let (_, unreadable) = cartguard_iam::principals::service_control_policies(account);
+    organizations.extend(unreadable.into_iter().map(|failure| {
+        Some(format!(
+            "the SCP {} could not be parsed ({}), so permissions were evaluated without it",
+            failure.policy, failure.error
+        ))
+    }));
+    push(out, account, "organizations", "global", organizations);
     for (name, region) in &account.regions {
         let ec2 = &region.ec2;
         push(

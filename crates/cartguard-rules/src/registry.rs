@@ -137,11 +137,7 @@ pub fn run_timed(
     };
     for account in &inventory.accounts {
         let started = std::time::Instant::now();
-        let scps = cartguard_iam::principals::service_control_policies(account);
-        let principals =
-            account.iam.authorization_details.present().map(|details| {
-                cartguard_iam::Principals::from_authorization_details(details, &scps)
-            });
+        let principals = cartguard_iam::Principals::of_account(account);
         add("principals", started.elapsed());
         let context = Context::new(account, now, settings, principals.as_ref());
         for (step, elapsed) in context.prepare() {

@@ -14,19 +14,31 @@ use crate::cli::{BlastArgs, CanArgs, Format, write_stdout};
 use crate::sources::{load, one_account};
 
 fn principals_of(account: &cartguard_inventory::Account) -> anyhow::Result<Principals> {
-    let details = account
-        .iam
-        .authorization_details
-        .present()
-        .with_context(|| {
-            account
-                .iam
-                .authorization_details
-                .unavailable_reason("iam/global/get-account-authorization-details.json")
-                .unwrap_or_else(|| "the authorization details are unavailable".into())
-        })?;
-    let scps = cartguard_iam::principals::service_control_policies(account);
-    Ok(Principals::from_authorization_details(details, &scps))
+    let principals = Principals::of_account(account);
+    principals.with_context(|| {
+        account
+            .iam
+            .authorization_details
+            .unavailable_reason("iam/global/get-account-authorization-details.json")
+            .unwrap_or_else(|| "the authorization details are unavailable".into())
+    })
+}
+
+/// What the decision could not take into account: the principal's policies
+/// that the evidence names but does not hold or that do not parse, and SCPs
+/// that do not parse (left out, so the answer may allow more than AWS does).
+fn unevaluated(principals: &Principals, principal: &cartguard_iam::Principal) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(reason) = cartguard_rules::iam::incomplete(principals, principal) {
+        out.push(reason);
+    }
+    for failure in &principals.unreadable_scps {
+        out.push(format!(
+            "the SCP {} could not be parsed ({}); it was left out of the decision",
+            failure.policy, failure.error
+        ));
+    }
+    out
 }
 
 pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
@@ -55,8 +67,14 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
     let mut request = Request::new(principal.request_principal(), &args.action, &args.resource);
     request.context = context;
     let decision = principal.decide(&request);
-    let unknown_action =
-        cartguard_iam::catalogue().lookup(&args.action).is_none() && !args.action.contains('*');
+    let mut warnings = Vec::new();
+    if cartguard_iam::catalogue().lookup(&args.action).is_none() && !args.action.contains('*') {
+        warnings.push(format!(
+            "{} is not in the IAM action catalogue",
+            args.action
+        ));
+    }
+    warnings.extend(unevaluated(&principals, principal));
 
     let (label, statements, conditions, reason) = match &decision {
         Decision::Allow { by } => ("allow", by.iter().map(|s| statement_evidence(&principals, s)).collect(), Vec::new(), None),
@@ -82,11 +100,8 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
             if let Some(reason) = &reason {
                 doc["reason"] = json!(reason);
             }
-            if unknown_action {
-                doc["warnings"] = json!([format!(
-                    "{} is not in the IAM action catalogue",
-                    args.action
-                )]);
+            if !warnings.is_empty() {
+                doc["warnings"] = json!(warnings);
             }
             serde_json::to_string_pretty(&doc)? + "\n"
         }
@@ -131,11 +146,8 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
                     c["key"].as_str().unwrap_or("")
                 ));
             }
-            if unknown_action {
-                out.push_str(&format!(
-                    "  warning: {} is not in the IAM action catalogue\n",
-                    args.action
-                ));
+            for warning in &warnings {
+                out.push_str(&format!("  warning: {warning}\n"));
             }
             out
         }

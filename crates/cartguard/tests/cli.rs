@@ -581,3 +581,72 @@ fn one_thread_and_many_write_the_same_report() {
         .assert()
         .code(2);
 }
+
+/// Copies a fixture folder into a temporary directory, to be changed.
+fn fixture_copy(path: &str) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read fixture") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy(&fixture(path), dir.path());
+    dir
+}
+
+#[test]
+fn an_scp_that_cannot_be_parsed_is_named_not_skipped() {
+    let dir = fixture_copy("iam-admin-access/fires-despite-guardrail-scp");
+    let scp = dir
+        .path()
+        .join("organizations/global/describe-policy/p-guardrails01.json");
+    let unreadable = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ProtectAuditTrail", "Effect": "Deny", "Action": "cloudtrail:StopLogging", "Resource": "*", "Condition": {"StringEqualsSomehow": {"aws:PrincipalTag/team": "audit"}}}]}"#;
+    let document = serde_json::json!({"Policy": {
+        "PolicySummary": {"Id": "p-guardrails01", "Name": "Guardrails", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": false},
+        "Content": unreadable,
+    }});
+    std::fs::write(&scp, document.to_string()).expect("write");
+
+    // The SCP is left out (permissions may be over-reported, never under-),
+    // and the answer says so.
+    let answer = json_of(
+        &["iam", "can", "ops-admin", "cloudtrail:StopLogging", "*"],
+        dir.path(),
+    );
+    assert_eq!(answer["decision"], "allow");
+    let warnings = answer["warnings"].to_string();
+    assert!(
+        warnings.contains("p-guardrails01") && warnings.contains("could not be parsed"),
+        "{warnings}"
+    );
+
+    let report = scan_json(dir.path());
+    let organizations: Vec<_> = report["coverage"]
+        .as_array()
+        .expect("coverage")
+        .iter()
+        .filter(|c| c["area"] == "organizations")
+        .collect();
+    assert_eq!(organizations.len(), 1);
+    assert_eq!(organizations[0]["status"], "partial");
+    let reason = organizations[0]["reason"].as_str().expect("a reason");
+    assert!(reason.contains("p-guardrails01"), "{reason}");
+    assert!(reason.contains("StringEqualsSomehow"), "{reason}");
+
+    // With the SCP readable, the area is assessed.
+    let intact = scan_json(&fixture("iam-admin-access/fires-despite-guardrail-scp"));
+    assert!(
+        intact["coverage"]
+            .as_array()
+            .expect("coverage")
+            .iter()
+            .any(|c| c["area"] == "organizations" && c["status"] == "assessed")
+    );
+}

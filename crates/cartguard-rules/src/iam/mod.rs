@@ -163,7 +163,7 @@ pub(crate) fn principals<'a>(
 
 /// Why a principal's evaluation may be incomplete: policies or groups the
 /// evidence names but does not describe, or policies that failed to parse.
-pub(crate) fn incomplete(
+pub fn incomplete(
     principals: &cartguard_iam::Principals,
     principal: &cartguard_iam::Principal,
 ) -> Option<String> {

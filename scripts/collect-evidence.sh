@@ -266,6 +266,10 @@ collect iam/global/get-credential-report.json "$HOME_REGION" iam get-credential-
 # restrict, so permissions may be over-reported, never under-reported).
 collect organizations/global/describe-organization.json "$HOME_REGION" organizations describe-organization
 if ! grep -q '"Error"' "$OUT/organizations/global/describe-organization.json"; then
+    # The organization's accounts, so that roles trusted by them are not taken
+    # for third-party access (only the management account or a delegated
+    # administrator may list them; elsewhere the refusal is recorded).
+    collect organizations/global/list-accounts.json "$HOME_REGION" organizations list-accounts
     node=$(aws "${ENDPOINT_ARGS[@]}" --region "$HOME_REGION" --output text --query Account \
         sts get-caller-identity 2>/dev/null || true)
     for _ in 1 2 3 4 5 6 7; do

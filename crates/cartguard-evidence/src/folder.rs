@@ -11,8 +11,8 @@ use cartguard_inventory::ec2::{
 };
 use cartguard_inventory::elbv2::{Listener, LoadBalancer, TargetGroup, TargetHealthDescription};
 use cartguard_inventory::iam::{
-    AccessKeyMetadata, AuthorizationDetails, CredentialReport, OidcProviderRef, PasswordPolicy,
-    ScpLevel, ServiceControlPolicy, VirtualMfaDevice,
+    AccessKeyMetadata, AuthorizationDetails, CredentialReport, OidcProviderRef, Organization,
+    OrganizationAccount, PasswordPolicy, ScpLevel, ServiceControlPolicy, VirtualMfaDevice,
 };
 use cartguard_inventory::rds::DbInstance;
 use cartguard_inventory::services::{Analyzer, IdentityCenterInstance};
@@ -77,7 +77,7 @@ pub fn parse_evidence(
         account.regions.insert(region, collected);
     }
     account.id = account_id(&mut reader, &account)?;
-    account.iam.service_control_policies = read_scps(&mut reader, &account.id)?;
+    read_organization(&mut reader, &mut account)?;
     let unused_files = reader.files.keys().map(|f| root.join(f)).collect();
     Ok(EvidenceFolder {
         account,
@@ -302,7 +302,7 @@ response!(CredentialReportResponse {
     generated_time: "GeneratedTime" => Option<Timestamp>,
 });
 response!(OrganizationResponse { organization: "Organization" => Option<Organization> });
-response!(Organization { master_account_id: "MasterAccountId" => Option<String> });
+response!(AccountsResponse { accounts: "Accounts" => Vec<OrganizationAccount> });
 response!(ParentsResponse { parents: "Parents" => Vec<Parent> });
 response!(Parent { id: "Id" => String, parent_type: "Type" => String });
 response!(TargetPoliciesResponse { policies: "Policies" => Vec<PolicySummary> });
@@ -514,22 +514,48 @@ const MAX_ORGANIZATION_DEPTH: usize = 7;
 /// at each level (`list-policies-for-target/<id>.json`) and their documents
 /// (`describe-policy/<policy id>.json`). SCPs never apply to the management
 /// account, nor outside an organization.
-fn read_scps(
-    reader: &mut Reader,
-    account_id: &str,
-) -> Result<Collected<Vec<ScpLevel>>, EvidenceError> {
+/// The organization the account is in, its accounts, and the SCPs that apply
+/// to the account.
+fn read_organization(reader: &mut Reader, account: &mut Account) -> Result<(), EvidenceError> {
     const ORG: &str = "organizations/global";
     let organization = reader.load(
         &format!("{ORG}/describe-organization.json"),
-        |r: OrganizationResponse| r.organization.and_then(|o| o.master_account_id),
+        |r: OrganizationResponse| r.organization,
     )?;
-    let exempt = match &organization {
-        Collected::Present(Some(management)) if management == account_id => {
+    let organization = match organization {
+        Collected::Present(Some(organization)) => Collected::Present(organization),
+        Collected::Present(None) => Collected::NotCollected,
+        Collected::Failed { code, .. } if code == "AWSOrganizationsNotInUseException" => {
+            Collected::NotConfigured { code }
+        }
+        other => other.map(|_| Organization::default()),
+    };
+    account.iam.organization_accounts = match &organization {
+        Collected::NotConfigured { code } => {
+            reader.take(&format!("{ORG}/list-accounts.json"));
+            Collected::NotConfigured { code: code.clone() }
+        }
+        _ => reader.load(
+            &format!("{ORG}/list-accounts.json"),
+            |r: AccountsResponse| r.accounts,
+        )?,
+    };
+    account.iam.service_control_policies = read_scps(reader, &account.id, &organization)?;
+    account.iam.organization = organization;
+    Ok(())
+}
+
+fn read_scps(
+    reader: &mut Reader,
+    account_id: &str,
+    organization: &Collected<Organization>,
+) -> Result<Collected<Vec<ScpLevel>>, EvidenceError> {
+    const ORG: &str = "organizations/global";
+    let exempt = match organization {
+        Collected::Present(o) if o.master_account_id.as_deref() == Some(account_id) => {
             Some("ManagementAccount".to_string())
         }
-        Collected::Failed { code, .. } if code == "AWSOrganizationsNotInUseException" => {
-            Some(code.clone())
-        }
+        Collected::NotConfigured { code } => Some(code.clone()),
         _ => None,
     };
     if let Some(code) = exempt {

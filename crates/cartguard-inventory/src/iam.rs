@@ -35,6 +35,42 @@ pub struct IamEvidence {
     /// the account is the organization's management account (SCPs do not apply).
     #[serde(default)]
     pub service_control_policies: Collected<Vec<ScpLevel>>,
+    /// `organizations describe-organization`: the organization the account is
+    /// in; `NotConfigured` when it is in none.
+    #[serde(default)]
+    pub organization: Collected<Organization>,
+    /// `organizations list-accounts`: the organization's accounts (readable from
+    /// the management account or a delegated administrator).
+    #[serde(default)]
+    pub organization_accounts: Collected<Vec<OrganizationAccount>>,
+}
+
+/// An AWS Organizations organization, as `describe-organization` prints it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Organization {
+    /// `o-…`.
+    pub id: String,
+    /// ARN.
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// The management account's id.
+    #[serde(default)]
+    pub master_account_id: Option<String>,
+}
+
+/// One account of the organization, as `list-accounts` prints it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OrganizationAccount {
+    /// The 12-digit account id.
+    pub id: String,
+    /// Its name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `ACTIVE`, `SUSPENDED`, …
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// The SCPs attached to one node of the organization (root, OU or the account).

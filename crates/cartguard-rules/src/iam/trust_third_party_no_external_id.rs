@@ -10,6 +10,8 @@ use super::trust::{
     condition_text, only_wildcards, operator_gap, requiring_operator, trust_evidence,
     trust_policies,
 };
+use cartguard_inventory::Collected;
+
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -26,8 +28,13 @@ declare_rule! {
     /// `Deny` in the same trust policy that refuses the caller whenever the
     /// external id is absent or wrong also counts. Principals in the role's own
     /// account, AWS services and federated identity providers are out of scope;
-    /// `"Principal": "*"` is `iam-trust-any-principal`'s. A role whose trust
-    /// policy is missing or unreadable is `not-assessed`.
+    /// `"Principal": "*"` is `iam-trust-any-principal`'s. So are the accounts of
+    /// the role's own organization, when `organizations list-accounts` names
+    /// them, and statements whose conditions admit only callers of that
+    /// organization (`aws:PrincipalOrgID` pinned to the id `describe-organization`
+    /// gives). A finding says when the organization's accounts were not
+    /// collected, so that an internal account can be told from a vendor's. A
+    /// role whose trust policy is missing or unreadable is `not-assessed`.
     ///
     /// ## Why it matters
     /// A SaaS vendor (monitoring, backups, cost tools) assumes roles in many
@@ -120,6 +127,26 @@ fn id_gap(condition: &Condition) -> String {
     }
 }
 
+/// An organization id no account belongs to, to test that a condition pins
+/// `aws:PrincipalOrgID`.
+const OTHER_ORGANIZATION: &str = "o-cartguardprobe0";
+
+/// Whether the statement only admits callers from the account's own
+/// organization: its conditions certainly fail for a caller of another
+/// organization and may hold for one of `own` (all without an external id).
+fn own_organization_only(statement: &Statement, own: Option<&str>) -> bool {
+    let Some(own) = own else {
+        return false;
+    };
+    let caller = |organization: &str| {
+        let mut context = RequestContext::new();
+        context.set_absent("sts:ExternalId");
+        context.set("aws:PrincipalOrgID", [organization]);
+        statement.conditions_hold(&context)
+    };
+    caller(OTHER_ORGANIZATION) == Tri::False && caller(own) != Tri::False
+}
+
 /// The account of a principal entry, for AWS accounts, users and roles.
 fn entry_account(entry: &PrincipalEntry) -> Option<&str> {
     match entry {
@@ -134,6 +161,9 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     };
     let probes = probes();
+    let iam = &ctx.account.iam;
+    let organization = iam.organization.present().map(|o| o.id.as_str());
+    let members = iam.organization_accounts.present();
     for (role, policy) in trust_policies(principals, out) {
         let own = role.account.as_deref().unwrap_or(&ctx.account.id);
         for statement in policy
@@ -144,14 +174,18 @@ fn check(ctx: &Context, out: &mut Emitter) {
             let Some(clause) = statement.principals.as_ref().filter(|c| !c.negated) else {
                 continue;
             };
-            if allow_requires_id(statement, &probes) {
+            if allow_requires_id(statement, &probes)
+                || own_organization_only(statement, organization)
+            {
                 continue;
             }
+            // Accounts of the organization are not third parties.
             let foreign: Vec<(&PrincipalEntry, &str)> = clause
                 .entries
                 .iter()
                 .filter_map(|e| entry_account(e).map(|a| (e, a)))
                 .filter(|(_, account)| *account != own)
+                .filter(|(_, account)| !members.is_some_and(|m| m.iter().any(|a| a.id == *account)))
                 .filter(|(e, _)| !deny_requires_id(policy, e, &probes))
                 .collect();
             if foreign.is_empty() {
@@ -181,12 +215,30 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     id_conditions.join("; ")
                 )
             };
+            let (they, belong) = if accounts.len() == 1 {
+                ("it", "it belongs")
+            } else {
+                ("them", "they belong")
+            };
+            let membership = match &iam.organization_accounts {
+                Collected::Present(_) => {
+                    format!(" The organization's account list does not name {they}.")
+                }
+                Collected::NotConfigured { .. } => String::new(),
+                absent => format!(
+                    " Whether {belong} to your organization could not be told: {}.",
+                    absent
+                        .unavailable_reason("organizations list-accounts")
+                        .unwrap_or_default()
+                ),
+            };
             let mut evidence = trust_evidence(principals, role, policy, statement);
             evidence["foreign_principals"] = json!(named);
             evidence["role_account"] = json!(own);
+            evidence["organization_accounts_collected"] = json!(members.is_some());
             out.fail(Failure {
                 detail: format!(
-                    "Role {} can be assumed by {} (account {}) through statement {} of its trust policy, and {}: any other customer of that account's owner can have it assume this role for them (confused deputy).",
+                    "Role {} can be assumed by {} (account {}) through statement {} of its trust policy, and {}: any other customer of that account's owner can have it assume this role for them (confused deputy).{membership}",
                     role.name,
                     named.join(", "),
                     accounts.join(", "),

@@ -273,7 +273,8 @@ pub struct RoleLastUsed {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ManagedPolicyDetail {
-    /// Name.
+    /// Name (empty when the output leaves it out: the ARN names the policy).
+    #[serde(default)]
     pub policy_name: String,
     /// Unique id.
     #[serde(default)]

@@ -372,7 +372,7 @@ impl<'a> Analysis<'a> {
         let mut by_service: Vec<(&'static str, Vec<usize>)> =
             services.iter().map(|s| (*s, Vec::new())).collect();
         for (j, p) in principals.principals.iter().enumerate() {
-            if p.kind != PrincipalKind::Role {
+            if p.kind != PrincipalKind::Role || p.is_service_linked() {
                 continue;
             }
             for s in trusted_services(p, &services) {
@@ -381,12 +381,14 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
+        // Service-linked roles are no targets: IAM refuses to change their
+        // policies or trust, and only their service assumes them.
         let index_of = |kind: PrincipalKind| {
             principals
                 .principals
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.kind == kind)
+                .filter(|(_, p)| p.kind == kind && !p.is_service_linked())
                 .map(|(i, _)| i)
                 .collect::<Vec<_>>()
         };
@@ -449,7 +451,9 @@ impl<'a> Analysis<'a> {
         else {
             return Vec::new();
         };
-        if self.admin[i].is_admin() {
+        // An administrator has nothing to gain; a service-linked role is used
+        // only by its service, which no principal steers through it.
+        if self.admin[i].is_admin() || principal.is_service_linked() {
             return Vec::new();
         }
         // Cheap filter: every requirement must be granted somewhere.

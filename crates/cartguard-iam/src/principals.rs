@@ -85,6 +85,17 @@ impl Principal {
         evaluate(&self.policies, request)
     }
 
+    /// Whether the principal is a service-linked role (path `/aws-service-role/`):
+    /// only its AWS service assumes it, and IAM refuses to change its trust or
+    /// permissions policies, so no principal can use it or rewrite it.
+    pub fn is_service_linked(&self) -> bool {
+        self.kind == PrincipalKind::Role
+            && self
+                .arn
+                .split_once(":role/")
+                .is_some_and(|(_, path)| path.starts_with("aws-service-role/"))
+    }
+
     /// Whether every attached policy and group was found in the evidence.
     pub fn fully_resolved(&self) -> bool {
         self.unresolved.is_empty()

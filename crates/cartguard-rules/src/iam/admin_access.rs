@@ -17,6 +17,9 @@ declare_rule! {
     /// (MFA, source IP) is reported too, with the condition. A principal whose
     /// policies are not all in the evidence, and who is not admin on what was
     /// collected, is `not-assessed`.
+    /// Service-linked roles (path `/aws-service-role/`) are out of scope: AWS
+    /// defines their policies, IAM refuses to change them, and only their service
+    /// assumes them.
     ///
     /// ## Why it matters
     /// An administrator can read every order, customer record and secret, turn off
@@ -57,6 +60,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     };
     for (index, principal) in principals.principals.iter().enumerate() {
+        // Service-linked roles' policies are AWS's to define, not the account's.
+        if principal.is_service_linked() {
+            continue;
+        }
         let (by, conditional) = match &analysis.admin[index] {
             AdminAccess::Unconditional { by } => (by, false),
             AdminAccess::Conditional { by } => (by, true),

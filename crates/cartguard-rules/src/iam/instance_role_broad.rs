@@ -18,6 +18,9 @@ declare_rule! {
     /// `ecs-tasks.amazonaws.com` assume them — must not be administrators (after
     /// evaluation) nor hold effective grants of every action or of a whole service
     /// (`s3:*`), or grants written with `NotAction`.
+    /// Service-linked roles (path `/aws-service-role/`) are out of scope: AWS
+    /// defines their policies, IAM refuses to change them, and only their service
+    /// assumes them.
     ///
     /// ## Why it matters
     /// Whatever runs on the server can use the role: a remote-code-execution bug in a
@@ -53,6 +56,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     };
     for (index, role) in principals.principals.iter().enumerate() {
+        // Service-linked roles' policies are AWS's to define, not the account's.
+        if role.is_service_linked() {
+            continue;
+        }
         if role.kind != cartguard_iam::principals::PrincipalKind::Role {
             continue;
         }

@@ -22,6 +22,9 @@ declare_rule! {
     /// permission it uses with the statements that grant it, and the targets (the
     /// roles, users or groups it reaches) where known. Escalations that depend on a
     /// condition are reported at high rather than critical.
+    /// Service-linked roles (path `/aws-service-role/`) are neither escalating
+    /// principals nor targets: only their service assumes them, and IAM refuses
+    /// to change their trust or permissions policies.
     ///
     /// ## Why it matters
     /// Least privilege means nothing if the principal can grant itself the rest: a

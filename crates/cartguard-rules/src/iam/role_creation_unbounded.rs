@@ -78,7 +78,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     };
     for (index, principal) in principals.principals.iter().enumerate() {
-        if principal.arn.contains(":role/aws-service-role/") {
+        if principal.is_service_linked() {
             continue;
         }
         if !matches!(analysis.admin.get(index), Some(AdminAccess::No)) {

@@ -12,6 +12,9 @@ declare_rule! {
     /// on `"Resource": "*"` or on a pattern covering every secret or parameter of the
     /// account, after denies, boundaries and SCPs. Administrators are reported by
     /// `iam-admin-access`. Grants that hold only under a condition are reported as such.
+    /// Service-linked roles (path `/aws-service-role/`) are out of scope: AWS
+    /// defines their policies, IAM refuses to change them, and only their service
+    /// assumes them.
     ///
     /// ## Why it matters
     /// The store's database password, payment provider keys and Shopify tokens live
@@ -65,6 +68,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
         ),
     ];
     for (index, principal) in principals.principals.iter().enumerate() {
+        // Service-linked roles' policies are AWS's to define, not the account's.
+        if principal.is_service_linked() {
+            continue;
+        }
         if analysis.admin[index].is_admin() {
             continue;
         }

@@ -2,6 +2,7 @@
 
 use anyhow::bail;
 use cartguard_inventory::{Account, Inventory};
+use rayon::prelude::*;
 
 use crate::cli::SourceArgs;
 
@@ -20,8 +21,13 @@ pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
     }
     let mut inventory = Inventory::default();
     let mut warnings = Vec::new();
-    for dir in &sources.evidence {
-        let folder = cartguard_evidence::read_evidence_folder(dir)?;
+    // Folders (one per account) are read side by side, and kept in the order given.
+    let folders = sources
+        .evidence
+        .par_iter()
+        .map(|dir| cartguard_evidence::read_evidence_folder(dir))
+        .collect::<Result<Vec<_>, _>>()?;
+    for folder in folders {
         warnings.extend(folder.unused_files.iter().map(|f| {
             format!(
                 "{}: not an evidence file cartguard reads; ignored",

@@ -71,6 +71,13 @@ pub struct CanArgs {
     /// State that the request does not carry KEY (AWS's missing-key semantics apply).
     #[arg(long, value_name = "KEY")]
     pub absent: Vec<String>,
+    /// The resource's own policy (a bucket, key or queue policy), as a policy
+    /// document or as `aws s3api get-bucket-policy` / `aws kms get-key-policy`
+    /// print it. A key policy (a KMS key ARN as RESOURCE) must allow the caller
+    /// itself. For sts:AssumeRole* on a role in the evidence, the role's trust
+    /// policy is weighed without this option.
+    #[arg(long, value_name = "FILE")]
+    pub resource_policy: Vec<PathBuf>,
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Output format.

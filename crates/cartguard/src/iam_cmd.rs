@@ -5,7 +5,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use cartguard_iam::escalation::Analysis;
-use cartguard_iam::{Decision, Principals, Request, RequestContext};
+use std::sync::Arc;
+
+use cartguard_iam::principals::PrincipalKind;
+use cartguard_iam::{
+    Decision, Policy, PolicyKind, Principals, Request, RequestContext, StatementRef,
+};
 use serde_json::{Value, json};
 
 use cartguard_rules::iam::statement_evidence;
@@ -22,6 +27,47 @@ fn principals_of(account: &cartguard_inventory::Account) -> anyhow::Result<Princ
             .unavailable_reason("iam/global/get-account-authorization-details.json")
             .unwrap_or_else(|| "the authorization details are unavailable".into())
     })
+}
+
+/// Actions whose resource is a role, decided with the role's trust policy.
+const ASSUME_ACTIONS: &[&str] = &[
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoleWithSAML",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+];
+
+/// The policies given with --resource-policy, parsed: a key policy when the
+/// resource is a KMS key, a resource-based policy otherwise.
+fn resource_policies(args: &CanArgs) -> anyhow::Result<Vec<Arc<Policy>>> {
+    let kind = if args.resource.starts_with("arn:") && args.resource.contains(":kms:") {
+        PolicyKind::KeyPolicy
+    } else {
+        PolicyKind::Resource
+    };
+    args.resource_policy
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let value: Value = serde_json::from_str(&text)
+                .with_context(|| format!("{}: not JSON", path.display()))?;
+            // `get-bucket-policy` and `get-key-policy` wrap the document in
+            // {"Policy": "<the document as a string>"}.
+            let document = match value.get("Policy") {
+                Some(Value::String(inner)) => serde_json::from_str(inner).with_context(|| {
+                    format!("{}: Policy is not a JSON policy document", path.display())
+                })?,
+                Some(inner @ Value::Object(_)) => inner.clone(),
+                _ => value,
+            };
+            let name = path.display().to_string();
+            Policy::parse(&name, kind, &document)
+                .map(Arc::new)
+                .with_context(|| format!("{}: not a valid policy", path.display()))
+        })
+        .collect()
 }
 
 /// What the decision could not take into account: the principal's policies
@@ -66,8 +112,42 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
     }
     let mut request = Request::new(principal.request_principal(), &args.action, &args.resource);
     request.context = context;
-    let decision = principal.decide(&request);
     let mut warnings = Vec::new();
+    let mut policies = principal.policies.clone();
+    let extra = resource_policies(args)?;
+    policies.resource.extend(extra.iter().cloned());
+    if ASSUME_ACTIONS
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(&args.action))
+    {
+        let role = principals
+            .principals
+            .iter()
+            .find(|p| p.kind == PrincipalKind::Role && p.arn == args.resource);
+        match role.and_then(|r| r.trust_policy.as_ref()) {
+            Some(trust) => policies.resource.push(Arc::clone(trust)),
+            None => warnings.push(format!(
+                "the trust policy of {} is not in the evidence; AWS also requires it to allow the caller",
+                args.resource
+            )),
+        }
+    }
+    if extra.is_empty() && args.resource.starts_with("arn:") && args.resource.contains(":kms:") {
+        warnings.push(format!(
+            "the key policy of {} was not given (--resource-policy FILE); AWS also requires it to allow the caller",
+            args.resource
+        ));
+    }
+    let decision = cartguard_iam::evaluate(&policies, &request);
+    let quote = |s: &StatementRef| match extra.iter().find(|p| p.name == s.policy) {
+        Some(policy) => json!({
+            "policy": s.policy.as_ref(),
+            "statement_index": s.index,
+            "sid": s.sid.as_deref(),
+            "statement": policy.statements.get(s.index).map(|st| st.source_json()),
+        }),
+        None => statement_evidence(&principals, s),
+    };
     if cartguard_iam::catalogue().lookup(&args.action).is_none() && !args.action.contains('*') {
         warnings.push(format!(
             "{} is not in the IAM action catalogue",
@@ -77,12 +157,12 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
     warnings.extend(unevaluated(&principals, principal));
 
     let (label, statements, conditions, reason) = match &decision {
-        Decision::Allow { by } => ("allow", by.iter().map(|s| statement_evidence(&principals, s)).collect(), Vec::new(), None),
-        Decision::ExplicitDeny { by } => ("explicit-deny", by.iter().map(|s| statement_evidence(&principals, s)).collect(), Vec::new(), None),
+        Decision::Allow { by } => ("allow", by.iter().map(quote).collect(), Vec::new(), None),
+        Decision::ExplicitDeny { by } => ("explicit-deny", by.iter().map(quote).collect(), Vec::new(), None),
         Decision::ImplicitDeny { reason } => ("implicit-deny", Vec::new(), Vec::new(), Some(format!("{reason:?}"))),
         Decision::Conditional { pending } => (
             "conditional",
-            pending.iter().map(|p| statement_evidence(&principals, &p.statement)).collect(),
+            pending.iter().map(|p| quote(&p.statement)).collect(),
             pending
                 .iter()
                 .flat_map(|p| {

@@ -650,3 +650,156 @@ fn an_scp_that_cannot_be_parsed_is_named_not_skipped() {
             .any(|c| c["area"] == "organizations" && c["status"] == "assessed")
     );
 }
+
+#[test]
+fn iam_can_weighs_trust_key_and_bucket_policies() {
+    let evidence = repo().join("examples/securecart/evidence");
+    let mfa = "aws:MultiFactorAuthPresent=true";
+    // An administrator still cannot assume a role whose trust policy names only EC2.
+    let ec2_only = json_of(
+        &[
+            "iam",
+            "can",
+            "alice.martin",
+            "sts:AssumeRole",
+            "arn:aws:iam::111122223333:role/ec2-bastion-ops",
+            "--context",
+            mfa,
+        ],
+        &evidence,
+    );
+    assert_eq!(ec2_only["decision"], "implicit-deny", "{ec2_only:#}");
+    // A trust policy that admits anyone with the external id lets the administrator in.
+    let partner = json_of(
+        &[
+            "iam",
+            "can",
+            "alice.martin",
+            "sts:AssumeRole",
+            "arn:aws:iam::111122223333:role/partner-catalog-sync",
+            "--context",
+            mfa,
+            "--context",
+            "sts:ExternalId=securecart-catalog-2024",
+        ],
+        &evidence,
+    );
+    assert_eq!(partner["decision"], "allow");
+    assert_eq!(partner["statements"][0]["sid"], "PartnerFeed");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let key_policy = dir.path().join("key-policy.json");
+    std::fs::write(
+        &key_policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"WebDecrypts","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ec2-magento-web"},"Action":"kms:Decrypt","Resource":"*"}]}"#,
+    )
+    .expect("write");
+    let key_policy = key_policy.to_str().expect("UTF-8 path");
+    // The key policy must allow the caller itself: an administrator it does not name is denied.
+    let admin = json_of(
+        &[
+            "iam",
+            "can",
+            "alice.martin",
+            "kms:Decrypt",
+            key,
+            "--context",
+            mfa,
+            "--resource-policy",
+            key_policy,
+        ],
+        &evidence,
+    );
+    assert_eq!(admin["decision"], "implicit-deny", "{admin:#}");
+    let web = json_of(
+        &[
+            "iam",
+            "can",
+            "ec2-magento-web",
+            "kms:Decrypt",
+            key,
+            "--resource-policy",
+            key_policy,
+        ],
+        &evidence,
+    );
+    assert_eq!(web["decision"], "allow");
+    assert_eq!(web["statements"][0]["sid"], "WebDecrypts");
+    assert_eq!(web["statements"][0]["statement"]["Action"], "kms:Decrypt");
+    // Without the key policy the answer says what it could not weigh.
+    let unknown = json_of(
+        &["iam", "can", "ec2-magento-web", "kms:Decrypt", key],
+        &evidence,
+    );
+    assert!(
+        unknown["warnings"].to_string().contains("key policy"),
+        "{unknown:#}"
+    );
+
+    // A bucket policy as get-bucket-policy prints it: its Deny wins over an administrator.
+    let bucket_policy = dir.path().join("bucket-policy.json");
+    let document = r#"{"Version":"2012-10-17","Statement":[{"Sid":"OnlyThroughVpce","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::securecart-orders/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0a1b2c3d"}}}]}"#;
+    std::fs::write(
+        &bucket_policy,
+        serde_json::json!({"Policy": document}).to_string(),
+    )
+    .expect("write");
+    let bucket_policy = bucket_policy.to_str().expect("UTF-8 path");
+    let object = "arn:aws:s3:::securecart-orders/2026/11.csv";
+    let outside = json_of(
+        &[
+            "iam",
+            "can",
+            "alice.martin",
+            "s3:GetObject",
+            object,
+            "--context",
+            mfa,
+            "--context",
+            "aws:SourceVpce=vpce-ffffffff",
+            "--resource-policy",
+            bucket_policy,
+        ],
+        &evidence,
+    );
+    assert_eq!(outside["decision"], "explicit-deny");
+    assert_eq!(outside["statements"][0]["sid"], "OnlyThroughVpce");
+    let inside = json_of(
+        &[
+            "iam",
+            "can",
+            "alice.martin",
+            "s3:GetObject",
+            object,
+            "--context",
+            mfa,
+            "--context",
+            "aws:SourceVpce=vpce-0a1b2c3d",
+            "--resource-policy",
+            bucket_policy,
+        ],
+        &evidence,
+    );
+    assert_eq!(inside["decision"], "allow");
+
+    // A file that is not a policy is an error naming it.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, r#"{"Statement": [{"Effect": "Allow"}]}"#).expect("write");
+    let output = cartguard()
+        .args([
+            "iam",
+            "can",
+            "alice.martin",
+            "s3:GetObject",
+            object,
+            "--resource-policy",
+        ])
+        .arg(&broken)
+        .arg("--evidence")
+        .arg(&evidence)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("broken.json"));
+}

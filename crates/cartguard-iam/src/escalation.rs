@@ -17,7 +17,9 @@ use rayon::prelude::*;
 use crate::Tri;
 use crate::catalogue::{ActionSet, catalogue};
 use crate::effective::{AdminAccess, EffectivePermissions, Grant};
-use crate::evaluate::StatementRef;
+use std::sync::Arc;
+
+use crate::evaluate::{Request, StatementRef, evaluate};
 use crate::policy::{Effect, PrincipalEntry};
 use crate::principals::{Principal, PrincipalKind, Principals};
 
@@ -42,6 +44,9 @@ pub enum Target {
     ManagedPolicy,
     /// A role, more privileged than the principal, that trusts this service.
     PassedRole(&'static str),
+    /// A role, more privileged than the principal, whose trust policy admits
+    /// the principal (by its ARN, its account or everyone).
+    TrustingRole,
 }
 
 /// One permission a method needs: any of the actions, on the target.
@@ -133,6 +138,11 @@ pub static METHODS: &[EscalationMethod] = &[
         id: "iam-add-user-to-group",
         description: "Add itself to a more privileged group.",
         requires: &[req(&["iam:AddUserToGroup"], Target::AnyGroup)],
+    },
+    EscalationMethod {
+        id: "sts-assume-role",
+        description: "Assume a more privileged role whose trust policy already admits it (by name, through its account, or everyone).",
+        requires: &[req(&["sts:AssumeRole"], Target::TrustingRole)],
     },
     EscalationMethod {
         id: "iam-update-assume-role-policy",
@@ -302,6 +312,10 @@ pub struct Analysis<'a> {
     roles: Vec<usize>,
     /// For each service roles are passed to, the roles that may trust it.
     by_service: Vec<(&'static str, Vec<usize>)>,
+    /// Roles whose trust policy may admit principals of their own account
+    /// (the account, or everyone), and roles that name a principal by ARN.
+    trusting_account: Vec<usize>,
+    trusting_arn: std::collections::HashMap<&'a str, Vec<usize>>,
     /// Every principal's escalations, computed on first use.
     escalations: OnceLock<Vec<Vec<EscalationFinding>>>,
 }
@@ -353,6 +367,42 @@ fn trusted_services(role: &Principal, services: &[&'static str]) -> Vec<&'static
     out
 }
 
+/// Who a role's trust policy may admit to `sts:AssumeRole` among the principals
+/// of its account: (the account as a whole or everyone, the ARNs it names).
+/// Conditions are not weighed here; the evaluation of each candidate does.
+fn trusted_principals(role: &Principal) -> (bool, Vec<&str>) {
+    let Some(trust) = &role.trust_policy else {
+        return (false, Vec::new());
+    };
+    let mut account = false;
+    let mut names = Vec::new();
+    for stmt in trust
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow && s.matches_action("sts:assumerole"))
+    {
+        let Some(clause) = &stmt.principals else {
+            continue;
+        };
+        if clause.negated {
+            // NotPrincipal admits everyone it does not list.
+            account = true;
+            continue;
+        }
+        for entry in &clause.entries {
+            match entry {
+                PrincipalEntry::Everyone => account = true,
+                PrincipalEntry::Account(a) if Some(a.as_str()) == role.account.as_deref() => {
+                    account = true
+                }
+                PrincipalEntry::Arn(arn) => names.push(arn.as_str()),
+                _ => {}
+            }
+        }
+    }
+    (account, names)
+}
+
 impl<'a> Analysis<'a> {
     /// Computes effective permissions and admin status of every principal
     /// (principals in parallel).
@@ -383,6 +433,23 @@ impl<'a> Analysis<'a> {
         }
         // Service-linked roles are no targets: IAM refuses to change their
         // policies or trust, and only their service assumes them.
+        let mut trusting_account = Vec::new();
+        let mut trusting_arn: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (j, role) in principals.principals.iter().enumerate() {
+            if role.kind != PrincipalKind::Role || role.is_service_linked() {
+                continue;
+            }
+            let (account, names) = trusted_principals(role);
+            if account {
+                trusting_account.push(j);
+            }
+            for arn in names {
+                let list = trusting_arn.entry(arn).or_default();
+                if !list.contains(&j) {
+                    list.push(j);
+                }
+            }
+        }
         let index_of = |kind: PrincipalKind| {
             principals
                 .principals
@@ -401,6 +468,8 @@ impl<'a> Analysis<'a> {
             users: index_of(PrincipalKind::User),
             roles: index_of(PrincipalKind::Role),
             by_service,
+            trusting_account,
+            trusting_arn,
             escalations: OnceLock::new(),
         }
     }
@@ -526,6 +595,12 @@ impl<'a> Analysis<'a> {
                     on_roles.push((k, r));
                     continue;
                 }
+                Target::TrustingRole => {
+                    let (uses, found) = self.assumable(i, principal, eff, r, memo, account)?;
+                    slots[k] = Some(uses);
+                    targets.extend(found);
+                    continue;
+                }
             };
             slots[k] = Some(best_use(
                 eff,
@@ -573,6 +648,66 @@ impl<'a> Analysis<'a> {
             targets,
             conditional,
         })
+    }
+
+    /// The more privileged roles whose trust policy admits the principal, which
+    /// it may assume: each candidate is decided by evaluating `sts:AssumeRole`
+    /// with the role's trust policy as the resource policy.
+    fn assumable(
+        &self,
+        i: usize,
+        principal: &Principal,
+        eff: &EffectivePermissions,
+        requirement: &Requirement,
+        memo: &RefCell<Vec<u8>>,
+        account: &str,
+    ) -> Option<(PermissionUse, Vec<String>)> {
+        let mut candidates: Vec<usize> = self.trusting_account.clone();
+        if let Some(named) = self.trusting_arn.get(principal.arn.as_str()) {
+            candidates.extend(named);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|&j| j != i);
+        // Cheap tests first: the principal's own policies must allow
+        // sts:AssumeRole on the role, and the role must be more privileged.
+        let grants: Vec<&Grant> = eff.grants_of("sts:AssumeRole").collect();
+        candidates.retain(|&j| {
+            let arn = &self.principals.principals[j].arn;
+            grants.iter().any(|g| g.covers_arn(arn)) && self.more_privileged(j, i, memo)
+        });
+        let mut pool = Vec::new();
+        let mut conditional = Vec::new();
+        for j in candidates {
+            if pool.len() >= MAX_TARGETS {
+                break;
+            }
+            let role = &self.principals.principals[j];
+            let Some(trust) = role.trust_policy.as_ref() else {
+                continue;
+            };
+            let mut policies = principal.policies.clone();
+            policies.resource.push(Arc::clone(trust));
+            let request = Request::new(principal.request_principal(), "sts:AssumeRole", &role.arn);
+            let decision = evaluate(&policies, &request);
+            if decision.may_allow() {
+                pool.push(j);
+                if !decision.is_allow() {
+                    conditional.push(role.arn.as_str());
+                }
+            }
+        }
+        if pool.is_empty() {
+            return None;
+        }
+        let (mut uses, found) =
+            self.on_targets(i, eff, &[requirement], &pool, true, memo, account, "role")?;
+        let mut used = uses.pop()?;
+        // Certain only when some target's trust admits the principal unconditionally.
+        if found.iter().all(|t| conditional.contains(&t.as_str())) {
+            used.certain = false;
+        }
+        Some((used, found))
     }
 
     /// Finds concrete users or roles on which every requirement holds at once

@@ -9,7 +9,10 @@ declare_rule! {
     /// of the known escalation methods — creating a new default version of a policy
     /// it is attached to, attaching or writing policies on itself, its group or a
     /// role, creating access keys or login profiles for another user, joining a
-    /// group, rewriting a role's trust policy and assuming it, passing a more
+    /// group, assuming a more privileged role whose trust policy already admits it
+    /// (by name, through the account or everyone: decided by evaluating
+    /// `sts:AssumeRole` with that trust policy), rewriting a role's trust policy
+    /// and assuming it, passing a more
     /// privileged role to a compute service it can create and run (EC2, Lambda,
     /// CloudFormation, Glue, Data Pipeline, ECS, CodeBuild, SageMaker), changing the
     /// code or user data of compute that runs with a stronger role, or sending

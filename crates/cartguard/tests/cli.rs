@@ -655,34 +655,30 @@ fn an_scp_that_cannot_be_parsed_is_named_not_skipped() {
 fn iam_can_weighs_trust_key_and_bucket_policies() {
     let evidence = repo().join("examples/securecart/evidence");
     let mfa = "aws:MultiFactorAuthPresent=true";
+    let can = |who: &str, action: &str, resource: &str, extra: &[&str]| {
+        let mut args = vec!["iam", "can", who, action, resource];
+        args.extend_from_slice(extra);
+        json_of(&args, &evidence)
+    };
     // An administrator still cannot assume a role whose trust policy names only EC2.
-    let ec2_only = json_of(
-        &[
-            "iam",
-            "can",
-            "alice.martin",
-            "sts:AssumeRole",
-            "arn:aws:iam::111122223333:role/ec2-bastion-ops",
-            "--context",
-            mfa,
-        ],
-        &evidence,
+    let ec2_only = can(
+        "alice.martin",
+        "sts:AssumeRole",
+        "arn:aws:iam::111122223333:role/ec2-bastion-ops",
+        &["--context", mfa],
     );
     assert_eq!(ec2_only["decision"], "implicit-deny", "{ec2_only:#}");
     // A trust policy that admits anyone with the external id lets the administrator in.
-    let partner = json_of(
+    let partner = can(
+        "alice.martin",
+        "sts:AssumeRole",
+        "arn:aws:iam::111122223333:role/partner-catalog-sync",
         &[
-            "iam",
-            "can",
-            "alice.martin",
-            "sts:AssumeRole",
-            "arn:aws:iam::111122223333:role/partner-catalog-sync",
             "--context",
             mfa,
             "--context",
             "sts:ExternalId=securecart-catalog-2024",
         ],
-        &evidence,
     );
     assert_eq!(partner["decision"], "allow");
     assert_eq!(partner["statements"][0]["sid"], "PartnerFeed");
@@ -697,41 +693,24 @@ fn iam_can_weighs_trust_key_and_bucket_policies() {
     .expect("write");
     let key_policy = key_policy.to_str().expect("UTF-8 path");
     // The key policy must allow the caller itself: an administrator it does not name is denied.
-    let admin = json_of(
-        &[
-            "iam",
-            "can",
-            "alice.martin",
-            "kms:Decrypt",
-            key,
-            "--context",
-            mfa,
-            "--resource-policy",
-            key_policy,
-        ],
-        &evidence,
+    let admin = can(
+        "alice.martin",
+        "kms:Decrypt",
+        key,
+        &["--context", mfa, "--resource-policy", key_policy],
     );
     assert_eq!(admin["decision"], "implicit-deny", "{admin:#}");
-    let web = json_of(
-        &[
-            "iam",
-            "can",
-            "ec2-magento-web",
-            "kms:Decrypt",
-            key,
-            "--resource-policy",
-            key_policy,
-        ],
-        &evidence,
+    let web = can(
+        "ec2-magento-web",
+        "kms:Decrypt",
+        key,
+        &["--resource-policy", key_policy],
     );
     assert_eq!(web["decision"], "allow");
     assert_eq!(web["statements"][0]["sid"], "WebDecrypts");
     assert_eq!(web["statements"][0]["statement"]["Action"], "kms:Decrypt");
     // Without the key policy the answer says what it could not weigh.
-    let unknown = json_of(
-        &["iam", "can", "ec2-magento-web", "kms:Decrypt", key],
-        &evidence,
-    );
+    let unknown = can("ec2-magento-web", "kms:Decrypt", key, &[]);
     assert!(
         unknown["warnings"].to_string().contains("key policy"),
         "{unknown:#}"
@@ -747,13 +726,11 @@ fn iam_can_weighs_trust_key_and_bucket_policies() {
     .expect("write");
     let bucket_policy = bucket_policy.to_str().expect("UTF-8 path");
     let object = "arn:aws:s3:::securecart-orders/2026/11.csv";
-    let outside = json_of(
+    let outside = can(
+        "alice.martin",
+        "s3:GetObject",
+        object,
         &[
-            "iam",
-            "can",
-            "alice.martin",
-            "s3:GetObject",
-            object,
             "--context",
             mfa,
             "--context",
@@ -761,17 +738,14 @@ fn iam_can_weighs_trust_key_and_bucket_policies() {
             "--resource-policy",
             bucket_policy,
         ],
-        &evidence,
     );
     assert_eq!(outside["decision"], "explicit-deny");
     assert_eq!(outside["statements"][0]["sid"], "OnlyThroughVpce");
-    let inside = json_of(
+    let inside = can(
+        "alice.martin",
+        "s3:GetObject",
+        object,
         &[
-            "iam",
-            "can",
-            "alice.martin",
-            "s3:GetObject",
-            object,
             "--context",
             mfa,
             "--context",
@@ -779,7 +753,6 @@ fn iam_can_weighs_trust_key_and_bucket_policies() {
             "--resource-policy",
             bucket_policy,
         ],
-        &evidence,
     );
     assert_eq!(inside["decision"], "allow");
 

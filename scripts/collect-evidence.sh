@@ -259,6 +259,9 @@ if [[ -n $report_state && $report_state != COMPLETE ]]; then
 fi
 collect iam/global/get-credential-report.json "$HOME_REGION" iam get-credential-report
 
+# The account's buckets (data stores that iam blast-radius names one by one).
+collect s3/global/list-buckets.json "$HOME_REGION" s3api list-buckets
+
 # Service control policies: the SCPs attached to the account, to each OU above
 # it and to the root, with their documents. These calls need Organizations read
 # access (the management account or a delegated administrator); where they are

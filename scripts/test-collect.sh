@@ -73,6 +73,10 @@ ADMIN_POLICY="$(cli iam create-policy --policy-name everything --query Policy.Ar
 cli iam attach-role-policy --role-name ops-admin --policy-arn "$ADMIN_POLICY"
 cli iam put-role-policy --role-name ci-deploy --policy-name deploy-assets --policy-document \
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":"arn:aws:s3:::shop-assets/*"}]}'
+for bucket in shop-assets shop-orders-export; do
+    cli s3api create-bucket --bucket "$bucket" \
+        --create-bucket-configuration LocationConstraint=eu-west-1 >/dev/null
+done
 cli iam create-user --user-name alice >/dev/null
 cli iam create-login-profile --user-name alice --password 'Correct-Horse-9-Battery' >/dev/null
 
@@ -115,12 +119,17 @@ status=0
     --output "$WORK/findings.json" 2>"$WORK/scan.log" || status=$?
 (( status == 1 )) || { cat "$WORK/scan.log" >&2; die "expected exit status 1 (critical findings), got $status"; }
 
-python3 - "$WORK/findings.json" "$BASTION" "$WEB" "$MEMBER" <<'EOF'
+for role in ci-deploy ops-admin; do
+    "$CARTGUARD" iam blast-radius "$role" --evidence "$WORK/evidence" --format json \
+        >"$WORK/blast-$role.json" || die "iam blast-radius $role failed"
+done
+
+python3 - "$WORK" "$BASTION" "$WEB" "$MEMBER" <<'EOF'
 import json
 import sys
 
-path, bastion, web, member = sys.argv[1:]
-report = json.load(open(path))
+work, bastion, web, member = sys.argv[1:]
+report = json.load(open(f"{work}/findings.json"))
 findings = report["findings"]
 failures = []
 
@@ -150,6 +159,17 @@ coverage = {(c["area"], c["region"]): c["status"] for c in report["coverage"]}
 for area in [("iam", "global"), ("ec2", "eu-west-1"), ("organizations", "global")]:
     if coverage.get(area) not in ("assessed", "partial"):
         failures.append(f"coverage of {area}: {coverage.get(area)}")
+
+def buckets(role, access):
+    radius = json.load(open(f"{work}/blast-{role}.json"))
+    return sorted(s["resource"] for s in radius["data_stores"]
+                  if s["store"] == "s3" and s["access"] == access)
+
+
+if buckets("ci-deploy", "write") != ["arn:aws:s3:::shop-assets"]:
+    failures.append(f"ci-deploy should write shop-assets only: {buckets('ci-deploy', 'write')}")
+if buckets("ops-admin", "delete") != ["arn:aws:s3:::shop-assets", "arn:aws:s3:::shop-orders-export"]:
+    failures.append(f"ops-admin should delete both buckets: {buckets('ops-admin', 'delete')}")
 
 if failures:
     print("test-collect: FAILED", file=sys.stderr)

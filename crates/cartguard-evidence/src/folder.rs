@@ -15,6 +15,7 @@ use cartguard_inventory::iam::{
     OrganizationAccount, PasswordPolicy, ScpLevel, ServiceControlPolicy, VirtualMfaDevice,
 };
 use cartguard_inventory::rds::DbInstance;
+use cartguard_inventory::s3::Bucket;
 use cartguard_inventory::services::{Analyzer, IdentityCenterInstance};
 use cartguard_inventory::{Account, Collected, PolicyDocument, Region, Timestamp};
 use serde::Deserialize;
@@ -72,6 +73,9 @@ pub fn parse_evidence(
         ..Account::default()
     };
     read_iam(&mut reader, &mut account)?;
+    account.s3.buckets = reader.load("s3/global/list-buckets.json", |r: BucketsResponse| {
+        r.buckets
+    })?;
     for region in reader.regions() {
         let collected = read_region(&mut reader, &region)?;
         account.regions.insert(region, collected);
@@ -303,6 +307,7 @@ response!(CredentialReportResponse {
 });
 response!(OrganizationResponse { organization: "Organization" => Option<Organization> });
 response!(AccountsResponse { accounts: "Accounts" => Vec<OrganizationAccount> });
+response!(BucketsResponse { buckets: "Buckets" => Vec<Bucket> });
 response!(ParentsResponse { parents: "Parents" => Vec<Parent> });
 response!(Parent { id: "Id" => String, parent_type: "Type" => String });
 response!(TargetPoliciesResponse { policies: "Policies" => Vec<PolicySummary> });

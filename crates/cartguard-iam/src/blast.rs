@@ -1,9 +1,10 @@
 //! Blast radius: which data stores a principal can read, write or delete.
 //!
-//! Stores the inventory describes (RDS instances today) are judged one by one;
-//! for store kinds it does not describe, the question is asked of every resource
-//! of the kind in the account (`arn:aws:s3:::*/*`), so the answer still says
-//! whether a leaked credential reaches all customer data, some, or none.
+//! Stores the inventory describes (S3 buckets, RDS instances) are judged one by
+//! one; for store kinds it does not describe, the question is asked of every
+//! resource of the kind in the account (`arn:aws:dynamodb:*:<account>:table/*`),
+//! so the answer still says whether a leaked credential reaches all customer
+//! data, some, or none.
 
 use cartguard_inventory::Account;
 use serde::Serialize;
@@ -175,7 +176,17 @@ const RDS: AccessActions = &[
 /// The data stores `effective` reaches in `account`.
 pub fn blast_radius(effective: &EffectivePermissions, account: &Account) -> Vec<StoreAccess> {
     let mut out = Vec::new();
+    let buckets = account.s3.buckets.present();
+    let partition = effective.principal.arn.split(':').nth(1).unwrap_or("aws");
     for (store, pattern, accesses) in KINDS {
+        if *store == "s3"
+            && let Some(buckets) = buckets
+        {
+            for bucket in buckets {
+                out.extend(bucket_access(effective, &bucket.arn(partition), accesses));
+            }
+            continue;
+        }
         let everything = pattern.replace("{account}", &account.id);
         for (access, actions) in *accesses {
             if let Some(line) = judge(
@@ -200,6 +211,57 @@ pub fn blast_radius(effective: &EffectivePermissions, account: &Account) -> Vec<
                     out.push(line);
                 }
             }
+        }
+    }
+    out
+}
+
+/// One bucket: object actions are judged on its objects, bucket actions
+/// (`s3:DeleteBucket`) on the bucket itself.
+fn bucket_access(
+    effective: &EffectivePermissions,
+    bucket: &str,
+    accesses: AccessActions,
+) -> Vec<StoreAccess> {
+    let objects = format!("{bucket}/*");
+    let mut out = Vec::new();
+    for (access, actions) in accesses {
+        let (on_bucket, on_objects): (Vec<&str>, Vec<&str>) =
+            actions.iter().partition(|a| a.ends_with("Bucket"));
+        let lines = [
+            judge(
+                effective,
+                "s3",
+                &objects,
+                *access,
+                &on_objects,
+                Scope::Pattern,
+            ),
+            judge(effective, "s3", bucket, *access, &on_bucket, Scope::Pattern),
+        ];
+        let mut merged: Option<StoreAccess> = None;
+        for line in lines.into_iter().flatten() {
+            merged = Some(match merged {
+                None => line,
+                Some(mut m) => {
+                    m.reach = match (m.reach, line.reach) {
+                        (Reach::All, _) | (_, Reach::All) => Reach::All,
+                        (Reach::Some, _) | (_, Reach::Some) => Reach::Some,
+                        _ => Reach::Conditional,
+                    };
+                    m.actions.extend(line.actions);
+                    for s in line.granted_by {
+                        if !m.granted_by.contains(&s) {
+                            m.granted_by.push(s);
+                        }
+                    }
+                    m
+                }
+            });
+        }
+        if let Some(mut line) = merged {
+            line.resource = bucket.to_string();
+            out.push(line);
         }
     }
     out

@@ -12,6 +12,7 @@ pub mod elbv2;
 pub mod iam;
 pub mod policy;
 pub mod rds;
+pub mod s3;
 pub mod services;
 
 use std::collections::BTreeMap;
@@ -59,6 +60,9 @@ pub struct Account {
     /// Account-wide IAM evidence.
     #[serde(default)]
     pub iam: iam::IamEvidence,
+    /// Account-wide S3 evidence.
+    #[serde(default)]
+    pub s3: s3::S3Evidence,
     /// Per-region evidence, keyed by region name (`us-east-1`).
     #[serde(default)]
     pub regions: BTreeMap<String, Region>,

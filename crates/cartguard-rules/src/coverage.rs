@@ -80,6 +80,13 @@ fn account_coverage(account: &Account, out: &mut Vec<Coverage>) {
         ))
     }));
     push(out, account, "organizations", "global", organizations);
+    push(
+        out,
+        account,
+        "s3",
+        "global",
+        vec![item("list-buckets", &account.s3.buckets)],
+    );
     for (name, region) in &account.regions {
         let ec2 = &region.ec2;
         push(

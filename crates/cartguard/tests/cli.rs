@@ -380,11 +380,35 @@ fn iam_blast_radius_lists_stores_and_escalations() {
         by_key["principal"],
         "arn:aws:iam::111122223333:user/bruno.costa"
     );
-    assert!(
-        by_key["data_stores"]
-            .as_array()
-            .is_some_and(|s| !s.is_empty())
+    // Buckets from list-buckets are named one by one: Bruno reads the media
+    // bucket only (his policy names its objects), and no other bucket.
+    let stores: Vec<(&str, &str, &str)> = by_key["data_stores"]
+        .as_array()
+        .expect("data stores")
+        .iter()
+        .map(|s| {
+            (
+                s["access"].as_str().unwrap_or(""),
+                s["resource"].as_str().unwrap_or(""),
+                s["reach"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stores,
+        [("read", "arn:aws:s3:::securecart-media-prod", "all")],
+        "{stores:?}"
     );
+    // An administrator reaches every bucket, and can delete each one.
+    let admin = json_of(&["iam", "blast-radius", "ec2-bastion-ops"], &demo);
+    let deletable: Vec<&str> = admin["data_stores"]
+        .as_array()
+        .expect("data stores")
+        .iter()
+        .filter(|s| s["store"] == "s3" && s["access"] == "delete")
+        .filter_map(|s| s["resource"].as_str())
+        .collect();
+    assert_eq!(deletable.len(), 5, "{deletable:?}");
 }
 
 #[test]

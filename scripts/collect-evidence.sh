@@ -308,6 +308,9 @@ for region in "${REGIONS[@]}"; do
 
     collect "accessanalyzer/$region/list-analyzers.json" "$region" accessanalyzer list-analyzers
     collect "sso-admin/$region/list-instances.json" "$region" sso-admin list-instances
+    # Data stores that iam blast-radius names one by one.
+    collect "secretsmanager/$region/list-secrets.json" "$region" secretsmanager list-secrets
+    collect "dynamodb/$region/list-tables.json" "$region" dynamodb list-tables
 
     for operation in describe-vpcs describe-subnets describe-route-tables describe-internet-gateways \
         describe-nat-gateways describe-network-acls describe-security-groups describe-instances \

@@ -77,6 +77,10 @@ for bucket in shop-assets shop-orders-export; do
     cli s3api create-bucket --bucket "$bucket" \
         --create-bucket-configuration LocationConstraint=eu-west-1 >/dev/null
 done
+SECRET="$(cli secretsmanager create-secret --name payments/stripe-api-key --secret-string sk-test-redacted \
+    --query ARN)"
+cli dynamodb create-table --table-name orders --attribute-definitions AttributeName=id,AttributeType=S \
+    --key-schema AttributeName=id,KeyType=HASH --billing-mode PAY_PER_REQUEST >/dev/null
 cli iam create-user --user-name alice >/dev/null
 cli iam create-login-profile --user-name alice --password 'Correct-Horse-9-Battery' >/dev/null
 
@@ -124,11 +128,11 @@ for role in ci-deploy ops-admin; do
         >"$WORK/blast-$role.json" || die "iam blast-radius $role failed"
 done
 
-python3 - "$WORK" "$BASTION" "$WEB" "$MEMBER" <<'EOF'
+python3 - "$WORK" "$BASTION" "$WEB" "$MEMBER" "$SECRET" <<'EOF'
 import json
 import sys
 
-work, bastion, web, member = sys.argv[1:]
+work, bastion, web, member, secret = sys.argv[1:]
 report = json.load(open(f"{work}/findings.json"))
 findings = report["findings"]
 failures = []
@@ -160,10 +164,23 @@ for area in [("iam", "global"), ("ec2", "eu-west-1"), ("organizations", "global"
     if coverage.get(area) not in ("assessed", "partial"):
         failures.append(f"coverage of {area}: {coverage.get(area)}")
 
-def buckets(role, access):
+def stores(role, store, access):
     radius = json.load(open(f"{work}/blast-{role}.json"))
     return sorted(s["resource"] for s in radius["data_stores"]
-                  if s["store"] == "s3" and s["access"] == access)
+                  if s["store"] == store and s["access"] == access)
+
+
+def buckets(role, access):
+    return stores(role, "s3", access)
+
+
+if stores("ops-admin", "secretsmanager", "read") != [secret]:
+    failures.append(f"ops-admin should read {secret}: {stores('ops-admin', 'secretsmanager', 'read')}")
+if stores("ci-deploy", "secretsmanager", "read"):
+    failures.append("ci-deploy should read no secret")
+tables = stores("ops-admin", "dynamodb", "delete")
+if len(tables) != 1 or not tables[0].endswith(":table/orders"):
+    failures.append(f"ops-admin should delete the orders table: {tables}")
 
 
 if buckets("ci-deploy", "write") != ["arn:aws:s3:::shop-assets"]:

@@ -16,7 +16,7 @@ use cartguard_inventory::iam::{
 };
 use cartguard_inventory::rds::DbInstance;
 use cartguard_inventory::s3::Bucket;
-use cartguard_inventory::services::{Analyzer, IdentityCenterInstance};
+use cartguard_inventory::services::{Analyzer, IdentityCenterInstance, Secret};
 use cartguard_inventory::{Account, Collected, PolicyDocument, Region, Timestamp};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -33,7 +33,15 @@ const NOT_CONFIGURED_CODES: &[&str] = &[
 ];
 
 /// Services whose evidence lives per region.
-const REGIONAL_SERVICES: &[&str] = &["ec2", "rds", "elbv2", "accessanalyzer", "sso-admin"];
+const REGIONAL_SERVICES: &[&str] = &[
+    "ec2",
+    "rds",
+    "elbv2",
+    "accessanalyzer",
+    "sso-admin",
+    "secretsmanager",
+    "dynamodb",
+];
 
 /// What an evidence folder holds: one account, and the files that were not used.
 #[derive(Debug)]
@@ -320,6 +328,8 @@ response!(PolicySummary {
 response!(DescribePolicyResponse { policy: "Policy" => Option<DescribedPolicy> });
 response!(DescribedPolicy { content: "Content" => Option<String> });
 response!(AnalyzersResponse { analyzers: "analyzers" => Vec<Analyzer> });
+response!(SecretsResponse { secrets: "SecretList" => Vec<Secret> });
+response!(TablesResponse { tables: "TableNames" => Vec<String> });
 response!(SsoInstancesResponse { instances: "Instances" => Vec<IdentityCenterInstance> });
 response!(VpcsResponse { vpcs: "Vpcs" => Vec<Vpc> });
 response!(SubnetsResponse { subnets: "Subnets" => Vec<Subnet> });
@@ -507,6 +517,14 @@ fn read_region(reader: &mut Reader, region: &str) -> Result<Region, EvidenceErro
     out.identity_center_instances = reader.load(
         &format!("sso-admin/{region}/list-instances.json"),
         |r: SsoInstancesResponse| r.instances,
+    )?;
+    out.secrets = reader.load(
+        &format!("secretsmanager/{region}/list-secrets.json"),
+        |r: SecretsResponse| r.secrets,
+    )?;
+    out.dynamodb_tables = reader.load(
+        &format!("dynamodb/{region}/list-tables.json"),
+        |r: TablesResponse| r.tables,
     )?;
     Ok(out)
 }

@@ -187,6 +187,37 @@ pub fn blast_radius(effective: &EffectivePermissions, account: &Account) -> Vec<
             }
             continue;
         }
+        // Secrets and tables listed per region are judged one by one; the
+        // pattern for all of them stands in where no region listed them.
+        let listed: Option<Vec<String>> = match *store {
+            "secretsmanager" => listed(account, |_, r| {
+                r.secrets
+                    .present()
+                    .map(|s| s.iter().map(|s| s.arn.clone()).collect())
+            }),
+            "dynamodb" => listed(account, |name, r| {
+                r.dynamodb_tables.present().map(|tables| {
+                    tables
+                        .iter()
+                        .map(|t| {
+                            format!("arn:{partition}:dynamodb:{name}:{}:table/{t}", account.id)
+                        })
+                        .collect()
+                })
+            }),
+            _ => None,
+        };
+        if let Some(arns) = listed {
+            for arn in arns {
+                for (access, actions) in *accesses {
+                    if let Some(line) = judge(effective, store, &arn, *access, actions, Scope::Arn)
+                    {
+                        out.push(line);
+                    }
+                }
+            }
+            continue;
+        }
         let everything = pattern.replace("{account}", &account.id);
         for (access, actions) in *accesses {
             if let Some(line) = judge(
@@ -214,6 +245,23 @@ pub fn blast_radius(effective: &EffectivePermissions, account: &Account) -> Vec<
         }
     }
     out
+}
+
+/// The ARNs `list` gives for every region that listed the kind of store, or
+/// `None` when no region did.
+fn listed(
+    account: &Account,
+    list: impl Fn(&str, &cartguard_inventory::Region) -> Option<Vec<String>>,
+) -> Option<Vec<String>> {
+    let mut any = false;
+    let mut out = Vec::new();
+    for (name, region) in &account.regions {
+        if let Some(arns) = list(name, region) {
+            any = true;
+            out.extend(arns);
+        }
+    }
+    any.then_some(out)
 }
 
 /// One bucket: object actions are judged on its objects, bucket actions

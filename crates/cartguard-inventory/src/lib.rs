@@ -93,6 +93,12 @@ pub struct Region {
     /// IAM Identity Center instances.
     #[serde(default)]
     pub identity_center_instances: Collected<Vec<services::IdentityCenterInstance>>,
+    /// Secrets Manager secrets (`list-secrets`).
+    #[serde(default)]
+    pub secrets: Collected<Vec<services::Secret>>,
+    /// DynamoDB table names (`list-tables`).
+    #[serde(default)]
+    pub dynamodb_tables: Collected<Vec<String>>,
 }
 
 impl Region {

@@ -1,4 +1,5 @@
-//! Smaller services: IAM Access Analyzer, IAM Identity Center.
+//! Smaller services: IAM Access Analyzer, IAM Identity Center, and the data
+//! stores listed for blast radius (Secrets Manager secrets).
 
 use serde::{Deserialize, Serialize};
 
@@ -30,4 +31,15 @@ pub struct IdentityCenterInstance {
     /// `ACTIVE`, …
     #[serde(default)]
     pub status: Option<String>,
+}
+
+/// A Secrets Manager secret, as `secretsmanager list-secrets` prints it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Secret {
+    /// ARN.
+    #[serde(rename = "ARN")]
+    pub arn: String,
+    /// Name.
+    #[serde(rename = "Name", default)]
+    pub name: Option<String>,
 }

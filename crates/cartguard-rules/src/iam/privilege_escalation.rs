@@ -12,10 +12,10 @@ declare_rule! {
     /// group, assuming a more privileged role whose trust policy already admits it
     /// (by name, through the account or everyone: decided by evaluating
     /// `sts:AssumeRole` with that trust policy), rewriting a role's trust policy
-    /// and assuming it, passing a more
-    /// privileged role to a compute service it can create and run (EC2, Lambda,
-    /// CloudFormation, Glue, Data Pipeline, ECS, CodeBuild, SageMaker), changing the
-    /// code or user data of compute that runs with a stronger role, or sending
+    /// and assuming it, passing a more privileged role to a compute service it
+    /// can create and run (EC2, Lambda, CloudFormation, Glue, Data Pipeline, ECS,
+    /// CodeBuild, SageMaker), changing the code or user data of compute that runs
+    /// with a stronger role, or sending
     /// commands to it through Systems Manager. Each method's permissions are checked
     /// against the principal's *effective* permissions, so a method split across a
     /// group policy and an inline policy is found. A path through another user or

@@ -19,7 +19,7 @@ use crate::catalogue::{ActionSet, catalogue};
 use crate::effective::{AdminAccess, EffectivePermissions, Grant};
 use std::sync::Arc;
 
-use crate::evaluate::{Request, StatementRef, evaluate};
+use crate::evaluate::{Decision, Request, StatementRef, evaluate};
 use crate::policy::{Effect, PrincipalEntry};
 use crate::principals::{Principal, PrincipalKind, Principals};
 
@@ -528,9 +528,15 @@ impl<'a> Analysis<'a> {
         // Cheap filter: every requirement must be granted somewhere.
         let cat = catalogue();
         let possible = &self.possible[i];
-        let allowed = |action: &str| match cat.index_of(action) {
-            Some(x) => possible.contains(x),
-            None => eff.allows_somewhere(action).maybe(),
+        // A trust policy that names the principal admits it without a grant
+        // of its own.
+        let named_in_trust = self.trusting_arn.contains_key(principal.arn.as_str());
+        let allowed = |action: &str| {
+            (named_in_trust && action == "sts:AssumeRole")
+                || match cat.index_of(action) {
+                    Some(x) => possible.contains(x),
+                    None => eff.allows_somewhere(action).maybe(),
+                }
         };
         let memo = RefCell::new(Vec::new());
         let mut out = Vec::new();
@@ -596,7 +602,7 @@ impl<'a> Analysis<'a> {
                     continue;
                 }
                 Target::TrustingRole => {
-                    let (uses, found) = self.assumable(i, principal, eff, r, memo, account)?;
+                    let (uses, found) = self.assumable(i, principal, eff, memo, account)?;
                     slots[k] = Some(uses);
                     targets.extend(found);
                     continue;
@@ -652,34 +658,39 @@ impl<'a> Analysis<'a> {
 
     /// The more privileged roles whose trust policy admits the principal, which
     /// it may assume: each candidate is decided by evaluating `sts:AssumeRole`
-    /// with the role's trust policy as the resource policy.
+    /// with the role's trust policy as the resource policy. The principal's own
+    /// policies must allow the call unless the trust policy names it by ARN
+    /// (within an account, that alone lets it assume the role).
     fn assumable(
         &self,
         i: usize,
         principal: &Principal,
         eff: &EffectivePermissions,
-        requirement: &Requirement,
         memo: &RefCell<Vec<u8>>,
         account: &str,
     ) -> Option<(PermissionUse, Vec<String>)> {
+        let named: &[usize] = self
+            .trusting_arn
+            .get(principal.arn.as_str())
+            .map_or(&[], Vec::as_slice);
         let mut candidates: Vec<usize> = self.trusting_account.clone();
-        if let Some(named) = self.trusting_arn.get(principal.arn.as_str()) {
-            candidates.extend(named);
-        }
+        candidates.extend(named);
         candidates.sort_unstable();
         candidates.dedup();
-        candidates.retain(|&j| j != i);
-        // Cheap tests first: the principal's own policies must allow
-        // sts:AssumeRole on the role, and the role must be more privileged.
+        // Cheap tests first: a grant of sts:AssumeRole on the role (or a trust
+        // policy that names the principal), and a more privileged role.
         let grants: Vec<&Grant> = eff.grants_of("sts:AssumeRole").collect();
         candidates.retain(|&j| {
             let arn = &self.principals.principals[j].arn;
-            grants.iter().any(|g| g.covers_arn(arn)) && self.more_privileged(j, i, memo)
+            j != i
+                && (named.contains(&j) || grants.iter().any(|g| g.covers_arn(arn)))
+                && self.more_privileged(j, i, memo)
         });
-        let mut pool = Vec::new();
-        let mut conditional = Vec::new();
+        let mut statements: Vec<StatementRef> = Vec::new();
+        let mut found = Vec::new();
+        let mut certain = false;
         for j in candidates {
-            if pool.len() >= MAX_TARGETS {
+            if found.len() >= MAX_TARGETS {
                 break;
             }
             let role = &self.principals.principals[j];
@@ -689,24 +700,34 @@ impl<'a> Analysis<'a> {
             let mut policies = principal.policies.clone();
             policies.resource.push(Arc::clone(trust));
             let request = Request::new(principal.request_principal(), "sts:AssumeRole", &role.arn);
-            let decision = evaluate(&policies, &request);
-            if decision.may_allow() {
-                pool.push(j);
-                if !decision.is_allow() {
-                    conditional.push(role.arn.as_str());
+            let deciding: Vec<StatementRef> = match evaluate(&policies, &request) {
+                Decision::Allow { by } => {
+                    certain = true;
+                    by
+                }
+                Decision::Conditional { pending } => {
+                    pending.into_iter().map(|p| p.statement).collect()
+                }
+                _ => continue,
+            };
+            for s in deciding {
+                if !statements.contains(&s) {
+                    statements.push(s);
                 }
             }
+            found.push(role.arn.clone());
         }
-        if pool.is_empty() {
-            return None;
-        }
-        let (mut uses, found) =
-            self.on_targets(i, eff, &[requirement], &pool, true, memo, account, "role")?;
-        let mut used = uses.pop()?;
-        // Certain only when some target's trust admits the principal unconditionally.
-        if found.iter().all(|t| conditional.contains(&t.as_str())) {
-            used.certain = false;
-        }
+        let resource = match found.as_slice() {
+            [] => return None,
+            [one] => one.clone(),
+            _ => format!("arn:aws:iam::{account}:role/…"),
+        };
+        let used = PermissionUse {
+            action: "sts:AssumeRole".to_string(),
+            resource,
+            statements,
+            certain,
+        };
         Some((used, found))
     }
 

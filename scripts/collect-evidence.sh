@@ -343,6 +343,15 @@ for region in "${REGIONS[@]}"; do
         collect "elbv2/$region/describe-target-health/$(safe_name "$name").json" "$region" \
             elbv2 describe-target-health --target-group-arn "$arn"
     done <"$TMP/target-groups"
+
+    # KMS keys and their key policies (KMS requires the key policy to allow a caller).
+    collect "kms/$region/list-keys.json" "$region" kms list-keys
+    enumerate "$TMP/kms-keys" "$region" kms list-keys 'Keys[].[KeyId]'
+    while IFS=$'\t' read -r key _; do
+        [[ -n $key ]] || continue
+        collect "kms/$region/get-key-policy/$(safe_name "$key").json" "$region" \
+            kms get-key-policy --key-id "$key" --policy-name default
+    done <"$TMP/kms-keys"
 done
 
 # ---------------------------------------------------------------- summary

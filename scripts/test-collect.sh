@@ -71,6 +71,8 @@ cli iam create-role --role-name ops-admin --assume-role-policy-document "$(trust
 ADMIN_POLICY="$(cli iam create-policy --policy-name everything --query Policy.Arn --policy-document \
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}')"
 cli iam attach-role-policy --role-name ops-admin --policy-arn "$ADMIN_POLICY"
+cli iam create-role --role-name other-admin --assume-role-policy-document "$(trust "$MEMBER")" >/dev/null
+cli iam attach-role-policy --role-name other-admin --policy-arn "$ADMIN_POLICY"
 cli iam put-role-policy --role-name ci-deploy --policy-name deploy-assets --policy-document \
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":"arn:aws:s3:::shop-assets/*"}]}'
 for bucket in shop-assets shop-orders-export; do
@@ -81,6 +83,11 @@ SECRET="$(cli secretsmanager create-secret --name payments/stripe-api-key --secr
     --query ARN)"
 cli dynamodb create-table --table-name orders --attribute-definitions AttributeName=id,AttributeType=S \
     --key-schema AttributeName=id,KeyType=HASH --billing-mode PAY_PER_REQUEST >/dev/null
+# A key whose policy lets only the account's administrators in (the account
+# root is not delegated), and the ops-admin role by name.
+ACCOUNT="$(cli sts get-caller-identity --query Account)"
+KEY_POLICY="$(printf '{"Version":"2012-10-17","Statement":[{"Sid":"OpsAdmin","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:role/ops-admin"},"Action":"kms:*","Resource":"*"}]}' "$ACCOUNT")"
+KEY="$(cli kms create-key --description card-data --policy "$KEY_POLICY" --query KeyMetadata.Arn)"
 cli iam create-user --user-name alice >/dev/null
 cli iam create-login-profile --user-name alice --password 'Correct-Horse-9-Battery' >/dev/null
 
@@ -123,16 +130,20 @@ status=0
     --output "$WORK/findings.json" 2>"$WORK/scan.log" || status=$?
 (( status == 1 )) || { cat "$WORK/scan.log" >&2; die "expected exit status 1 (critical findings), got $status"; }
 
-for role in ci-deploy ops-admin; do
+for role in ops-admin other-admin; do
+    "$CARTGUARD" iam can "$role" kms:Decrypt "$KEY" --evidence "$WORK/evidence" --format json \
+        >"$WORK/can-$role.json" || die "iam can $role kms:Decrypt failed"
+done
+for role in ci-deploy ops-admin other-admin; do
     "$CARTGUARD" iam blast-radius "$role" --evidence "$WORK/evidence" --format json \
         >"$WORK/blast-$role.json" || die "iam blast-radius $role failed"
 done
 
-python3 - "$WORK" "$BASTION" "$WEB" "$MEMBER" "$SECRET" <<'EOF'
+python3 - "$WORK" "$BASTION" "$WEB" "$MEMBER" "$SECRET" "$KEY" <<'EOF'
 import json
 import sys
 
-work, bastion, web, member, secret = sys.argv[1:]
+work, bastion, web, member, secret, key = sys.argv[1:]
 report = json.load(open(f"{work}/findings.json"))
 findings = report["findings"]
 failures = []
@@ -178,6 +189,16 @@ if stores("ops-admin", "secretsmanager", "read") != [secret]:
     failures.append(f"ops-admin should read {secret}: {stores('ops-admin', 'secretsmanager', 'read')}")
 if stores("ci-deploy", "secretsmanager", "read"):
     failures.append("ci-deploy should read no secret")
+if stores("ops-admin", "kms", "read") != [key]:
+    failures.append(f"ops-admin should decrypt with {key}: {stores('ops-admin', 'kms', 'read')}")
+# iam can reads the collected key policy too.
+for role, expected in [("ops-admin", "allow"), ("other-admin", "implicit-deny")]:
+    decision = json.load(open(f"{work}/can-{role}.json"))["decision"]
+    if decision != expected:
+        failures.append(f"iam can {role} kms:Decrypt: {decision}, expected {expected}")
+# Its identity policies allow everything, but the key policy does not name it.
+if key in stores("other-admin", "kms", "read"):
+    failures.append("other-admin should not decrypt with the key: its key policy does not admit it")
 tables = stores("ops-admin", "dynamodb", "delete")
 if len(tables) != 1 or not tables[0].endswith(":table/orders"):
     failures.append(f"ops-admin should delete the orders table: {tables}")

@@ -16,7 +16,7 @@ use cartguard_inventory::iam::{
 };
 use cartguard_inventory::rds::DbInstance;
 use cartguard_inventory::s3::Bucket;
-use cartguard_inventory::services::{Analyzer, IdentityCenterInstance, Secret};
+use cartguard_inventory::services::{Analyzer, IdentityCenterInstance, KmsKey, Secret};
 use cartguard_inventory::{Account, Collected, PolicyDocument, Region, Timestamp};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -41,6 +41,7 @@ const REGIONAL_SERVICES: &[&str] = &[
     "sso-admin",
     "secretsmanager",
     "dynamodb",
+    "kms",
 ];
 
 /// What an evidence folder holds: one account, and the files that were not used.
@@ -347,6 +348,8 @@ response!(DescribedPolicy { content: "Content" => Option<String> });
 response!(AnalyzersResponse { analyzers: "analyzers" => Vec<Analyzer> });
 response!(SecretsResponse { secrets: "SecretList" => Vec<Secret> });
 response!(TablesResponse { tables: "TableNames" => Vec<String> });
+response!(KeysResponse { keys: "Keys" => Vec<KmsKey> });
+response!(KeyPolicyResponse { policy: "Policy" => Option<String> });
 response!(SsoInstancesResponse { instances: "Instances" => Vec<IdentityCenterInstance> });
 response!(VpcsResponse { vpcs: "Vpcs" => Vec<Vpc> });
 response!(SubnetsResponse { subnets: "Subnets" => Vec<Subnet> });
@@ -567,6 +570,32 @@ fn read_region(reader: &mut Reader, region: &str) -> Result<Region, EvidenceErro
         &format!("dynamodb/{region}/list-tables.json"),
         |r: TablesResponse| r.tables,
     )?;
+    out.kms_keys = reader.load(
+        &format!("kms/{region}/list-keys.json"),
+        |r: KeysResponse| r.keys,
+    )?;
+    let dir = format!("kms/{region}/get-key-policy");
+    for (key, policy) in reader.load_each(&dir, |r: KeyPolicyResponse| r.policy)? {
+        let document = match policy.into_present() {
+            Ok(text) => {
+                let text = text.unwrap_or_default();
+                match PolicyDocument::from_text(&text) {
+                    Ok(document) => Collected::Present(document),
+                    Err(message) => {
+                        return Err(EvidenceError::Malformed {
+                            path: reader.root.join(format!("{dir}/{key}.json")),
+                            line: 1,
+                            column: 1,
+                            json_path: Some("Policy".into()),
+                            message,
+                        });
+                    }
+                }
+            }
+            Err(absent) => absent,
+        };
+        out.kms_key_policies.insert(key, document);
+    }
     Ok(out)
 }
 

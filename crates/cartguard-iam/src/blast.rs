@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::Tri;
 use crate::effective::EffectivePermissions;
-use crate::evaluate::StatementRef;
+use crate::evaluate::{Decision, PolicySet, Request, StatementRef, evaluate};
+use crate::policy::{Policy, PolicyKind};
 
 /// What a principal may do to a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -173,8 +174,14 @@ const RDS: AccessActions = &[
     (Access::Delete, &["rds:DeleteDBInstance"]),
 ];
 
-/// The data stores `effective` reaches in `account`.
-pub fn blast_radius(effective: &EffectivePermissions, account: &Account) -> Vec<StoreAccess> {
+/// The data stores a principal reaches in `account`: `effective` are its
+/// effective permissions, `policies` its policy set (KMS keys are decided with
+/// their key policies, which must allow the principal).
+pub fn blast_radius(
+    effective: &EffectivePermissions,
+    policies: &PolicySet,
+    account: &Account,
+) -> Vec<StoreAccess> {
     let mut out = Vec::new();
     let buckets = account.s3.buckets.present();
     let partition = effective.principal.arn.split(':').nth(1).unwrap_or("aws");
@@ -205,6 +212,45 @@ pub fn blast_radius(effective: &EffectivePermissions, account: &Account) -> Vec<
                         .collect()
                 })
             }),
+            "kms"
+                if account
+                    .regions
+                    .values()
+                    .any(|r| r.kms_keys.present().is_some()) =>
+            {
+                for (name, region) in &account.regions {
+                    for key in region.kms_keys.present().into_iter().flatten() {
+                        let arn = key.key_arn.clone().unwrap_or_else(|| {
+                            format!(
+                                "arn:{partition}:kms:{name}:{}:key/{}",
+                                account.id, key.key_id
+                            )
+                        });
+                        let key_policy = region
+                            .kms_key_policies
+                            .get(&key.key_id)
+                            .and_then(|p| p.present())
+                            .and_then(|doc| {
+                                Policy::from_document(
+                                    &format!("{arn}#key-policy"),
+                                    PolicyKind::KeyPolicy,
+                                    doc,
+                                )
+                                .ok()
+                            });
+                        for (access, actions) in *accesses {
+                            let line = match &key_policy {
+                                Some(kp) => {
+                                    judge_key(effective, policies, kp, &arn, *access, actions)
+                                }
+                                None => judge(effective, store, &arn, *access, actions, Scope::Arn),
+                            };
+                            out.extend(line);
+                        }
+                    }
+                }
+                continue;
+            }
             _ => None,
         };
         if let Some(arns) = listed {
@@ -245,6 +291,55 @@ pub fn blast_radius(effective: &EffectivePermissions, account: &Account) -> Vec<
         }
     }
     out
+}
+
+/// One KMS key, decided by evaluating each action with the key policy: KMS
+/// requires the key policy to allow the caller (or delegate to its account).
+fn judge_key(
+    effective: &EffectivePermissions,
+    policies: &PolicySet,
+    key_policy: &Policy,
+    arn: &str,
+    access: Access,
+    actions: &[&str],
+) -> Option<StoreAccess> {
+    let mut set = policies.clone();
+    set.resource.push(std::sync::Arc::new(key_policy.clone()));
+    let mut found = Vec::new();
+    let mut granted_by: Vec<StatementRef> = Vec::new();
+    let mut certain = false;
+    for action in actions {
+        let request = Request::new(effective.principal.clone(), action, arn);
+        let deciding = match evaluate(&set, &request) {
+            Decision::Allow { by } => {
+                certain = true;
+                by
+            }
+            Decision::Conditional { pending } => pending.into_iter().map(|p| p.statement).collect(),
+            _ => continue,
+        };
+        found.push((*action).to_string());
+        for s in deciding {
+            if !granted_by.contains(&s) {
+                granted_by.push(s);
+            }
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    Some(StoreAccess {
+        store: "kms",
+        resource: arn.to_string(),
+        access,
+        reach: if certain {
+            Reach::All
+        } else {
+            Reach::Conditional
+        },
+        actions: found,
+        granted_by,
+    })
 }
 
 /// The ARNs `list` gives for every region that listed the kind of store, or

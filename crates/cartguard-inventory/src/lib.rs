@@ -99,6 +99,12 @@ pub struct Region {
     /// DynamoDB table names (`list-tables`).
     #[serde(default)]
     pub dynamodb_tables: Collected<Vec<String>>,
+    /// KMS keys (`kms list-keys`).
+    #[serde(default)]
+    pub kms_keys: Collected<Vec<services::KmsKey>>,
+    /// Each key's `default` key policy (`kms get-key-policy`), by key id.
+    #[serde(default)]
+    pub kms_key_policies: BTreeMap<String, Collected<PolicyDocument>>,
 }
 
 impl Region {

@@ -1,5 +1,5 @@
 //! Smaller services: IAM Access Analyzer, IAM Identity Center, and the data
-//! stores listed for blast radius (Secrets Manager secrets).
+//! stores listed for blast radius (Secrets Manager secrets, KMS keys).
 
 use serde::{Deserialize, Serialize};
 
@@ -42,4 +42,15 @@ pub struct Secret {
     /// Name.
     #[serde(rename = "Name", default)]
     pub name: Option<String>,
+}
+
+/// A KMS key, as `kms list-keys` prints it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KmsKey {
+    /// The key id.
+    pub key_id: String,
+    /// The key's ARN.
+    #[serde(default)]
+    pub key_arn: Option<String>,
 }

@@ -29,6 +29,22 @@ fn principals_of(account: &cartguard_inventory::Account) -> anyhow::Result<Princ
     })
 }
 
+/// The collected key policy of the KMS key `arn`, if the evidence has it.
+fn collected_key_policy(account: &cartguard_inventory::Account, arn: &str) -> Option<Arc<Policy>> {
+    account.regions.values().find_map(|region| {
+        let key = region
+            .kms_keys
+            .present()?
+            .iter()
+            .find(|k| k.key_arn.as_deref() == Some(arn))?;
+        let document = region.kms_key_policies.get(&key.key_id)?.present()?;
+        let name = format!("{arn}#key-policy");
+        Policy::from_document(&name, PolicyKind::KeyPolicy, document)
+            .ok()
+            .map(Arc::new)
+    })
+}
+
 /// Actions whose resource is a role, decided with the role's trust policy.
 const ASSUME_ACTIONS: &[&str] = &[
     "sts:AssumeRole",
@@ -114,7 +130,12 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
     request.context = context;
     let mut warnings = Vec::new();
     let mut policies = principal.policies.clone();
-    let extra = resource_policies(args)?;
+    let mut extra = resource_policies(args)?;
+    if extra.is_empty()
+        && let Some(key_policy) = collected_key_policy(account, &args.resource)
+    {
+        extra.push(key_policy);
+    }
     policies.resource.extend(extra.iter().cloned());
     if ASSUME_ACTIONS
         .iter()
@@ -134,7 +155,7 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
     }
     if extra.is_empty() && args.resource.starts_with("arn:") && args.resource.contains(":kms:") {
         warnings.push(format!(
-            "the key policy of {} was not given (--resource-policy FILE); AWS also requires it to allow the caller",
+            "the key policy of {} is not in the evidence and was not given (--resource-policy FILE); AWS also requires it to allow the caller",
             args.resource
         ));
     }
@@ -248,7 +269,11 @@ pub fn blast_radius(args: &BlastArgs) -> anyhow::Result<ExitCode> {
         .position(|p| p.arn == principal.arn)
         .context("the principal is not in the account's list")?;
     let analysis = Analysis::new(&principals);
-    let stores = cartguard_iam::blast::blast_radius(&analysis.effective[index], account);
+    let stores = cartguard_iam::blast::blast_radius(
+        &analysis.effective[index],
+        &principal.policies,
+        account,
+    );
     let escalations =
         cartguard_iam::escalation::AdminPaths::new(&analysis, &principals, account).of(index);
     let admin = analysis.admin[index].is_admin();

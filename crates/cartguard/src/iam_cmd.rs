@@ -13,7 +13,7 @@ use cartguard_iam::{
 };
 use serde_json::{Value, json};
 
-use cartguard_rules::iam::statement_evidence;
+use cartguard_rules::iam::{quoted_statement, statement_evidence};
 
 use crate::cli::{BlastArgs, CanArgs, Format, write_stdout};
 use crate::sources::{load, one_account};
@@ -160,13 +160,9 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let decision = cartguard_iam::evaluate(&policies, &request);
+    // Statements of the resource policies given or collected are quoted from them.
     let quote = |s: &StatementRef| match extra.iter().find(|p| p.name == s.policy) {
-        Some(policy) => json!({
-            "policy": s.policy.as_ref(),
-            "statement_index": s.index,
-            "sid": s.sid.as_deref(),
-            "statement": policy.statements.get(s.index).map(|st| st.source_json()),
-        }),
+        Some(policy) => quoted_statement(s, policy.statements.get(s.index).map(|st| &**st)),
         None => statement_evidence(&principals, s),
     };
     if cartguard_iam::catalogue().lookup(&args.action).is_none() && !args.action.contains('*') {

@@ -1,7 +1,7 @@
 use cartguard_iam::AdminAccess;
 use serde_json::json;
 
-use super::{incomplete, principals, statement_evidence};
+use super::{account_defined, analysed, incomplete, statement_evidence};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -53,17 +53,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    let Some(principals) = principals(ctx, out) else {
+    let Some((principals, analysis)) = analysed(ctx, out) else {
         return;
     };
-    let Some(analysis) = ctx.iam_analysis() else {
-        return;
-    };
-    for (index, principal) in principals.principals.iter().enumerate() {
-        // Service-linked roles' policies are AWS's to define, not the account's.
-        if principal.is_service_linked() {
-            continue;
-        }
+    for (index, principal) in account_defined(principals) {
         let (by, conditional) = match &analysis.admin[index] {
             AdminAccess::Unconditional { by } => (by, false),
             AdminAccess::Conditional { by } => (by, true),

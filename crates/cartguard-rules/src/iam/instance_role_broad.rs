@@ -1,7 +1,7 @@
 use cartguard_iam::policy::PrincipalEntry;
 use serde_json::json;
 
-use super::{principals, statement_evidence, whole_service_grants};
+use super::{account_defined, analysed, statement_evidence, whole_service_grants};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 /// Services whose compute runs with a role's credentials.
@@ -49,17 +49,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    let Some(principals) = principals(ctx, out) else {
+    let Some((principals, analysis)) = analysed(ctx, out) else {
         return;
     };
-    let Some(analysis) = ctx.iam_analysis() else {
-        return;
-    };
-    for (index, role) in principals.principals.iter().enumerate() {
-        // Service-linked roles' policies are AWS's to define, not the account's.
-        if role.is_service_linked() {
-            continue;
-        }
+    for (index, role) in account_defined(principals) {
         if role.kind != cartguard_iam::principals::PrincipalKind::Role {
             continue;
         }

@@ -161,6 +161,32 @@ pub(crate) fn principals<'a>(
     ctx.principals()
 }
 
+/// The account's principals with their effective permissions, admin status
+/// and escalations, or `None` after saying why they cannot be assessed.
+pub(crate) fn analysed<'c, 'a>(
+    ctx: &'c Context<'a>,
+    out: &mut Emitter,
+) -> Option<(
+    &'a cartguard_iam::Principals,
+    &'c cartguard_iam::escalation::Analysis<'a>,
+)> {
+    let principals = principals(ctx, out)?;
+    Some((principals, ctx.iam_analysis()?))
+}
+
+/// The principals whose permissions the account defines, with their positions:
+/// every user and role except service-linked roles, whose policies AWS
+/// defines and IAM refuses to change.
+pub(crate) fn account_defined(
+    principals: &cartguard_iam::Principals,
+) -> impl Iterator<Item = (usize, &cartguard_iam::Principal)> {
+    principals
+        .principals
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_service_linked())
+}
+
 /// Why a principal's evaluation may be incomplete: policies or groups the
 /// evidence names but does not describe, or policies that failed to parse.
 pub fn incomplete(
@@ -198,8 +224,16 @@ pub fn statement_evidence(
     principals: &cartguard_iam::Principals,
     statement: &cartguard_iam::StatementRef,
 ) -> Value {
-    let text = principals
-        .statement(statement)
+    quoted_statement(statement, principals.statement(statement))
+}
+
+/// The evidence for a statement a reference points to, given the statement as
+/// parsed (`None` when it is not at hand: the reference is quoted alone).
+pub fn quoted_statement(
+    statement: &cartguard_iam::StatementRef,
+    parsed: Option<&cartguard_iam::policy::Statement>,
+) -> Value {
+    let text = parsed
         .map(cartguard_iam::policy::Statement::source_json)
         .unwrap_or(Value::Null);
     json!({

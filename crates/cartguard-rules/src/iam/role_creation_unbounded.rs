@@ -2,7 +2,7 @@ use cartguard_iam::{AdminAccess, StatementRef};
 use serde_json::json;
 
 use super::probe::*;
-use super::{policy_label, principals, statement_evidence};
+use super::{account_defined, analysed, policy_label, statement_evidence};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -71,16 +71,10 @@ const CREATION_ACTIONS: [&str; 6] = [
 ];
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    let Some(principals) = principals(ctx, out) else {
+    let Some((principals, analysis)) = analysed(ctx, out) else {
         return;
     };
-    let Some(analysis) = ctx.iam_analysis() else {
-        return;
-    };
-    for (index, principal) in principals.principals.iter().enumerate() {
-        if principal.is_service_linked() {
-            continue;
-        }
+    for (index, principal) in account_defined(principals) {
         if !matches!(analysis.admin.get(index), Some(AdminAccess::No)) {
             continue;
         }

@@ -1,7 +1,7 @@
 use cartguard_iam::Tri;
 use serde_json::json;
 
-use super::{principals, statement_evidence};
+use super::{account_defined, analysed, statement_evidence};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -42,10 +42,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    let Some(principals) = principals(ctx, out) else {
-        return;
-    };
-    let Some(analysis) = ctx.iam_analysis() else {
+    let Some((principals, analysis)) = analysed(ctx, out) else {
         return;
     };
     let account = &ctx.account.id;
@@ -67,11 +64,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             format!("arn:aws:ssm:*:{account}:parameter/*"),
         ),
     ];
-    for (index, principal) in principals.principals.iter().enumerate() {
-        // Service-linked roles' policies are AWS's to define, not the account's.
-        if principal.is_service_linked() {
-            continue;
-        }
+    for (index, principal) in account_defined(principals) {
         if analysis.admin[index].is_admin() {
             continue;
         }

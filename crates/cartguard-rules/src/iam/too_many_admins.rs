@@ -2,7 +2,7 @@ use cartguard_iam::AdminAccess;
 use cartguard_iam::policy::PrincipalEntry;
 use serde_json::json;
 
-use super::{CREDENTIAL_REPORT, principals};
+use super::{CREDENTIAL_REPORT, analysed};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 /// More unbounded human administrators than this fails.
@@ -42,10 +42,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    let Some(principals) = principals(ctx, out) else {
-        return;
-    };
-    let Some(analysis) = ctx.iam_analysis() else {
+    let Some((principals, analysis)) = analysed(ctx, out) else {
         return;
     };
     let resource = ctx.account.root_arn();

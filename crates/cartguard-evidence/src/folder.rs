@@ -4,25 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
-use cartguard_inventory::ec2::{
-    Address, FlowLog, Instance, InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl,
-    NetworkInterface, RouteTable, SecurityGroup, Subnet, Vpc,
-};
-use cartguard_inventory::elbv2::{Listener, LoadBalancer, TargetGroup, TargetHealthDescription};
-use cartguard_inventory::iam::{
-    AccessKeyMetadata, AuthorizationDetails, CredentialReport, OidcProviderRef, Organization,
-    OrganizationAccount, PasswordPolicy, ScpLevel, ServiceControlPolicy, VirtualMfaDevice,
-};
-use cartguard_inventory::rds::DbInstance;
-use cartguard_inventory::s3::Bucket;
-use cartguard_inventory::services::{Analyzer, IdentityCenterInstance, KmsKey, Secret};
-use cartguard_inventory::{Account, Collected, PolicyDocument, Region, Timestamp};
+use cartguard_inventory::{Account, Collected, EvidenceKey, Operation, sts};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::EvidenceError;
-use crate::credential_report::parse_credential_report_csv;
+use crate::layout::{file_of, is_regional_folder};
+use crate::services;
 
 /// Error codes that are AWS's way of saying "this is not configured".
 const NOT_CONFIGURED_CODES: &[&str] = &[
@@ -30,18 +18,6 @@ const NOT_CONFIGURED_CODES: &[&str] = &[
     "ServerSideEncryptionConfigurationNotFoundError",
     "NoSuchBucketPolicy",
     "NoSuchPublicAccessBlockConfiguration",
-];
-
-/// Services whose evidence lives per region.
-const REGIONAL_SERVICES: &[&str] = &[
-    "ec2",
-    "rds",
-    "elbv2",
-    "accessanalyzer",
-    "sso-admin",
-    "secretsmanager",
-    "dynamodb",
-    "kms",
 ];
 
 /// What an evidence folder holds: one account, and the files that were not used.
@@ -81,16 +57,14 @@ pub fn parse_evidence(
         sources: vec![format!("evidence:{}", root.display())],
         ..Account::default()
     };
-    read_iam(&mut reader, &mut account)?;
-    account.s3.buckets = reader.load("s3/global/list-buckets.json", |r: BucketsResponse| {
-        r.buckets
-    })?;
+    services::iam::read(&mut reader, &mut account.iam)?;
+    services::s3::read(&mut reader, &mut account.s3)?;
     for region in reader.regions() {
-        let collected = read_region(&mut reader, &region)?;
+        let collected = services::read_region(&mut reader, &region)?;
         account.regions.insert(region, collected);
     }
     account.id = account_id(&mut reader, &account)?;
-    read_organization(&mut reader, &mut account)?;
+    services::organizations::read(&mut reader, &account.id, &mut account.organizations)?;
     let unused_files = reader.files.keys().map(|f| root.join(f)).collect();
     Ok(EvidenceFolder {
         account,
@@ -98,8 +72,8 @@ pub fn parse_evidence(
     })
 }
 
-struct Reader {
-    root: PathBuf,
+pub(crate) struct Reader {
+    pub(crate) root: PathBuf,
     /// The files not read yet, relative to the root, with `/` separators.
     files: BTreeMap<String, String>,
 }
@@ -113,31 +87,32 @@ impl Reader {
                 let mut parts = f.split('/');
                 let service = parts.next()?;
                 let region = parts.next()?;
-                (REGIONAL_SERVICES.contains(&service)
-                    && region != "global"
-                    && parts.next().is_some())
-                .then(|| region.to_string())
+                (is_regional_folder(service) && region != "global" && parts.next().is_some())
+                    .then(|| region.to_string())
             })
             .collect()
     }
 
-    /// Reads `<rel>` as an AWS CLI response and extracts the evidence from it.
-    fn load<R: DeserializeOwned, T>(
+    /// Reads the evidence under `key` as an AWS CLI response and extracts
+    /// what the model keeps of it.
+    pub(crate) fn load<R: DeserializeOwned, T>(
         &mut self,
-        rel: &str,
+        key: &EvidenceKey,
         extract: impl FnOnce(R) -> T,
     ) -> Result<Collected<T>, EvidenceError> {
-        let text = self.take(rel);
-        decode(&self.root, rel, text, extract)
+        let rel = file_of(key).unwrap_or_default();
+        let text = self.take(&rel);
+        decode(&self.root, &rel, text, extract)
     }
 
-    /// Reads every `<dir>/<resource>.json`, keyed by resource name.
-    fn load_each<R: DeserializeOwned, T>(
+    /// Reads the answers of a per-resource call in `region`, keyed by resource.
+    pub(crate) fn load_each<R: DeserializeOwned, T>(
         &mut self,
-        dir: &str,
+        operation: Operation,
+        region: &str,
         extract: impl Fn(R) -> T,
     ) -> Result<BTreeMap<String, Collected<T>>, EvidenceError> {
-        let prefix = format!("{dir}/");
+        let prefix = file_of(&operation.key(region)).unwrap_or_default();
         let names: Vec<String> = self
             .files
             .keys()
@@ -148,19 +123,24 @@ impl Reader {
             .collect();
         let mut out = BTreeMap::new();
         for name in names {
-            let collected = self.load(&format!("{prefix}{name}.json"), &extract)?;
+            let collected = self.load(&operation.about(region, &name), &extract)?;
             out.insert(name, collected);
         }
         Ok(out)
     }
 
+    /// The path of the file that holds `key`, for errors.
+    pub(crate) fn path_of(&self, key: &EvidenceKey) -> PathBuf {
+        self.root.join(file_of(key).unwrap_or_default())
+    }
+
     /// The content of a file, which from then on counts as used.
-    fn take(&mut self, rel: &str) -> Option<String> {
+    pub(crate) fn take(&mut self, rel: &str) -> Option<String> {
         self.files.remove(rel)
     }
 
     /// Marks every file below `prefix` as used without reading it.
-    fn take_all(&mut self, prefix: &str) {
+    pub(crate) fn take_all(&mut self, prefix: &str) {
         self.files.retain(|name, _| !name.starts_with(prefix));
     }
 }
@@ -209,7 +189,7 @@ fn read_files(root: &Path) -> Result<BTreeMap<String, String>, EvidenceError> {
 }
 
 /// The evidence in one file's text (`None`: the file is not in the folder).
-fn decode<R: DeserializeOwned, T>(
+pub(crate) fn decode<R: DeserializeOwned, T>(
     root: &Path,
     rel: &str,
     text: Option<String>,
@@ -312,442 +292,17 @@ fn api_error<T>(path: &Path, text: &str) -> Result<Option<Collected<T>>, Evidenc
     ))
 }
 
-macro_rules! response {
-    ($name:ident { $($field:ident : $json:literal => $ty:ty),+ $(,)? }) => {
-        #[derive(Deserialize)]
-        struct $name {
-            $(#[serde(rename = $json, default)] $field: $ty,)+
-        }
-    };
-}
-
-response!(CallerIdentity { account: "Account" => Option<String> });
-response!(SummaryResponse { summary_map: "SummaryMap" => BTreeMap<String, i64> });
-response!(PasswordPolicyResponse { password_policy: "PasswordPolicy" => PasswordPolicy });
-response!(VirtualMfaResponse { devices: "VirtualMFADevices" => Vec<VirtualMfaDevice> });
-response!(OidcResponse { providers: "OpenIDConnectProviderList" => Vec<OidcProviderRef> });
-response!(AccessKeysResponse { keys: "AccessKeyMetadata" => Vec<AccessKeyMetadata> });
-response!(CredentialReportResponse {
-    content: "Content" => Option<String>,
-    generated_time: "GeneratedTime" => Option<Timestamp>,
-});
-response!(OrganizationResponse { organization: "Organization" => Option<Organization> });
-response!(AccountsResponse { accounts: "Accounts" => Vec<OrganizationAccount> });
-response!(BucketsResponse { buckets: "Buckets" => Vec<Bucket> });
-response!(ParentsResponse { parents: "Parents" => Vec<Parent> });
-response!(Parent { id: "Id" => String, parent_type: "Type" => String });
-response!(TargetPoliciesResponse { policies: "Policies" => Vec<PolicySummary> });
-response!(PolicySummary {
-    id: "Id" => String,
-    name: "Name" => String,
-    arn: "Arn" => Option<String>,
-    policy_type: "Type" => Option<String>,
-});
-response!(DescribePolicyResponse { policy: "Policy" => Option<DescribedPolicy> });
-response!(DescribedPolicy { content: "Content" => Option<String> });
-response!(AnalyzersResponse { analyzers: "analyzers" => Vec<Analyzer> });
-response!(SecretsResponse { secrets: "SecretList" => Vec<Secret> });
-response!(TablesResponse { tables: "TableNames" => Vec<String> });
-response!(KeysResponse { keys: "Keys" => Vec<KmsKey> });
-response!(KeyPolicyResponse { policy: "Policy" => Option<String> });
-response!(SsoInstancesResponse { instances: "Instances" => Vec<IdentityCenterInstance> });
-response!(VpcsResponse { vpcs: "Vpcs" => Vec<Vpc> });
-response!(SubnetsResponse { subnets: "Subnets" => Vec<Subnet> });
-response!(RouteTablesResponse { tables: "RouteTables" => Vec<RouteTable> });
-response!(InternetGatewaysResponse { gateways: "InternetGateways" => Vec<InternetGateway> });
-response!(NatGatewaysResponse { gateways: "NatGateways" => Vec<NatGateway> });
-response!(NetworkAclsResponse { acls: "NetworkAcls" => Vec<NetworkAcl> });
-response!(SecurityGroupsResponse { groups: "SecurityGroups" => Vec<SecurityGroup> });
-response!(InstancesResponse { reservations: "Reservations" => Vec<Reservation> });
-response!(Reservation { instances: "Instances" => Vec<Instance> });
-response!(InterfacesResponse { interfaces: "NetworkInterfaces" => Vec<NetworkInterface> });
-response!(AddressesResponse { addresses: "Addresses" => Vec<Address> });
-response!(FlowLogsResponse { flow_logs: "FlowLogs" => Vec<FlowLog> });
-response!(PrefixListsResponse { lists: "PrefixLists" => Vec<ManagedPrefixList> });
-response!(PrefixListEntriesResponse { entries: "Entries" => Vec<PrefixListEntry> });
-response!(PrefixListEntry { cidr: "Cidr" => String });
-response!(DbInstancesResponse { instances: "DBInstances" => Vec<DbInstance> });
-response!(LoadBalancersResponse { balancers: "LoadBalancers" => Vec<LoadBalancer> });
-response!(ListenersResponse { listeners: "Listeners" => Vec<Listener> });
-response!(TargetGroupsResponse { groups: "TargetGroups" => Vec<TargetGroup> });
-response!(TargetHealthResponse { targets: "TargetHealthDescriptions" => Vec<TargetHealthDescription> });
-
-fn read_iam(reader: &mut Reader, account: &mut Account) -> Result<(), EvidenceError> {
-    let iam = &mut account.iam;
-    iam.authorization_details = reader.load(
-        "iam/global/get-account-authorization-details.json",
-        |r: AuthorizationDetails| r,
-    )?;
-    iam.credential_report = read_credential_report(reader)?;
-    iam.account_summary = reader.load(
-        "iam/global/get-account-summary.json",
-        |r: SummaryResponse| r.summary_map,
-    )?;
-    iam.password_policy = reader.load(
-        "iam/global/get-account-password-policy.json",
-        |r: PasswordPolicyResponse| r.password_policy,
-    )?;
-    iam.virtual_mfa_devices = reader.load(
-        "iam/global/list-virtual-mfa-devices.json",
-        |r: VirtualMfaResponse| r.devices,
-    )?;
-    iam.oidc_providers = reader.load(
-        "iam/global/list-open-id-connect-providers.json",
-        |r: OidcResponse| r.providers,
-    )?;
-    iam.access_keys = reader
-        .load_each("iam/global/list-access-keys", |r: AccessKeysResponse| {
-            r.keys
-        })?;
-    Ok(())
-}
-
-fn read_credential_report(
-    reader: &mut Reader,
-) -> Result<Collected<CredentialReport>, EvidenceError> {
-    const JSON: &str = "iam/global/get-credential-report.json";
-    const CSV: &str = "iam/global/credential-report.csv";
-    if let Some(text) = reader.take(CSV) {
-        let path = reader.root.join(CSV);
-        return parse_credential_report_csv(&text, None)
-            .map(Collected::Present)
-            .map_err(|(line, message)| EvidenceError::CredentialReport {
-                path,
-                line,
-                message,
-            });
-    }
-    let response = match reader
-        .load(JSON, |r: CredentialReportResponse| r)?
-        .into_present()
-    {
-        Ok(response) => response,
-        Err(absent) => return Ok(absent),
-    };
-    let path = reader.root.join(JSON);
-    let malformed = |message: String| EvidenceError::Malformed {
-        path: path.clone(),
-        line: 1,
-        column: 1,
-        json_path: Some("Content".into()),
-        message,
-    };
-    let content = response
-        .content
-        .ok_or_else(|| malformed("the credential report has no `Content`".into()))?;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(content.trim())
-        .map_err(|e| malformed(format!("`Content` is not base64: {e}")))?;
-    let csv_text = String::from_utf8(bytes)
-        .map_err(|e| malformed(format!("`Content` does not decode to UTF-8 text: {e}")))?;
-    parse_credential_report_csv(&csv_text, response.generated_time)
-        .map(Collected::Present)
-        .map_err(|(line, message)| EvidenceError::CredentialReport {
-            path: path.clone(),
-            line,
-            message,
-        })
-}
-
-fn read_region(reader: &mut Reader, region: &str) -> Result<Region, EvidenceError> {
-    let ec2 = |op: &str| format!("ec2/{region}/{op}.json");
-    let mut out = Region::default();
-    let e = &mut out.ec2;
-    e.vpcs = reader.load(&ec2("describe-vpcs"), |r: VpcsResponse| r.vpcs)?;
-    e.subnets = reader.load(&ec2("describe-subnets"), |r: SubnetsResponse| r.subnets)?;
-    e.route_tables = reader.load(&ec2("describe-route-tables"), |r: RouteTablesResponse| {
-        r.tables
-    })?;
-    e.internet_gateways = reader.load(
-        &ec2("describe-internet-gateways"),
-        |r: InternetGatewaysResponse| r.gateways,
-    )?;
-    e.nat_gateways = reader.load(&ec2("describe-nat-gateways"), |r: NatGatewaysResponse| {
-        r.gateways
-    })?;
-    e.network_acls = reader.load(&ec2("describe-network-acls"), |r: NetworkAclsResponse| {
-        r.acls
-    })?;
-    // The three largest files of a region are parsed side by side.
-    let groups_rel = ec2("describe-security-groups");
-    let instances_rel = ec2("describe-instances");
-    let interfaces_rel = ec2("describe-network-interfaces");
-    let texts = (
-        reader.take(&groups_rel),
-        reader.take(&instances_rel),
-        reader.take(&interfaces_rel),
-    );
-    let root = &reader.root;
-    let (groups, (instances, interfaces)) = rayon::join(
-        || {
-            decode(root, &groups_rel, texts.0, |r: SecurityGroupsResponse| {
-                r.groups
-            })
-        },
-        || {
-            rayon::join(
-                || {
-                    decode(root, &instances_rel, texts.1, |r: InstancesResponse| {
-                        r.reservations
-                            .into_iter()
-                            .flat_map(|r| r.instances)
-                            .collect()
-                    })
-                },
-                || {
-                    decode(root, &interfaces_rel, texts.2, |r: InterfacesResponse| {
-                        r.interfaces
-                    })
-                },
-            )
-        },
-    );
-    // Errors are reported in reading order, whichever thread met them first.
-    e.security_groups = groups?;
-    e.instances = instances?;
-    e.network_interfaces = interfaces?;
-    e.addresses = reader.load(&ec2("describe-addresses"), |r: AddressesResponse| {
-        r.addresses
-    })?;
-    e.flow_logs = reader.load(&ec2("describe-flow-logs"), |r: FlowLogsResponse| {
-        r.flow_logs
-    })?;
-    let entries = reader.load_each(
-        &format!("ec2/{region}/get-managed-prefix-list-entries"),
-        |r: PrefixListEntriesResponse| r.entries.into_iter().map(|e| e.cidr).collect::<Vec<_>>(),
-    )?;
-    e.prefix_lists = reader.load(
-        &ec2("describe-managed-prefix-lists"),
-        |r: PrefixListsResponse| {
-            r.lists
-                .into_iter()
-                .map(|mut list| {
-                    if let Some(Collected::Present(cidrs)) = entries.get(&list.prefix_list_id) {
-                        list.entries = cidrs.clone();
-                    }
-                    list
-                })
-                .collect()
-        },
-    )?;
-
-    out.rds.db_instances = reader.load(
-        &format!("rds/{region}/describe-db-instances.json"),
-        |r: DbInstancesResponse| r.instances,
-    )?;
-
-    let elb = &mut out.elbv2;
-    elb.load_balancers = reader.load(
-        &format!("elbv2/{region}/describe-load-balancers.json"),
-        |r: LoadBalancersResponse| r.balancers,
-    )?;
-    elb.listeners = reader.load_each(
-        &format!("elbv2/{region}/describe-listeners"),
-        |r: ListenersResponse| r.listeners,
-    )?;
-    elb.target_groups = reader.load(
-        &format!("elbv2/{region}/describe-target-groups.json"),
-        |r: TargetGroupsResponse| r.groups,
-    )?;
-    elb.target_health = reader.load_each(
-        &format!("elbv2/{region}/describe-target-health"),
-        |r: TargetHealthResponse| r.targets,
-    )?;
-
-    out.access_analyzers = reader.load(
-        &format!("accessanalyzer/{region}/list-analyzers.json"),
-        |r: AnalyzersResponse| r.analyzers,
-    )?;
-    out.identity_center_instances = reader.load(
-        &format!("sso-admin/{region}/list-instances.json"),
-        |r: SsoInstancesResponse| r.instances,
-    )?;
-    out.secrets = reader.load(
-        &format!("secretsmanager/{region}/list-secrets.json"),
-        |r: SecretsResponse| r.secrets,
-    )?;
-    out.dynamodb_tables = reader.load(
-        &format!("dynamodb/{region}/list-tables.json"),
-        |r: TablesResponse| r.tables,
-    )?;
-    out.kms_keys = reader.load(
-        &format!("kms/{region}/list-keys.json"),
-        |r: KeysResponse| r.keys,
-    )?;
-    let dir = format!("kms/{region}/get-key-policy");
-    for (key, policy) in reader.load_each(&dir, |r: KeyPolicyResponse| r.policy)? {
-        let document = match policy.into_present() {
-            Ok(text) => {
-                let text = text.unwrap_or_default();
-                match PolicyDocument::from_text(&text) {
-                    Ok(document) => Collected::Present(document),
-                    Err(message) => {
-                        return Err(EvidenceError::Malformed {
-                            path: reader.root.join(format!("{dir}/{key}.json")),
-                            line: 1,
-                            column: 1,
-                            json_path: Some("Policy".into()),
-                            message,
-                        });
-                    }
-                }
-            }
-            Err(absent) => absent,
-        };
-        out.kms_key_policies.insert(key, document);
-    }
-    Ok(out)
-}
-
-/// How many levels an organization has at most (root, five OUs, the account).
-const MAX_ORGANIZATION_DEPTH: usize = 7;
-
-/// The SCPs that apply to the account, root first: the account's chain of
-/// parents (`organizations/global/list-parents/<id>.json`), the policies attached
-/// at each level (`list-policies-for-target/<id>.json`) and their documents
-/// (`describe-policy/<policy id>.json`). SCPs never apply to the management
-/// account, nor outside an organization.
-/// The organization the account is in, its accounts, and the SCPs that apply
-/// to the account.
-fn read_organization(reader: &mut Reader, account: &mut Account) -> Result<(), EvidenceError> {
-    const ORG: &str = "organizations/global";
-    let organization = reader.load(
-        &format!("{ORG}/describe-organization.json"),
-        |r: OrganizationResponse| r.organization,
-    )?;
-    let organization = match organization {
-        Collected::Present(Some(organization)) => Collected::Present(organization),
-        Collected::Present(None) => Collected::NotCollected,
-        Collected::Failed { code, .. } if code == "AWSOrganizationsNotInUseException" => {
-            Collected::NotConfigured { code }
-        }
-        other => other.map(|_| Organization::default()),
-    };
-    account.iam.organization_accounts = match &organization {
-        Collected::NotConfigured { code } => {
-            reader.take(&format!("{ORG}/list-accounts.json"));
-            Collected::NotConfigured { code: code.clone() }
-        }
-        _ => reader.load(
-            &format!("{ORG}/list-accounts.json"),
-            |r: AccountsResponse| r.accounts,
-        )?,
-    };
-    account.iam.service_control_policies = read_scps(reader, &account.id, &organization)?;
-    account.iam.organization = organization;
-    Ok(())
-}
-
-fn read_scps(
-    reader: &mut Reader,
-    account_id: &str,
-    organization: &Collected<Organization>,
-) -> Result<Collected<Vec<ScpLevel>>, EvidenceError> {
-    const ORG: &str = "organizations/global";
-    let exempt = match organization {
-        Collected::Present(o) if o.master_account_id.as_deref() == Some(account_id) => {
-            Some("ManagementAccount".to_string())
-        }
-        Collected::NotConfigured { code } => Some(code.clone()),
-        _ => None,
-    };
-    if let Some(code) = exempt {
-        // The rest of the organization's files were collected but cannot apply.
-        reader.take_all(&format!("{ORG}/"));
-        return Ok(Collected::NotConfigured { code });
-    }
-    let mut chain = vec![account_id.to_string()];
-    for _ in 0..MAX_ORGANIZATION_DEPTH {
-        let Some(current) = chain.last().cloned() else {
-            break;
-        };
-        let parents = reader.load(
-            &format!("{ORG}/list-parents/{current}.json"),
-            |r: ParentsResponse| r.parents,
-        )?;
-        let parents = match parents.into_present() {
-            Ok(parents) => parents,
-            Err(absent) => return Ok(absent),
-        };
-        match parents.first() {
-            Some(parent) => {
-                chain.push(parent.id.clone());
-                if parent.parent_type == "ROOT" {
-                    break;
-                }
-            }
-            None => break,
-        }
-    }
-    chain.reverse();
-    // A policy attached at several levels (FullAWSAccess usually is) is read once.
-    let mut documents: BTreeMap<String, PolicyDocument> = BTreeMap::new();
-    let mut levels = Vec::new();
-    for target in chain {
-        let attached = reader.load(
-            &format!("{ORG}/list-policies-for-target/{target}.json"),
-            |r: TargetPoliciesResponse| r.policies,
-        )?;
-        let attached = match attached.into_present() {
-            Ok(attached) => attached,
-            Err(absent) => return Ok(absent),
-        };
-        let mut policies = Vec::new();
-        for summary in attached.into_iter().filter(|p| {
-            p.policy_type
-                .as_deref()
-                .is_none_or(|t| t == "SERVICE_CONTROL_POLICY")
-        }) {
-            if let Some(document) = documents.get(&summary.id) {
-                let document = document.clone();
-                policies.push(ServiceControlPolicy {
-                    id: summary.id,
-                    name: summary.name,
-                    arn: summary.arn,
-                    document,
-                });
-                continue;
-            }
-            let rel = format!("{ORG}/describe-policy/{}.json", summary.id);
-            let content = reader.load(&rel, |r: DescribePolicyResponse| {
-                r.policy.and_then(|p| p.content)
-            })?;
-            let content = match content.into_present() {
-                Ok(Some(content)) => content,
-                Ok(None) => String::new(),
-                Err(absent) => return Ok(absent),
-            };
-            let document = PolicyDocument::from_text(&content).map_err(|message| {
-                EvidenceError::Malformed {
-                    path: reader.root.join(&rel),
-                    line: 1,
-                    column: 1,
-                    json_path: Some("Policy.Content".into()),
-                    message,
-                }
-            })?;
-            documents.insert(summary.id.clone(), document.clone());
-            policies.push(ServiceControlPolicy {
-                id: summary.id,
-                name: summary.name,
-                arn: summary.arn,
-                document,
-            });
-        }
-        levels.push(ScpLevel {
-            target_id: target,
-            policies,
-        });
-    }
-    Ok(Collected::Present(levels))
+#[derive(Deserialize)]
+struct CallerIdentity {
+    #[serde(rename = "Account", default)]
+    account: Option<String>,
 }
 
 /// The account id: from the caller identity, else from any ARN in the evidence.
 fn account_id(reader: &mut Reader, account: &Account) -> Result<String, EvidenceError> {
-    let identity = reader.load(
-        "sts/global/get-caller-identity.json",
-        |r: CallerIdentity| r.account,
-    )?;
+    let identity = reader.load(&sts::GET_CALLER_IDENTITY.global(), |r: CallerIdentity| {
+        r.account
+    })?;
     if let Collected::Present(Some(id)) = identity {
         return Ok(id);
     }
@@ -775,6 +330,7 @@ fn account_id(reader: &mut Reader, account: &Account) -> Result<String, Evidence
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
 
     fn write(dir: &Path, rel: &str, text: &str) {
         let path = dir.join(rel);
@@ -863,7 +419,7 @@ mod tests {
         assert!(
             folder
                 .account
-                .iam
+                .organizations
                 .service_control_policies
                 .is_not_configured()
         );

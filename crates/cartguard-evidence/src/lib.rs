@@ -7,6 +7,8 @@
 mod credential_report;
 mod error;
 mod folder;
+pub mod layout;
+mod services;
 mod snapshot;
 
 pub use credential_report::parse_credential_report_csv;

@@ -198,12 +198,13 @@ pub fn blast_radius(
         // pattern for all of them stands in where no region listed them.
         let listed: Option<Vec<String>> = match *store {
             "secretsmanager" => listed(account, |_, r| {
-                r.secrets
+                r.secretsmanager
+                    .secrets
                     .present()
                     .map(|s| s.iter().map(|s| s.arn.clone()).collect())
             }),
             "dynamodb" => listed(account, |name, r| {
-                r.dynamodb_tables.present().map(|tables| {
+                r.dynamodb.tables.present().map(|tables| {
                     tables
                         .iter()
                         .map(|t| {
@@ -216,10 +217,10 @@ pub fn blast_radius(
                 if account
                     .regions
                     .values()
-                    .any(|r| r.kms_keys.present().is_some()) =>
+                    .any(|r| r.kms.keys.present().is_some()) =>
             {
                 for (name, region) in &account.regions {
-                    for key in region.kms_keys.present().into_iter().flatten() {
+                    for key in region.kms.keys.present().into_iter().flatten() {
                         let arn = key.key_arn.clone().unwrap_or_else(|| {
                             format!(
                                 "arn:{partition}:kms:{name}:{}:key/{}",
@@ -227,7 +228,8 @@ pub fn blast_radius(
                             )
                         });
                         let key_policy = region
-                            .kms_key_policies
+                            .kms
+                            .key_policies
                             .get(&key.key_id)
                             .and_then(|p| p.present())
                             .and_then(|doc| {

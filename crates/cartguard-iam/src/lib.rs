@@ -42,6 +42,19 @@ pub use policy::{Effect, Policy, PolicyError, PolicyKind, Statement, StatementCa
 pub use principals::{Principal, Principals};
 pub use shadow::ShadowedAllow;
 
+use cartguard_inventory::{Operation, iam, organizations};
+
+/// The evidence principals and their policies are built from: the
+/// authorization details, and the organization's service control policies
+/// (without them permissions may be over-reported, never under-reported).
+pub const EVIDENCE: &[Operation] = &[
+    iam::GET_ACCOUNT_AUTHORIZATION_DETAILS,
+    organizations::DESCRIBE_ORGANIZATION,
+    organizations::LIST_PARENTS,
+    organizations::LIST_POLICIES_FOR_TARGET,
+    organizations::DESCRIBE_POLICY,
+];
+
 /// A truth value that may be unknown, for decisions that depend on request
 /// context the auditor does not have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -482,7 +482,7 @@ impl Principals {
 pub fn service_control_policies(
     account: &cartguard_inventory::Account,
 ) -> (Vec<Vec<Arc<Policy>>>, Vec<PolicyFailure>) {
-    let Some(levels) = account.iam.service_control_policies.present() else {
+    let Some(levels) = account.organizations.service_control_policies.present() else {
         return (Vec::new(), Vec::new());
     };
     let mut failures = Vec::new();

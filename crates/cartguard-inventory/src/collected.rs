@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::key::{Availability, EvidenceKey};
+
 /// A piece of evidence together with its collection state.
 ///
 /// The distinction matters: `NotConfigured` is a verdict-bearing answer from AWS
@@ -43,16 +45,23 @@ impl<T> Collected<T> {
         matches!(self, Collected::NotConfigured { .. })
     }
 
-    /// Why the evidence cannot be used to decide, phrased for a report, if it cannot.
-    /// `what` names the evidence (`iam/global/get-credential-report.json`).
-    pub fn unavailable_reason(&self, what: &str) -> Option<String> {
+    /// Whether the evidence can be used, without its content.
+    pub fn availability(&self) -> Availability {
         match self {
-            Collected::Present(_) | Collected::NotConfigured { .. } => None,
-            Collected::NotCollected => Some(format!("{what} was not collected")),
-            Collected::Failed { code, message } => {
-                Some(format!("collecting {what} failed: {code}: {message}"))
-            }
+            Collected::Present(_) => Availability::Present,
+            Collected::NotConfigured { code } => Availability::NotConfigured { code: code.clone() },
+            Collected::NotCollected => Availability::NotCollected,
+            Collected::Failed { code, message } => Availability::Failed {
+                code: code.clone(),
+                message: message.clone(),
+            },
         }
+    }
+
+    /// Why the evidence under `key` cannot be used to decide, phrased for a
+    /// report, if it cannot ("iam:GetCredentialReport was not collected").
+    pub fn unavailable_reason(&self, key: &EvidenceKey) -> Option<String> {
+        self.availability().reason(key)
     }
 
     /// The collected value, or the reason there is none (retyped for any evidence).

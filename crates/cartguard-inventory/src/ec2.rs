@@ -2,7 +2,57 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Collected, Tag, Timestamp};
+use crate::key::{Availability, Operation};
+use crate::{Collected, Tag, Timestamp, one};
+
+/// `ec2:DescribeVpcs`.
+pub const DESCRIBE_VPCS: Operation = Operation::regional("ec2", "DescribeVpcs");
+/// `ec2:DescribeSubnets`.
+pub const DESCRIBE_SUBNETS: Operation = Operation::regional("ec2", "DescribeSubnets");
+/// `ec2:DescribeRouteTables`.
+pub const DESCRIBE_ROUTE_TABLES: Operation = Operation::regional("ec2", "DescribeRouteTables");
+/// `ec2:DescribeInternetGateways`.
+pub const DESCRIBE_INTERNET_GATEWAYS: Operation =
+    Operation::regional("ec2", "DescribeInternetGateways");
+/// `ec2:DescribeNatGateways`.
+pub const DESCRIBE_NAT_GATEWAYS: Operation = Operation::regional("ec2", "DescribeNatGateways");
+/// `ec2:DescribeNetworkAcls`.
+pub const DESCRIBE_NETWORK_ACLS: Operation = Operation::regional("ec2", "DescribeNetworkAcls");
+/// `ec2:DescribeSecurityGroups`.
+pub const DESCRIBE_SECURITY_GROUPS: Operation =
+    Operation::regional("ec2", "DescribeSecurityGroups");
+/// `ec2:DescribeInstances`.
+pub const DESCRIBE_INSTANCES: Operation = Operation::regional("ec2", "DescribeInstances");
+/// `ec2:DescribeNetworkInterfaces`.
+pub const DESCRIBE_NETWORK_INTERFACES: Operation =
+    Operation::regional("ec2", "DescribeNetworkInterfaces");
+/// `ec2:DescribeAddresses`.
+pub const DESCRIBE_ADDRESSES: Operation = Operation::regional("ec2", "DescribeAddresses");
+/// `ec2:DescribeFlowLogs`.
+pub const DESCRIBE_FLOW_LOGS: Operation = Operation::regional("ec2", "DescribeFlowLogs");
+/// `ec2:DescribeManagedPrefixLists`.
+pub const DESCRIBE_MANAGED_PREFIX_LISTS: Operation =
+    Operation::regional("ec2", "DescribeManagedPrefixLists");
+/// `ec2:GetManagedPrefixListEntries`, per prefix list (folded into the lists).
+pub const GET_MANAGED_PREFIX_LIST_ENTRIES: Operation =
+    Operation::regional("ec2", "GetManagedPrefixListEntries").per("prefix list");
+
+/// Every EC2 operation the model holds.
+pub const OPERATIONS: &[Operation] = &[
+    DESCRIBE_VPCS,
+    DESCRIBE_SUBNETS,
+    DESCRIBE_ROUTE_TABLES,
+    DESCRIBE_INTERNET_GATEWAYS,
+    DESCRIBE_NAT_GATEWAYS,
+    DESCRIBE_NETWORK_ACLS,
+    DESCRIBE_SECURITY_GROUPS,
+    DESCRIBE_INSTANCES,
+    DESCRIBE_NETWORK_INTERFACES,
+    DESCRIBE_ADDRESSES,
+    DESCRIBE_FLOW_LOGS,
+    DESCRIBE_MANAGED_PREFIX_LISTS,
+    GET_MANAGED_PREFIX_LIST_ENTRIES,
+];
 
 /// EC2 evidence for one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -43,6 +93,27 @@ pub struct Ec2Evidence {
     /// `describe-managed-prefix-lists` with entries resolved.
     #[serde(default)]
     pub prefix_lists: Collected<Vec<ManagedPrefixList>>,
+}
+
+impl Ec2Evidence {
+    /// What the evidence holds for `operation`.
+    pub fn answers(&self, operation: &Operation) -> Option<Vec<(Option<&str>, Availability)>> {
+        Some(match *operation {
+            DESCRIBE_VPCS => one(&self.vpcs),
+            DESCRIBE_SUBNETS => one(&self.subnets),
+            DESCRIBE_ROUTE_TABLES => one(&self.route_tables),
+            DESCRIBE_INTERNET_GATEWAYS => one(&self.internet_gateways),
+            DESCRIBE_NAT_GATEWAYS => one(&self.nat_gateways),
+            DESCRIBE_NETWORK_ACLS => one(&self.network_acls),
+            DESCRIBE_SECURITY_GROUPS => one(&self.security_groups),
+            DESCRIBE_INSTANCES => one(&self.instances),
+            DESCRIBE_NETWORK_INTERFACES => one(&self.network_interfaces),
+            DESCRIBE_ADDRESSES => one(&self.addresses),
+            DESCRIBE_FLOW_LOGS => one(&self.flow_logs),
+            DESCRIBE_MANAGED_PREFIX_LISTS => one(&self.prefix_lists),
+            _ => return None,
+        })
+    }
 }
 
 /// A VPC.

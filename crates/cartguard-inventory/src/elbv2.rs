@@ -4,7 +4,29 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Collected;
+use crate::key::{Availability, Operation};
+use crate::{Collected, each, one};
+
+/// `elasticloadbalancing:DescribeLoadBalancers`.
+pub const DESCRIBE_LOAD_BALANCERS: Operation =
+    Operation::regional("elasticloadbalancing", "DescribeLoadBalancers");
+/// `elasticloadbalancing:DescribeListeners`, per load balancer.
+pub const DESCRIBE_LISTENERS: Operation =
+    Operation::regional("elasticloadbalancing", "DescribeListeners").per("load balancer");
+/// `elasticloadbalancing:DescribeTargetGroups`.
+pub const DESCRIBE_TARGET_GROUPS: Operation =
+    Operation::regional("elasticloadbalancing", "DescribeTargetGroups");
+/// `elasticloadbalancing:DescribeTargetHealth`, per target group.
+pub const DESCRIBE_TARGET_HEALTH: Operation =
+    Operation::regional("elasticloadbalancing", "DescribeTargetHealth").per("target group");
+
+/// Every Elastic Load Balancing operation the model holds.
+pub const OPERATIONS: &[Operation] = &[
+    DESCRIBE_LOAD_BALANCERS,
+    DESCRIBE_LISTENERS,
+    DESCRIBE_TARGET_GROUPS,
+    DESCRIBE_TARGET_HEALTH,
+];
 
 /// ELBv2 evidence for one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -21,6 +43,19 @@ pub struct Elbv2Evidence {
     /// `describe-target-health`, per target group name.
     #[serde(default)]
     pub target_health: BTreeMap<String, Collected<Vec<TargetHealthDescription>>>,
+}
+
+impl Elbv2Evidence {
+    /// What the evidence holds for `operation`.
+    pub fn answers(&self, operation: &Operation) -> Option<Vec<(Option<&str>, Availability)>> {
+        Some(match *operation {
+            DESCRIBE_LOAD_BALANCERS => one(&self.load_balancers),
+            DESCRIBE_LISTENERS => each(&self.listeners),
+            DESCRIBE_TARGET_GROUPS => one(&self.target_groups),
+            DESCRIBE_TARGET_HEALTH => each(&self.target_health),
+            _ => return None,
+        })
+    }
 }
 
 /// A load balancer.

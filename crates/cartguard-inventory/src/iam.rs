@@ -4,7 +4,37 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Collected, PolicyDocument, Tag, Timestamp};
+use crate::key::{Availability, Operation};
+use crate::{Collected, PolicyDocument, Tag, Timestamp, each, one};
+
+/// `iam:GetAccountAuthorizationDetails`: users, groups, roles and policies.
+pub const GET_ACCOUNT_AUTHORIZATION_DETAILS: Operation =
+    Operation::account("iam", "GetAccountAuthorizationDetails");
+/// `iam:GetCredentialReport` (after `iam:GenerateCredentialReport`).
+pub const GET_CREDENTIAL_REPORT: Operation = Operation::account("iam", "GetCredentialReport");
+/// `iam:GetAccountSummary`.
+pub const GET_ACCOUNT_SUMMARY: Operation = Operation::account("iam", "GetAccountSummary");
+/// `iam:GetAccountPasswordPolicy`.
+pub const GET_ACCOUNT_PASSWORD_POLICY: Operation =
+    Operation::account("iam", "GetAccountPasswordPolicy");
+/// `iam:ListVirtualMFADevices`.
+pub const LIST_VIRTUAL_MFA_DEVICES: Operation = Operation::account("iam", "ListVirtualMFADevices");
+/// `iam:ListOpenIDConnectProviders`.
+pub const LIST_OPEN_ID_CONNECT_PROVIDERS: Operation =
+    Operation::account("iam", "ListOpenIDConnectProviders");
+/// `iam:ListAccessKeys`, per user.
+pub const LIST_ACCESS_KEYS: Operation = Operation::account("iam", "ListAccessKeys").per("user");
+
+/// Every IAM operation the model holds.
+pub const OPERATIONS: &[Operation] = &[
+    GET_ACCOUNT_AUTHORIZATION_DETAILS,
+    GET_CREDENTIAL_REPORT,
+    GET_ACCOUNT_SUMMARY,
+    GET_ACCOUNT_PASSWORD_POLICY,
+    LIST_VIRTUAL_MFA_DEVICES,
+    LIST_OPEN_ID_CONNECT_PROVIDERS,
+    LIST_ACCESS_KEYS,
+];
 
 /// Account-wide IAM evidence.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -30,69 +60,22 @@ pub struct IamEvidence {
     /// `iam list-access-keys`, per user name.
     #[serde(default)]
     pub access_keys: BTreeMap<String, Collected<Vec<AccessKeyMetadata>>>,
-    /// The service control policies that apply to the account, one level per
-    /// node from the organization root down to the account; `NotConfigured` when
-    /// the account is the organization's management account (SCPs do not apply).
-    #[serde(default)]
-    pub service_control_policies: Collected<Vec<ScpLevel>>,
-    /// `organizations describe-organization`: the organization the account is
-    /// in; `NotConfigured` when it is in none.
-    #[serde(default)]
-    pub organization: Collected<Organization>,
-    /// `organizations list-accounts`: the organization's accounts (readable from
-    /// the management account or a delegated administrator).
-    #[serde(default)]
-    pub organization_accounts: Collected<Vec<OrganizationAccount>>,
 }
 
-/// An AWS Organizations organization, as `describe-organization` prints it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Organization {
-    /// `o-…`.
-    pub id: String,
-    /// ARN.
-    #[serde(default)]
-    pub arn: Option<String>,
-    /// The management account's id.
-    #[serde(default)]
-    pub master_account_id: Option<String>,
-}
-
-/// One account of the organization, as `list-accounts` prints it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct OrganizationAccount {
-    /// The 12-digit account id.
-    pub id: String,
-    /// Its name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// `ACTIVE`, `SUSPENDED`, …
-    #[serde(default)]
-    pub status: Option<String>,
-}
-
-/// The SCPs attached to one node of the organization (root, OU or the account).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScpLevel {
-    /// The node's id (`r-…`, `ou-…` or the account id).
-    pub target_id: String,
-    /// The policies attached there.
-    pub policies: Vec<ServiceControlPolicy>,
-}
-
-/// One service control policy.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ServiceControlPolicy {
-    /// `p-…`.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// ARN.
-    pub arn: Option<String>,
-    /// The policy document.
-    pub document: PolicyDocument,
+impl IamEvidence {
+    /// What the evidence holds for `operation`: one answer, or one per user.
+    pub fn answers(&self, operation: &Operation) -> Option<Vec<(Option<&str>, Availability)>> {
+        Some(match *operation {
+            GET_ACCOUNT_AUTHORIZATION_DETAILS => one(&self.authorization_details),
+            GET_CREDENTIAL_REPORT => one(&self.credential_report),
+            GET_ACCOUNT_SUMMARY => one(&self.account_summary),
+            GET_ACCOUNT_PASSWORD_POLICY => one(&self.password_policy),
+            LIST_VIRTUAL_MFA_DEVICES => one(&self.virtual_mfa_devices),
+            LIST_OPEN_ID_CONNECT_PROVIDERS => one(&self.oidc_providers),
+            LIST_ACCESS_KEYS => each(&self.access_keys),
+            _ => return None,
+        })
+    }
 }
 
 /// The output of `get-account-authorization-details`.

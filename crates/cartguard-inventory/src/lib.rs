@@ -7,20 +7,91 @@
 //! serde: that is the snapshot format. The model knows no verdicts.
 
 pub mod collected;
-pub mod ec2;
-pub mod elbv2;
-pub mod iam;
+pub mod key;
 pub mod policy;
+
+pub mod accessanalyzer;
+pub mod apigateway;
+pub mod backup;
+pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod cognito;
+pub mod config;
+pub mod dynamodb;
+pub mod ec2;
+pub mod ecs;
+pub mod elbv2;
+pub mod guardduty;
+pub mod iam;
+pub mod kms;
+pub mod lambda;
+pub mod logs;
+pub mod organizations;
 pub mod rds;
 pub mod s3;
-pub mod services;
+pub mod secretsmanager;
+pub mod securityhub;
+pub mod sns;
+pub mod sso;
+pub mod sts;
+pub mod wafv2;
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
 pub use collected::Collected;
+pub use key::{Availability, EvidenceKey, GLOBAL, Operation, Scope};
 pub use policy::PolicyDocument;
+
+/// Every operation whose answer the model holds, service by service: what an
+/// evidence folder may contain and what a live collector may call.
+pub static OPERATIONS: LazyLock<Vec<Operation>> = LazyLock::new(|| {
+    [
+        sts::OPERATIONS,
+        iam::OPERATIONS,
+        organizations::OPERATIONS,
+        s3::OPERATIONS,
+        ec2::OPERATIONS,
+        rds::OPERATIONS,
+        elbv2::OPERATIONS,
+        accessanalyzer::OPERATIONS,
+        sso::OPERATIONS,
+        secretsmanager::OPERATIONS,
+        dynamodb::OPERATIONS,
+        kms::OPERATIONS,
+        cloudtrail::OPERATIONS,
+        logs::OPERATIONS,
+        cloudwatch::OPERATIONS,
+        sns::OPERATIONS,
+        wafv2::OPERATIONS,
+        apigateway::OPERATIONS,
+        cognito::OPERATIONS,
+        lambda::OPERATIONS,
+        ecs::OPERATIONS,
+        backup::OPERATIONS,
+        guardduty::OPERATIONS,
+        config::OPERATIONS,
+        securityhub::OPERATIONS,
+    ]
+    .concat()
+});
+
+/// One piece of evidence's availability, for a service's `answers`.
+pub(crate) fn one<T>(collected: &Collected<T>) -> Vec<(Option<&str>, Availability)> {
+    vec![(None, collected.availability())]
+}
+
+/// The availability of a per-resource call's answers, one per resource.
+pub(crate) fn each<T>(
+    answers: &BTreeMap<String, Collected<T>>,
+) -> Vec<(Option<&str>, Availability)> {
+    answers
+        .iter()
+        .map(|(resource, collected)| (Some(resource.as_str()), collected.availability()))
+        .collect()
+}
 
 /// Schema identifier written into every snapshot.
 pub const SNAPSHOT_SCHEMA: &str = "cartguard.snapshot/v1";
@@ -60,6 +131,9 @@ pub struct Account {
     /// Account-wide IAM evidence.
     #[serde(default)]
     pub iam: iam::IamEvidence,
+    /// The organization the account is in, and its service control policies.
+    #[serde(default)]
+    pub organizations: organizations::OrganizationsEvidence,
     /// Account-wide S3 evidence.
     #[serde(default)]
     pub s3: s3::S3Evidence,
@@ -73,9 +147,43 @@ impl Account {
     pub fn root_arn(&self) -> String {
         format!("arn:aws:iam::{}:root", self.id)
     }
+
+    /// The evidence held for `operation`: its key and availability, once for an
+    /// account-wide or regional call (in every region of the account), once
+    /// per resource for per-resource calls. Operations whose answers are folded
+    /// into another's (a prefix list's entries, an SCP's document) hold none.
+    pub fn answers(&self, operation: &Operation) -> Vec<(EvidenceKey, Availability)> {
+        let keyed = |region: &str, held: Vec<(Option<&str>, Availability)>| {
+            held.into_iter()
+                .map(|(resource, availability)| {
+                    let key = match resource {
+                        Some(resource) => operation.about(region, resource),
+                        None => operation.key(region),
+                    };
+                    (key, availability)
+                })
+                .collect::<Vec<_>>()
+        };
+        match operation.scope {
+            Scope::Account => {
+                let held = self
+                    .iam
+                    .answers(operation)
+                    .or_else(|| self.organizations.answers(operation))
+                    .or_else(|| self.s3.answers(operation))
+                    .unwrap_or_default();
+                keyed(GLOBAL, held)
+            }
+            Scope::Region => self
+                .regions
+                .iter()
+                .flat_map(|(name, region)| keyed(name, region.answers(operation)))
+                .collect(),
+        }
+    }
 }
 
-/// Evidence collected in one region.
+/// Evidence collected in one region, service by service.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Region {
     /// EC2 networking and instances.
@@ -89,25 +197,89 @@ pub struct Region {
     pub elbv2: elbv2::Elbv2Evidence,
     /// IAM Access Analyzer analyzers.
     #[serde(default)]
-    pub access_analyzers: Collected<Vec<services::Analyzer>>,
+    pub accessanalyzer: accessanalyzer::AccessAnalyzerEvidence,
     /// IAM Identity Center instances.
     #[serde(default)]
-    pub identity_center_instances: Collected<Vec<services::IdentityCenterInstance>>,
-    /// Secrets Manager secrets (`list-secrets`).
+    pub sso: sso::IdentityCenterEvidence,
+    /// Secrets Manager secrets.
     #[serde(default)]
-    pub secrets: Collected<Vec<services::Secret>>,
-    /// DynamoDB table names (`list-tables`).
+    pub secretsmanager: secretsmanager::SecretsManagerEvidence,
+    /// DynamoDB tables.
     #[serde(default)]
-    pub dynamodb_tables: Collected<Vec<String>>,
-    /// KMS keys (`kms list-keys`).
+    pub dynamodb: dynamodb::DynamoDbEvidence,
+    /// KMS keys and key policies.
     #[serde(default)]
-    pub kms_keys: Collected<Vec<services::KmsKey>>,
-    /// Each key's `default` key policy (`kms get-key-policy`), by key id.
+    pub kms: kms::KmsEvidence,
+    /// CloudTrail trails.
     #[serde(default)]
-    pub kms_key_policies: BTreeMap<String, Collected<PolicyDocument>>,
+    pub cloudtrail: cloudtrail::CloudTrailEvidence,
+    /// CloudWatch Logs log groups and metric filters.
+    #[serde(default)]
+    pub logs: logs::LogsEvidence,
+    /// CloudWatch alarms.
+    #[serde(default)]
+    pub cloudwatch: cloudwatch::CloudWatchEvidence,
+    /// SNS topics and subscriptions.
+    #[serde(default)]
+    pub sns: sns::SnsEvidence,
+    /// WAF web ACLs.
+    #[serde(default)]
+    pub wafv2: wafv2::Wafv2Evidence,
+    /// API Gateway APIs and stages.
+    #[serde(default)]
+    pub apigateway: apigateway::ApiGatewayEvidence,
+    /// Cognito user pools.
+    #[serde(default)]
+    pub cognito: cognito::CognitoEvidence,
+    /// Lambda functions.
+    #[serde(default)]
+    pub lambda: lambda::LambdaEvidence,
+    /// ECS task definitions.
+    #[serde(default)]
+    pub ecs: ecs::EcsEvidence,
+    /// AWS Backup plans.
+    #[serde(default)]
+    pub backup: backup::BackupEvidence,
+    /// GuardDuty detectors.
+    #[serde(default)]
+    pub guardduty: guardduty::GuardDutyEvidence,
+    /// AWS Config recorders.
+    #[serde(default)]
+    pub config: config::ConfigEvidence,
+    /// Security Hub.
+    #[serde(default)]
+    pub securityhub: securityhub::SecurityHubEvidence,
 }
 
 impl Region {
+    /// What the region's evidence holds for `operation`.
+    pub fn answers(&self, operation: &Operation) -> Vec<(Option<&str>, Availability)> {
+        let services = [
+            self.ec2.answers(operation),
+            self.rds.answers(operation),
+            self.elbv2.answers(operation),
+            self.accessanalyzer.answers(operation),
+            self.sso.answers(operation),
+            self.secretsmanager.answers(operation),
+            self.dynamodb.answers(operation),
+            self.kms.answers(operation),
+            self.cloudtrail.answers(operation),
+            self.logs.answers(operation),
+            self.cloudwatch.answers(operation),
+            self.sns.answers(operation),
+            self.wafv2.answers(operation),
+            self.apigateway.answers(operation),
+            self.cognito.answers(operation),
+            self.lambda.answers(operation),
+            self.ecs.answers(operation),
+            self.backup.answers(operation),
+            self.guardduty.answers(operation),
+            self.config.answers(operation),
+            self.securityhub.answers(operation),
+        ];
+        services.into_iter().flatten().next().unwrap_or_default()
+    }
+
     /// Whether the region holds workload resources (instances, databases or load
     /// balancers) according to the evidence that was collected.
     pub fn has_workloads(&self) -> bool {

@@ -2,7 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Collected;
+use crate::key::{Availability, Operation};
+use crate::{Collected, one};
+
+/// `rds:DescribeDBInstances`.
+pub const DESCRIBE_DB_INSTANCES: Operation = Operation::regional("rds", "DescribeDBInstances");
+
+/// Every RDS operation the model holds.
+pub const OPERATIONS: &[Operation] = &[DESCRIBE_DB_INSTANCES];
 
 /// RDS evidence for one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -10,6 +17,16 @@ pub struct RdsEvidence {
     /// `describe-db-instances`.
     #[serde(default)]
     pub db_instances: Collected<Vec<DbInstance>>,
+}
+
+impl RdsEvidence {
+    /// What the evidence holds for `operation`.
+    pub fn answers(&self, operation: &Operation) -> Option<Vec<(Option<&str>, Availability)>> {
+        Some(match *operation {
+            DESCRIBE_DB_INSTANCES => one(&self.db_instances),
+            _ => return None,
+        })
+    }
 }
 
 /// An RDS database instance.

@@ -2,7 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Collected, Timestamp};
+use crate::key::{Availability, Operation};
+use crate::{Collected, Timestamp, one};
+
+/// `s3:ListBuckets`.
+pub const LIST_BUCKETS: Operation = Operation::account("s3", "ListBuckets");
+
+/// Every S3 operation the model holds.
+pub const OPERATIONS: &[Operation] = &[LIST_BUCKETS];
 
 /// Account-wide S3 evidence.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -10,6 +17,16 @@ pub struct S3Evidence {
     /// `s3api list-buckets`.
     #[serde(default)]
     pub buckets: Collected<Vec<Bucket>>,
+}
+
+impl S3Evidence {
+    /// What the evidence holds for `operation`.
+    pub fn answers(&self, operation: &Operation) -> Option<Vec<(Option<&str>, Availability)>> {
+        Some(match *operation {
+            LIST_BUCKETS => one(&self.buckets),
+            _ => return None,
+        })
+    }
 }
 
 /// A bucket, as `list-buckets` prints it.

@@ -34,7 +34,7 @@ mod routing;
 mod security_group;
 mod service;
 
-use cartguard_inventory::Region;
+use cartguard_inventory::{Operation, Region, ec2, elbv2, rds};
 use serde::Serialize;
 
 pub use address::{AddressError, AddressSet};
@@ -51,6 +51,25 @@ pub use reach::{
     Verdict,
 };
 pub use service::{Protocol, ServiceRange, ServiceSet};
+
+/// The evidence a region's network is built from: what a rule that asks the
+/// reachability engine needs collected.
+pub const EVIDENCE: &[Operation] = &[
+    ec2::DESCRIBE_VPCS,
+    ec2::DESCRIBE_SUBNETS,
+    ec2::DESCRIBE_ROUTE_TABLES,
+    ec2::DESCRIBE_INTERNET_GATEWAYS,
+    ec2::DESCRIBE_NETWORK_ACLS,
+    ec2::DESCRIBE_SECURITY_GROUPS,
+    ec2::DESCRIBE_INSTANCES,
+    ec2::DESCRIBE_NETWORK_INTERFACES,
+    ec2::DESCRIBE_ADDRESSES,
+    ec2::DESCRIBE_MANAGED_PREFIX_LISTS,
+    ec2::GET_MANAGED_PREFIX_LIST_ENTRIES,
+    rds::DESCRIBE_DB_INSTANCES,
+    elbv2::DESCRIBE_LOAD_BALANCERS,
+    elbv2::DESCRIBE_LISTENERS,
+];
 
 /// Something in the evidence that could not be read (a malformed CIDR block,
 /// an unknown protocol): the answers it could change are marked not assessed.

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use cartguard_inventory::ec2::{self, Ec2Evidence};
-use cartguard_inventory::{Collected, Region};
+use cartguard_inventory::{Collected, EvidenceKey, Operation, Region, elbv2, rds};
 use serde::{Deserialize, Serialize};
 
 use crate::EvidenceProblem;
@@ -110,19 +110,24 @@ pub(crate) enum Evidence {
 }
 
 impl Evidence {
-    pub(crate) fn file(self, region: &str) -> String {
-        let (service, op) = match self {
-            Evidence::Vpcs => ("ec2", "describe-vpcs"),
-            Evidence::Subnets => ("ec2", "describe-subnets"),
-            Evidence::RouteTables => ("ec2", "describe-route-tables"),
-            Evidence::NetworkAcls => ("ec2", "describe-network-acls"),
-            Evidence::SecurityGroups => ("ec2", "describe-security-groups"),
-            Evidence::Instances => ("ec2", "describe-instances"),
-            Evidence::NetworkInterfaces => ("ec2", "describe-network-interfaces"),
-            Evidence::DbInstances => ("rds", "describe-db-instances"),
-            Evidence::LoadBalancers => ("elbv2", "describe-load-balancers"),
-        };
-        format!("{service}/{region}/{op}.json")
+    /// The API call whose answer this is.
+    pub(crate) fn operation(self) -> Operation {
+        match self {
+            Evidence::Vpcs => ec2::DESCRIBE_VPCS,
+            Evidence::Subnets => ec2::DESCRIBE_SUBNETS,
+            Evidence::RouteTables => ec2::DESCRIBE_ROUTE_TABLES,
+            Evidence::NetworkAcls => ec2::DESCRIBE_NETWORK_ACLS,
+            Evidence::SecurityGroups => ec2::DESCRIBE_SECURITY_GROUPS,
+            Evidence::Instances => ec2::DESCRIBE_INSTANCES,
+            Evidence::NetworkInterfaces => ec2::DESCRIBE_NETWORK_INTERFACES,
+            Evidence::DbInstances => rds::DESCRIBE_DB_INSTANCES,
+            Evidence::LoadBalancers => elbv2::DESCRIBE_LOAD_BALANCERS,
+        }
+    }
+
+    /// The key of this evidence in `region`.
+    pub(crate) fn key(self, region: &str) -> EvidenceKey {
+        self.operation().key(region)
     }
 }
 
@@ -578,10 +583,10 @@ impl<'a> Network<'a> {
                     let why = other.map_or_else(
                         || "listeners were not collected".to_string(),
                         |c| {
-                            c.unavailable_reason(&format!(
-                                "elbv2/{}/describe-listeners/{}.json",
-                                self.region, lb.load_balancer_name
-                            ))
+                            c.unavailable_reason(
+                                &elbv2::DESCRIBE_LISTENERS
+                                    .about(&self.region, &lb.load_balancer_name),
+                            )
                             .unwrap_or_else(|| "listeners are not configured".to_string())
                         },
                     );
@@ -801,58 +806,31 @@ fn listener_services(listeners: &[cartguard_inventory::elbv2::Listener]) -> Serv
 
 fn unavailable_evidence(region_name: &str, region: &Region) -> HashMap<Evidence, String> {
     let ec2 = &region.ec2;
-    let mut out = HashMap::new();
-    let mut check = |kind: Evidence, reason: Option<String>| {
-        if let Some(r) = reason {
-            out.insert(kind, r);
-        }
-    };
-    let f = |k: Evidence| k.file(region_name);
-    check(
-        Evidence::Vpcs,
-        ec2.vpcs.unavailable_reason(&f(Evidence::Vpcs)),
-    );
-    check(
-        Evidence::Subnets,
-        ec2.subnets.unavailable_reason(&f(Evidence::Subnets)),
-    );
-    check(
-        Evidence::RouteTables,
-        ec2.route_tables
-            .unavailable_reason(&f(Evidence::RouteTables)),
-    );
-    check(
-        Evidence::NetworkAcls,
-        ec2.network_acls
-            .unavailable_reason(&f(Evidence::NetworkAcls)),
-    );
-    check(
-        Evidence::SecurityGroups,
-        ec2.security_groups
-            .unavailable_reason(&f(Evidence::SecurityGroups)),
-    );
-    check(
-        Evidence::Instances,
-        ec2.instances.unavailable_reason(&f(Evidence::Instances)),
-    );
-    check(
-        Evidence::NetworkInterfaces,
-        ec2.network_interfaces
-            .unavailable_reason(&f(Evidence::NetworkInterfaces)),
-    );
-    check(
-        Evidence::DbInstances,
-        region
-            .rds
-            .db_instances
-            .unavailable_reason(&f(Evidence::DbInstances)),
-    );
-    check(
-        Evidence::LoadBalancers,
-        region
-            .elbv2
-            .load_balancers
-            .unavailable_reason(&f(Evidence::LoadBalancers)),
-    );
-    out
+    let held = [
+        (Evidence::Vpcs, ec2.vpcs.availability()),
+        (Evidence::Subnets, ec2.subnets.availability()),
+        (Evidence::RouteTables, ec2.route_tables.availability()),
+        (Evidence::NetworkAcls, ec2.network_acls.availability()),
+        (Evidence::SecurityGroups, ec2.security_groups.availability()),
+        (Evidence::Instances, ec2.instances.availability()),
+        (
+            Evidence::NetworkInterfaces,
+            ec2.network_interfaces.availability(),
+        ),
+        (
+            Evidence::DbInstances,
+            region.rds.db_instances.availability(),
+        ),
+        (
+            Evidence::LoadBalancers,
+            region.elbv2.load_balancers.availability(),
+        ),
+    ];
+    held.into_iter()
+        .filter_map(|(kind, availability)| {
+            availability
+                .reason(&kind.key(region_name))
+                .map(|reason| (kind, reason))
+        })
+        .collect()
 }

@@ -466,7 +466,7 @@ impl<'a> Network<'a> {
         {
             r.not_assessed.push(format!(
                 "security group {g} is not in {}",
-                Evidence::SecurityGroups.file(&self.region)
+                Evidence::SecurityGroups.key(&self.region)
             ));
             return r;
         }
@@ -490,7 +490,7 @@ impl<'a> Network<'a> {
         let subnet = self.subnets.get(subnet_id).ok_or_else(|| {
             format!(
                 "subnet {subnet_id} is not in {}",
-                Evidence::Subnets.file(&self.region)
+                Evidence::Subnets.key(&self.region)
             )
         })?;
         let route_table = subnet.route_table.map(|i| &self.route_tables[i]).ok_or_else(|| {
@@ -512,7 +512,7 @@ impl<'a> Network<'a> {
                 None => {
                     return Err(format!(
                         "security group {g} of {name} is not in {}",
-                        Evidence::SecurityGroups.file(&self.region)
+                        Evidence::SecurityGroups.key(&self.region)
                     ));
                 }
             }

@@ -437,7 +437,7 @@ fn missing_evidence_is_not_assessed() {
     assert_eq!(answer.status, Verdict::NotAssessed);
     assert_eq!(
         answer.not_assessed,
-        ["ec2/us-east-1/describe-network-acls.json was not collected"]
+        ["ec2:DescribeNetworkAcls in us-east-1 was not collected"]
     );
     let exposure = net.exposure();
     assert!(exposure.endpoints.is_empty());

@@ -18,6 +18,25 @@ fn standards(rule: &Rule) -> String {
     parts.join("; ")
 }
 
+/// The catalogue as JSON: each rule's id, title, severity, area, compliance
+/// references and the evidence (API operations) it reads.
+pub fn rules_json(rules: &[&Rule]) -> serde_json::Result<String> {
+    let list: Vec<_> = rules
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "title": r.title,
+                "severity": r.severity,
+                "area": r.area,
+                "compliance": cartguard_rules::compliance_for(r.id),
+                "evidence": r.operations(),
+            })
+        })
+        .collect();
+    Ok(serde_json::to_string_pretty(&list)? + "\n")
+}
+
 /// The catalogue as a table for the terminal.
 pub fn rules_table(rules: &[&Rule]) -> String {
     let mut table = Table::new();

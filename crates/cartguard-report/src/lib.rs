@@ -8,7 +8,7 @@ mod text;
 use cartguard_rules::{Finding, Severity, Status};
 use serde::Serialize;
 
-pub use catalogue::{explain_rule, rules_markdown, rules_reference, rules_table};
+pub use catalogue::{explain_rule, rules_json, rules_markdown, rules_reference, rules_table};
 pub use json::{FINDINGS_SCHEMA, write_json};
 pub use text::render_text;
 

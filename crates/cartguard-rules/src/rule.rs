@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use cartguard_iam::Principals;
 use cartguard_iam::escalation::{AdminPaths, Analysis, EscalationFinding};
-use cartguard_inventory::{Account, Collected, Timestamp};
+use cartguard_inventory::{Account, Collected, EvidenceKey, Operation, Timestamp};
 use cartguard_net::{AclFindings, Exposure, LatentExposure, Network};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -54,6 +54,11 @@ pub struct Rule {
     pub severity: Severity,
     /// Checklist area.
     pub area: Area,
+    /// The evidence the rule reads, as groups of API operations (an engine's
+    /// group such as `cartguard_net::EVIDENCE`, or the rule's own calls). The
+    /// coverage summary, `cartguard rules --format json` and the collectors
+    /// derive what to report and fetch from it.
+    pub evidence: &'static [&'static [Operation]],
     /// The rule's documentation (markdown), from its doc comment.
     pub doc: &'static str,
     /// The check.
@@ -71,6 +76,17 @@ impl Rule {
             .join("\n");
         text.truncate(text.trim_end().len());
         text
+    }
+
+    /// Every operation the rule reads, once each, in declaration order.
+    pub fn operations(&self) -> Vec<Operation> {
+        let mut out: Vec<Operation> = Vec::new();
+        for operation in self.evidence.iter().flat_map(|group| group.iter()) {
+            if !out.contains(operation) {
+                out.push(*operation);
+            }
+        }
+        out
     }
 
     /// The text of one `## Heading` section of the documentation.
@@ -93,7 +109,7 @@ impl Rule {
 
 /// Declares a rule. The doc comment becomes its documentation; it must contain
 /// the sections `## What it checks`, `## Why it matters`, `## How to fix` and
-/// `## Example`.
+/// `## Example`. `evidence` lists the groups of API operations it reads.
 #[macro_export]
 macro_rules! declare_rule {
     (
@@ -103,6 +119,7 @@ macro_rules! declare_rule {
             title: $title:literal,
             severity: $severity:ident,
             area: $area:ident,
+            evidence: [$($evidence:expr),* $(,)?],
             check: $check:path $(,)?
         };
     ) => {
@@ -112,6 +129,7 @@ macro_rules! declare_rule {
             title: $title,
             severity: $crate::Severity::$severity,
             area: $crate::Area::$area,
+            evidence: &[$($evidence),*],
             doc: concat!($($doc, "\n"),+),
             check: $check,
         };
@@ -308,26 +326,27 @@ impl Emitter {
         self.findings.push(finding);
     }
 
-    /// The evidence, or `None` after reporting why the rule cannot decide without it.
-    /// AWS's "not configured" answer also yields `None` here: rules for which that
-    /// answer is meaningful match on the [`Collected`] themselves.
+    /// The evidence under `key`, or `None` after reporting why the rule cannot
+    /// decide without it. AWS's "not configured" answer also yields `None`
+    /// here: rules for which that answer is meaningful match on the
+    /// [`Collected`] themselves.
     pub fn require<'c, T>(
         &mut self,
         collected: &'c Collected<T>,
-        what: &str,
+        key: &EvidenceKey,
         resource: &str,
         region: &str,
     ) -> Option<&'c T> {
         match collected {
             Collected::Present(value) => Some(value),
             Collected::NotConfigured { code } => {
-                self.not_assessed(resource, region, format!("{what}: AWS answered {code}"));
+                self.not_assessed(resource, region, format!("{key}: AWS answered {code}"));
                 None
             }
             other => {
                 let reason = other
-                    .unavailable_reason(what)
-                    .unwrap_or_else(|| format!("{what} is unavailable"));
+                    .unavailable_reason(key)
+                    .unwrap_or_else(|| format!("{key} is unavailable"));
                 self.not_assessed(resource, region, reason);
                 None
             }

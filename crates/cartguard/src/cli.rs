@@ -277,18 +277,7 @@ impl Cli {
                     RulesFormat::Table => cartguard_report::rules_table(rules),
                     RulesFormat::Markdown => cartguard_report::rules_markdown(rules),
                     RulesFormat::Reference => cartguard_report::rules_reference(rules),
-                    RulesFormat::Json => {
-                        let list: Vec<_> = rules
-                            .iter()
-                            .map(|r| {
-                                serde_json::json!({
-                                    "id": r.id, "title": r.title, "severity": r.severity,
-                                    "area": r.area, "compliance": cartguard_rules::compliance_for(r.id),
-                                })
-                            })
-                            .collect();
-                        serde_json::to_string_pretty(&list)? + "\n"
-                    }
+                    RulesFormat::Json => cartguard_report::rules_json(rules)?,
                 };
                 write_stdout(&text)?;
                 Ok(ExitCode::SUCCESS)

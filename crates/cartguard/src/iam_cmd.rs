@@ -24,7 +24,9 @@ fn principals_of(account: &cartguard_inventory::Account) -> anyhow::Result<Princ
         account
             .iam
             .authorization_details
-            .unavailable_reason("iam/global/get-account-authorization-details.json")
+            .unavailable_reason(
+                &cartguard_inventory::iam::GET_ACCOUNT_AUTHORIZATION_DETAILS.global(),
+            )
             .unwrap_or_else(|| "the authorization details are unavailable".into())
     })
 }
@@ -33,11 +35,12 @@ fn principals_of(account: &cartguard_inventory::Account) -> anyhow::Result<Princ
 fn collected_key_policy(account: &cartguard_inventory::Account, arn: &str) -> Option<Arc<Policy>> {
     account.regions.values().find_map(|region| {
         let key = region
-            .kms_keys
+            .kms
+            .keys
             .present()?
             .iter()
             .find(|k| k.key_arn.as_deref() == Some(arn))?;
-        let document = region.kms_key_policies.get(&key.key_id)?.present()?;
+        let document = region.kms.key_policies.get(&key.key_id)?.present()?;
         let name = format!("{arn}#key-policy");
         Policy::from_document(&name, PolicyKind::KeyPolicy, document)
             .ok()
@@ -340,5 +343,8 @@ fn resolve_key(account: &cartguard_inventory::Account, given: &str) -> anyhow::R
             return Ok(user.clone());
         }
     }
-    bail!("access key {given} is not in the evidence (iam/global/list-access-keys/<user>.json)")
+    bail!(
+        "access key {given} is not in the evidence ({} names no user with it)",
+        cartguard_inventory::iam::LIST_ACCESS_KEYS.global()
+    )
 }

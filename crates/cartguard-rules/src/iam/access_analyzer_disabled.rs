@@ -1,3 +1,4 @@
+use cartguard_inventory::accessanalyzer;
 use serde_json::json;
 
 use crate::{Context, Emitter, Failure, declare_rule};
@@ -29,6 +30,7 @@ declare_rule! {
         title: "No IAM Access Analyzer in a region with resources",
         severity: Medium,
         area: Iam,
+        evidence: [&[accessanalyzer::LIST_ANALYZERS], super::WORKLOADS],
         check: check,
     };
 }
@@ -46,7 +48,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             "arn:aws:access-analyzer:{name}:{}:analyzer/*",
             ctx.account.id
         );
-        let analyzers = region.access_analyzers.present();
+        let analyzers = region.accessanalyzer.analyzers.present();
         let active = analyzers.into_iter().flatten().find(|a| {
             matches!(a.analyzer_type.as_str(), "ACCOUNT" | "ORGANIZATION")
                 && a.status.as_deref().is_none_or(|s| s == "ACTIVE")
@@ -66,8 +68,8 @@ fn check(ctx: &Context, out: &mut Emitter) {
             continue;
         }
         let Some(analyzers) = out.require(
-            &region.access_analyzers,
-            &format!("accessanalyzer/{name}/list-analyzers.json"),
+            &region.accessanalyzer.analyzers,
+            &accessanalyzer::LIST_ANALYZERS.key(name),
             &resource,
             name,
         ) else {

@@ -32,6 +32,7 @@ declare_rule! {
         title: "An active access key is older than 90 days",
         severity: High,
         area: Iam,
+        evidence: [super::CREDENTIALS],
         check: check,
     };
 }

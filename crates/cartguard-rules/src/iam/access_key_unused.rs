@@ -36,6 +36,7 @@ declare_rule! {
         title: "An active access key is unused",
         severity: Medium,
         area: Iam,
+        evidence: [super::CREDENTIALS],
         check: check,
     };
 }

@@ -48,6 +48,7 @@ declare_rule! {
         title: "A principal has administrator access",
         severity: High,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

@@ -31,6 +31,7 @@ declare_rule! {
         title: "An Allow uses NotAction or NotResource",
         severity: High,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

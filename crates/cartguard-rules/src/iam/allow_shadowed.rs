@@ -39,6 +39,7 @@ declare_rule! {
         title: "An Allow statement is always overridden by a Deny",
         severity: Medium,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

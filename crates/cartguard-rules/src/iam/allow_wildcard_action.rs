@@ -33,6 +33,7 @@ declare_rule! {
         title: "An Allow grants all actions or a whole service",
         severity: High,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

@@ -37,6 +37,7 @@ declare_rule! {
         title: "An Allow of scopable actions uses Resource \"*\"",
         severity: Medium,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

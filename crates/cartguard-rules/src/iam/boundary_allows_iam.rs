@@ -71,6 +71,7 @@ declare_rule! {
         title: "A permissions boundary allows IAM, Organizations or billing changes",
         severity: Medium,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

@@ -1,3 +1,4 @@
+use cartguard_inventory::sso;
 use serde_json::json;
 
 use super::credential_report;
@@ -33,6 +34,7 @@ declare_rule! {
         title: "People sign in as IAM users instead of through IAM Identity Center",
         severity: Info,
         area: Iam,
+        evidence: [super::CREDENTIAL_REPORT, &[sso::LIST_INSTANCES]],
         check: check,
     };
 }
@@ -54,7 +56,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         .account
         .regions
         .values()
-        .filter_map(|r| r.identity_center_instances.present())
+        .filter_map(|r| r.sso.instances.present())
         .flatten()
         .map(|i| i.instance_arn.as_str())
         .collect();
@@ -62,7 +64,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         .account
         .regions
         .values()
-        .any(|r| r.identity_center_instances.present().is_some());
+        .any(|r| r.sso.instances.present().is_some());
     let center = if !instances.is_empty() {
         format!(
             "an Identity Center instance exists ({}) but these users still sign in with IAM passwords",

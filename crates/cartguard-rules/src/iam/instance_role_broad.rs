@@ -44,6 +44,7 @@ declare_rule! {
         title: "A workload role (EC2, Lambda, ECS) has wildcard or admin permissions",
         severity: High,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

@@ -63,6 +63,7 @@ declare_rule! {
         title: "Console users are not required to use MFA",
         severity: Medium,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE, super::CREDENTIAL_REPORT],
         check: check,
     };
 }

@@ -35,18 +35,30 @@ pub mod workload_uses_static_keys;
 
 use std::collections::BTreeMap;
 
-use cartguard_inventory::Timestamp;
 use cartguard_inventory::iam::{
     AccessKeyMetadata, CredentialReport, CredentialReportKey, CredentialReportRow,
+    GET_ACCOUNT_AUTHORIZATION_DETAILS, GET_ACCOUNT_SUMMARY, GET_CREDENTIAL_REPORT,
+    LIST_ACCESS_KEYS,
 };
+use cartguard_inventory::{Operation, Timestamp};
 use serde_json::{Value, json};
 
 use crate::rule::{Context, Emitter};
 
-/// Where the credential report is read from.
-pub(crate) const CREDENTIAL_REPORT: &str = "iam/global/get-credential-report.json";
-/// Where the account summary is read from.
-pub(crate) const ACCOUNT_SUMMARY: &str = "iam/global/get-account-summary.json";
+/// The credential report.
+pub(crate) const CREDENTIAL_REPORT: &[Operation] = &[GET_CREDENTIAL_REPORT];
+/// The credential report with each user's access keys, which name the keys
+/// the report only numbers.
+pub(crate) const CREDENTIALS: &[Operation] = &[GET_CREDENTIAL_REPORT, LIST_ACCESS_KEYS];
+/// Whether a region holds workloads: its instances, databases and load balancers.
+pub(crate) const WORKLOADS: &[Operation] = &[
+    cartguard_inventory::ec2::DESCRIBE_INSTANCES,
+    cartguard_inventory::rds::DESCRIBE_DB_INSTANCES,
+    cartguard_inventory::elbv2::DESCRIBE_LOAD_BALANCERS,
+];
+/// What is known about the root user: its credential report row, or the
+/// account summary's counters when the report has no root row.
+pub(crate) const ROOT_USER: &[Operation] = &[GET_CREDENTIAL_REPORT, GET_ACCOUNT_SUMMARY];
 
 /// The resource named when a per-user rule cannot decide for any user.
 pub(crate) fn all_users(ctx: &Context) -> String {
@@ -61,7 +73,7 @@ pub(crate) fn credential_report<'a>(
 ) -> Option<&'a CredentialReport> {
     out.require(
         &ctx.account.iam.credential_report,
-        CREDENTIAL_REPORT,
+        &GET_CREDENTIAL_REPORT.global(),
         resource,
         "global",
     )
@@ -85,14 +97,15 @@ pub(crate) fn root_evidence<'a>(ctx: &Context<'a>, out: &mut Emitter) -> Option<
     if let Some(summary) = iam.account_summary.present() {
         return Some(RootEvidence::Summary(summary));
     }
-    let report = match iam.credential_report.unavailable_reason(CREDENTIAL_REPORT) {
+    let (report_key, summary_key) = (GET_CREDENTIAL_REPORT.global(), GET_ACCOUNT_SUMMARY.global());
+    let report = match iam.credential_report.unavailable_reason(&report_key) {
         Some(reason) => reason,
-        None => format!("{CREDENTIAL_REPORT} has no <root_account> row"),
+        None => format!("the credential report ({report_key}) has no <root_account> row"),
     };
     let summary = iam
         .account_summary
-        .unavailable_reason(ACCOUNT_SUMMARY)
-        .unwrap_or_else(|| format!("{ACCOUNT_SUMMARY} is unavailable"));
+        .unavailable_reason(&summary_key)
+        .unwrap_or_else(|| format!("{summary_key} is unavailable"));
     out.not_assessed(
         &ctx.account.root_arn(),
         "global",
@@ -142,9 +155,6 @@ pub(crate) fn key_id<'a>(
         .map(|k| k.access_key_id.as_str())
 }
 
-/// Where the authorization details are read from.
-pub(crate) const AUTHORIZATION_DETAILS: &str = "iam/global/get-account-authorization-details.json";
-
 /// The account's users and roles with their policy sets, or `None` after
 /// reporting the rule as not assessed.
 pub(crate) fn principals<'a>(
@@ -154,7 +164,7 @@ pub(crate) fn principals<'a>(
     let resource = format!("arn:aws:iam::{}:*", ctx.account.id);
     out.require(
         &ctx.account.iam.authorization_details,
-        AUTHORIZATION_DETAILS,
+        &GET_ACCOUNT_AUTHORIZATION_DETAILS.global(),
         &resource,
         "global",
     )?;

@@ -1,4 +1,5 @@
 use cartguard_inventory::Collected;
+use cartguard_inventory::iam;
 use serde_json::json;
 
 use crate::{Context, Emitter, Failure, declare_rule};
@@ -35,6 +36,7 @@ declare_rule! {
         title: "The account password policy is missing or weak",
         severity: Medium,
         area: Iam,
+        evidence: [&[iam::GET_ACCOUNT_PASSWORD_POLICY]],
         check: check,
     };
 }
@@ -55,7 +57,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     }
     let Some(policy) = out.require(
         collected,
-        "iam/global/get-account-password-policy.json",
+        &iam::GET_ACCOUNT_PASSWORD_POLICY.global(),
         &resource,
         "global",
     ) else {

@@ -32,6 +32,7 @@ declare_rule! {
         title: "A policy names actions that do not exist",
         severity: Low,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

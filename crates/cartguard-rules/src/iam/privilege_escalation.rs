@@ -1,3 +1,4 @@
+use cartguard_inventory::ec2;
 use serde_json::json;
 
 use super::{principals, statement_evidence};
@@ -54,6 +55,7 @@ declare_rule! {
         title: "A principal can escalate to administrator",
         severity: Critical,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE, &[ec2::DESCRIBE_INSTANCES]],
         check: check,
     };
 }

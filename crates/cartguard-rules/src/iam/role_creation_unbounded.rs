@@ -55,6 +55,7 @@ declare_rule! {
         title: "A principal can create or empower roles and users without a permissions boundary",
         severity: High,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

@@ -32,6 +32,7 @@ declare_rule! {
         title: "The root user has an active access key",
         severity: Critical,
         area: Iam,
+        evidence: [super::ROOT_USER],
         check: check,
     };
 }

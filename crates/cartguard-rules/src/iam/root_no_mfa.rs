@@ -30,6 +30,7 @@ declare_rule! {
         title: "The root user has no MFA",
         severity: Critical,
         area: Iam,
+        evidence: [super::ROOT_USER],
         check: check,
     };
 }

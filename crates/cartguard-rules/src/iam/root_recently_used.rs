@@ -1,5 +1,6 @@
-use super::{CREDENTIAL_REPORT, day, row_evidence};
+use super::{day, row_evidence};
 use crate::{Context, Emitter, Failure, declare_rule};
+use cartguard_inventory::iam;
 
 declare_rule! {
     /// ## What it checks
@@ -29,6 +30,7 @@ declare_rule! {
         title: "The root user was used recently",
         severity: High,
         area: Iam,
+        evidence: [super::CREDENTIAL_REPORT],
         check: check,
     };
 }
@@ -37,7 +39,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let root_arn = ctx.account.root_arn();
     let Some(report) = out.require(
         &ctx.account.iam.credential_report,
-        CREDENTIAL_REPORT,
+        &iam::GET_CREDENTIAL_REPORT.global(),
         &root_arn,
         "global",
     ) else {
@@ -47,7 +49,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
         out.not_assessed(
             &root_arn,
             "global",
-            format!("{CREDENTIAL_REPORT} has no <root_account> row"),
+            format!(
+                "the credential report ({}) has no <root_account> row",
+                iam::GET_CREDENTIAL_REPORT.global()
+            ),
         );
         return;
     };

@@ -1,3 +1,4 @@
+use cartguard_inventory::iam;
 use serde_json::json;
 
 use super::{RootEvidence, root_evidence};
@@ -30,6 +31,7 @@ declare_rule! {
         title: "The root user's MFA is a virtual device, not hardware",
         severity: Medium,
         area: Iam,
+        evidence: [super::ROOT_USER, &[iam::LIST_VIRTUAL_MFA_DEVICES]],
         check: check,
     };
 }
@@ -50,7 +52,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let root_arn = ctx.account.root_arn();
     let Some(devices) = out.require(
         &ctx.account.iam.virtual_mfa_devices,
-        "iam/global/list-virtual-mfa-devices.json",
+        &iam::LIST_VIRTUAL_MFA_DEVICES.global(),
         &root_arn,
         "global",
     ) else {

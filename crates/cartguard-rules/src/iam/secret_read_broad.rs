@@ -37,6 +37,7 @@ declare_rule! {
         title: "A principal can read every secret or parameter",
         severity: High,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

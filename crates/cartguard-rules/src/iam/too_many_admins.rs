@@ -1,8 +1,9 @@
 use cartguard_iam::AdminAccess;
 use cartguard_iam::policy::PrincipalEntry;
+use cartguard_inventory::iam;
 use serde_json::json;
 
-use super::{CREDENTIAL_REPORT, analysed};
+use super::analysed;
 use crate::{Context, Emitter, Failure, declare_rule};
 
 /// More unbounded human administrators than this fails.
@@ -37,6 +38,7 @@ declare_rule! {
         title: "More than two people have unbounded administrator access",
         severity: Medium,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE, super::CREDENTIAL_REPORT],
         check: check,
     };
 }
@@ -48,7 +50,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let resource = ctx.account.root_arn();
     let Some(report) = out.require(
         &ctx.account.iam.credential_report,
-        CREDENTIAL_REPORT,
+        &iam::GET_CREDENTIAL_REPORT.global(),
         &resource,
         "global",
     ) else {

@@ -59,6 +59,7 @@ declare_rule! {
         title: "A role trusts any principal",
         severity: Critical,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

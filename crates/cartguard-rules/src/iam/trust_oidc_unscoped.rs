@@ -62,6 +62,7 @@ declare_rule! {
         title: "A role trusting an OIDC provider does not pin the token's subject and audience",
         severity: Critical,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE],
         check: check,
     };
 }

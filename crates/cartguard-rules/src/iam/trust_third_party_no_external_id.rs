@@ -2,6 +2,7 @@ use cartguard_iam::condition::Condition;
 use cartguard_iam::matching::arn_account;
 use cartguard_iam::policy::PrincipalEntry;
 use cartguard_iam::{Effect, Policy, RequestContext, Statement, Tri};
+use cartguard_inventory::organizations;
 use serde_json::json;
 
 use super::principals;
@@ -68,6 +69,7 @@ declare_rule! {
         title: "A role trusted by another account has no external id",
         severity: High,
         area: Iam,
+        evidence: [cartguard_iam::EVIDENCE, &[organizations::LIST_ACCOUNTS]],
         check: check,
     };
 }
@@ -161,9 +163,9 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     };
     let probes = probes();
-    let iam = &ctx.account.iam;
-    let organization = iam.organization.present().map(|o| o.id.as_str());
-    let members = iam.organization_accounts.present();
+    let orgs = &ctx.account.organizations;
+    let organization = orgs.organization.present().map(|o| o.id.as_str());
+    let members = orgs.accounts.present();
     for (role, policy) in trust_policies(principals, out) {
         let own = role.account.as_deref().unwrap_or(&ctx.account.id);
         for statement in policy
@@ -220,7 +222,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             } else {
                 ("them", "they belong")
             };
-            let membership = match &iam.organization_accounts {
+            let membership = match &orgs.accounts {
                 Collected::Present(_) => {
                     format!(" The organization's account list does not name {they}.")
                 }
@@ -228,7 +230,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 absent => format!(
                     " Whether {belong} to your organization could not be told: {}.",
                     absent
-                        .unavailable_reason("organizations list-accounts")
+                        .unavailable_reason(&organizations::LIST_ACCOUNTS.global())
                         .unwrap_or_default()
                 ),
             };

@@ -28,6 +28,7 @@ declare_rule! {
         title: "A console user has no MFA",
         severity: High,
         area: Iam,
+        evidence: [super::CREDENTIAL_REPORT],
         check: check,
     };
 }

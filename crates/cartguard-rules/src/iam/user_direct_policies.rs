@@ -1,3 +1,4 @@
+use cartguard_inventory::iam;
 use serde_json::json;
 
 use crate::{Context, Emitter, Failure, declare_rule};
@@ -33,6 +34,7 @@ declare_rule! {
         title: "A user has policies attached directly",
         severity: Low,
         area: Iam,
+        evidence: [&[iam::GET_ACCOUNT_AUTHORIZATION_DETAILS]],
         check: check,
     };
 }
@@ -41,7 +43,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let resource = format!("arn:aws:iam::{}:user/*", ctx.account.id);
     let Some(details) = out.require(
         &ctx.account.iam.authorization_details,
-        "iam/global/get-account-authorization-details.json",
+        &iam::GET_ACCOUNT_AUTHORIZATION_DETAILS.global(),
         &resource,
         "global",
     ) else {

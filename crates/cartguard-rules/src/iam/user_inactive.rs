@@ -32,6 +32,7 @@ declare_rule! {
         title: "A user with credentials has been inactive for 90 days",
         severity: Medium,
         area: Iam,
+        evidence: [super::CREDENTIAL_REPORT],
         check: check,
     };
 }

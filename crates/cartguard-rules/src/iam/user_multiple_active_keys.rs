@@ -29,6 +29,7 @@ declare_rule! {
         title: "A user has two active access keys",
         severity: Low,
         area: Iam,
+        evidence: [super::CREDENTIAL_REPORT],
         check: check,
     };
 }

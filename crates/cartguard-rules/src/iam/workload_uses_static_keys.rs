@@ -61,6 +61,7 @@ declare_rule! {
         title: "A workload or CI identity uses static access keys",
         severity: Medium,
         area: Iam,
+        evidence: [super::CREDENTIAL_REPORT],
         check: check,
     };
 }

@@ -39,6 +39,7 @@ declare_rule! {
         title: "SSH or RDP is reachable from the whole internet",
         severity: Critical,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }

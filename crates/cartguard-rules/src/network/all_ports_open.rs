@@ -37,6 +37,7 @@ declare_rule! {
         title: "All ports are reachable from the internet",
         severity: Critical,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }

@@ -1,3 +1,4 @@
+use cartguard_inventory::elbv2;
 use cartguard_net::Target;
 use serde_json::json;
 
@@ -35,6 +36,7 @@ declare_rule! {
         title: "A load balancer's backend is reachable directly from the internet",
         severity: High,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE, &[elbv2::DESCRIBE_TARGET_GROUPS, elbv2::DESCRIBE_TARGET_HEALTH]],
         check: check,
     };
 }
@@ -50,25 +52,22 @@ fn check(ctx: &Context, out: &mut Emitter) {
             out,
             region.region,
             &elb.target_groups,
-            "elbv2/describe-target-groups",
+            elbv2::DESCRIBE_TARGET_GROUPS,
             "targetgroup/*",
         ) else {
             continue;
         };
         for group in groups {
-            let what = format!(
-                "elbv2/{}/describe-target-health/{}.json",
-                region.region, group.target_group_name
-            );
+            let key = elbv2::DESCRIBE_TARGET_HEALTH.about(region.region, &group.target_group_name);
             let Some(health) = elb.target_health.get(&group.target_group_name) else {
                 out.not_assessed(
                     &group.target_group_arn,
                     region.region,
-                    format!("{what} was not collected"),
+                    format!("{key} was not collected"),
                 );
                 continue;
             };
-            let Some(targets) = out.require(health, &what, &group.target_group_arn, region.region)
+            let Some(targets) = out.require(health, &key, &group.target_group_arn, region.region)
             else {
                 continue;
             };

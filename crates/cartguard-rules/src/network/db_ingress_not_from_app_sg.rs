@@ -1,3 +1,4 @@
+use cartguard_inventory::ec2;
 use serde_json::json;
 
 use super::ec2_arn;
@@ -29,6 +30,7 @@ declare_rule! {
         title: "A database security group admits CIDR ranges instead of the app tier's group",
         severity: High,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }
@@ -43,7 +45,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             out,
             region.region,
             &ctx.account.regions[region.region].ec2.security_groups,
-            "ec2/describe-security-groups",
+            ec2::DESCRIBE_SECURITY_GROUPS,
             "security-group/*",
         ) else {
             continue;

@@ -39,6 +39,7 @@ declare_rule! {
         title: "A database or cache port is reachable from the internet",
         severity: Critical,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }

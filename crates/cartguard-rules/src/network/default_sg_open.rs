@@ -1,3 +1,4 @@
+use cartguard_inventory::ec2;
 use serde_json::json;
 
 use super::ec2_arn;
@@ -30,6 +31,7 @@ declare_rule! {
         title: "A VPC's default security group allows traffic",
         severity: Medium,
         area: Network,
+        evidence: [&[ec2::DESCRIBE_SECURITY_GROUPS]],
         check: check,
     };
 }
@@ -44,7 +46,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             out,
             name,
             &region.ec2.security_groups,
-            "ec2/describe-security-groups",
+            ec2::DESCRIBE_SECURITY_GROUPS,
             "security-group/*",
         ) else {
             continue;

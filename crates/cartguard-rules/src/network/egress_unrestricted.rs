@@ -1,3 +1,4 @@
+use cartguard_inventory::{ec2, elbv2};
 use cartguard_net::Target;
 use serde_json::json;
 
@@ -34,6 +35,7 @@ declare_rule! {
         title: "A backend or database tier allows all outbound traffic",
         severity: Low,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE, &[elbv2::DESCRIBE_TARGET_HEALTH]],
         check: check,
     };
 }
@@ -49,7 +51,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             out,
             region.region,
             &evidence.security_groups,
-            "ec2/describe-security-groups",
+            ec2::DESCRIBE_SECURITY_GROUPS,
             "security-group/*",
         ) else {
             continue;

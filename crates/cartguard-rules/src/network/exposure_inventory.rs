@@ -29,6 +29,7 @@ declare_rule! {
         title: "Internet-reachable endpoint",
         severity: Info,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }

@@ -1,3 +1,4 @@
+use cartguard_inventory::ec2;
 use serde_json::json;
 
 use super::ec2_arn;
@@ -30,6 +31,7 @@ declare_rule! {
         title: "A VPC has no flow log capturing all traffic",
         severity: Medium,
         area: Network,
+        evidence: [&[ec2::DESCRIBE_VPCS, ec2::DESCRIBE_FLOW_LOGS]],
         check: check,
     };
 }
@@ -44,7 +46,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             out,
             name,
             &region.ec2.vpcs,
-            "ec2/describe-vpcs",
+            ec2::DESCRIBE_VPCS,
             "vpc/*",
         ) else {
             continue;
@@ -57,7 +59,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             out,
             name,
             &region.ec2.flow_logs,
-            "ec2/describe-flow-logs",
+            ec2::DESCRIBE_FLOW_LOGS,
             "vpc/*",
         ) else {
             continue;

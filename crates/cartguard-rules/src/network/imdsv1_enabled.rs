@@ -1,3 +1,4 @@
+use cartguard_inventory::ec2;
 use serde_json::json;
 
 use super::ec2_arn;
@@ -31,6 +32,7 @@ declare_rule! {
         title: "An EC2 instance does not require IMDSv2",
         severity: High,
         area: Network,
+        evidence: [&[ec2::DESCRIBE_INSTANCES]],
         check: check,
     };
 }
@@ -45,7 +47,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             out,
             name,
             &region.ec2.instances,
-            "ec2/describe-instances",
+            ec2::DESCRIBE_INSTANCES,
             "instance/*",
         ) else {
             continue;

@@ -17,6 +17,7 @@ pub mod nacl_rule_shadowed;
 pub mod nonweb_port_open;
 pub mod rds_public;
 
+use cartguard_inventory::Operation;
 use cartguard_net::{
     DATABASE_PORTS, LatentExposure, Protocol, Reachability, ReachablePorts, ServiceSet, Target,
 };
@@ -273,7 +274,7 @@ pub(crate) fn any_region(ctx: &Context, out: &mut Emitter) -> bool {
         out.not_assessed(
             &format!("arn:aws:ec2:*:{}:*", ctx.account.id),
             "all",
-            "no regional evidence was collected (ec2/<region>/describe-*.json, rds/…, elbv2/…)"
+            "no regional evidence was collected (no region answered any EC2, RDS or Elastic Load Balancing call)"
                 .into(),
         );
         return false;
@@ -299,28 +300,23 @@ pub(crate) fn acls_assessed(ctx: &Context, region: &RegionNetwork, out: &mut Emi
 }
 
 /// Regional evidence a rule needs, or `None` after reporting the rule as not
-/// assessed for every resource of the kind in the region. `file` is
-/// `<service>/<operation>` as laid out in the evidence folder; `resource` is the
-/// ARN's resource part for "all of them" (`security-group/*`, `db:*`).
+/// assessed for every resource of the kind in the region. `operation` is the
+/// call that answers it; `resource` is the ARN's resource part for "all of
+/// them" (`security-group/*`, `db:*`).
 pub(crate) fn regional<'c, T>(
     ctx: &Context,
     out: &mut Emitter,
     region: &str,
     collected: &'c cartguard_inventory::Collected<T>,
-    file: &str,
+    operation: Operation,
     resource: &str,
 ) -> Option<&'c T> {
-    let (service, operation) = file.split_once('/').unwrap_or((file, ""));
-    let arn_service = match service {
-        "elbv2" => "elasticloadbalancing",
-        other => other,
-    };
     out.require(
         collected,
-        &format!("{service}/{region}/{operation}.json"),
+        &operation.key(region),
         &format!(
-            "arn:aws:{arn_service}:{region}:{}:{resource}",
-            ctx.account.id
+            "arn:aws:{}:{region}:{}:{resource}",
+            operation.service, ctx.account.id
         ),
         region,
     )

@@ -38,6 +38,7 @@ declare_rule! {
         title: "A network ACL admits SSH or RDP from the whole internet",
         severity: High,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }

@@ -35,6 +35,7 @@ declare_rule! {
         title: "A network ACL admits a flow but drops its replies",
         severity: High,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }

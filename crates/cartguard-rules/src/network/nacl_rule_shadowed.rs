@@ -36,6 +36,7 @@ declare_rule! {
         title: "A network ACL entry can never match",
         severity: Medium,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }

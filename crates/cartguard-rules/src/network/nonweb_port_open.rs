@@ -36,6 +36,7 @@ declare_rule! {
         title: "A port other than 80/443 is reachable from the internet",
         severity: High,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }

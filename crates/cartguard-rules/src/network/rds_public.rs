@@ -1,3 +1,4 @@
+use cartguard_inventory::rds;
 use cartguard_net::{Protocol, ServiceSet, Source, Target};
 use serde_json::json;
 
@@ -32,6 +33,7 @@ declare_rule! {
         title: "An RDS instance is publicly accessible or in a public subnet",
         severity: Critical,
         area: Network,
+        evidence: [cartguard_net::EVIDENCE],
         check: check,
     };
 }
@@ -47,7 +49,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             out,
             region.region,
             &rds.db_instances,
-            "rds/describe-db-instances",
+            rds::DESCRIBE_DB_INSTANCES,
             "db:*",
         ) else {
             continue;

@@ -1,0 +1,212 @@
+//! Where each piece of evidence lives in an evidence folder: the one place that
+//! turns an [`EvidenceKey`] into a file path (docs/evidence.md).
+//!
+//! `<cli service>/<region or global>/<cli operation>.json` for calls made once,
+//! `<cli service>/<region or global>/<cli operation>/<resource>.json` for calls
+//! made once per resource.
+
+use cartguard_inventory::{
+    EvidenceKey, GLOBAL, Operation, accessanalyzer, dynamodb, ec2, elbv2, iam, kms, organizations,
+    rds, s3, secretsmanager, sso, sts,
+};
+
+/// Every operation an evidence folder may answer, with the AWS CLI command that
+/// answers it (`aws <service> <operation>`), which names its folder and file.
+pub const LAYOUT: &[(Operation, &str, &str)] = &[
+    (sts::GET_CALLER_IDENTITY, "sts", "get-caller-identity"),
+    (
+        iam::GET_ACCOUNT_AUTHORIZATION_DETAILS,
+        "iam",
+        "get-account-authorization-details",
+    ),
+    (iam::GET_CREDENTIAL_REPORT, "iam", "get-credential-report"),
+    (iam::GET_ACCOUNT_SUMMARY, "iam", "get-account-summary"),
+    (
+        iam::GET_ACCOUNT_PASSWORD_POLICY,
+        "iam",
+        "get-account-password-policy",
+    ),
+    (
+        iam::LIST_VIRTUAL_MFA_DEVICES,
+        "iam",
+        "list-virtual-mfa-devices",
+    ),
+    (
+        iam::LIST_OPEN_ID_CONNECT_PROVIDERS,
+        "iam",
+        "list-open-id-connect-providers",
+    ),
+    (iam::LIST_ACCESS_KEYS, "iam", "list-access-keys"),
+    (
+        organizations::DESCRIBE_ORGANIZATION,
+        "organizations",
+        "describe-organization",
+    ),
+    (
+        organizations::LIST_ACCOUNTS,
+        "organizations",
+        "list-accounts",
+    ),
+    (organizations::LIST_PARENTS, "organizations", "list-parents"),
+    (
+        organizations::LIST_POLICIES_FOR_TARGET,
+        "organizations",
+        "list-policies-for-target",
+    ),
+    (
+        organizations::DESCRIBE_POLICY,
+        "organizations",
+        "describe-policy",
+    ),
+    (s3::LIST_BUCKETS, "s3", "list-buckets"),
+    (ec2::DESCRIBE_VPCS, "ec2", "describe-vpcs"),
+    (ec2::DESCRIBE_SUBNETS, "ec2", "describe-subnets"),
+    (ec2::DESCRIBE_ROUTE_TABLES, "ec2", "describe-route-tables"),
+    (
+        ec2::DESCRIBE_INTERNET_GATEWAYS,
+        "ec2",
+        "describe-internet-gateways",
+    ),
+    (ec2::DESCRIBE_NAT_GATEWAYS, "ec2", "describe-nat-gateways"),
+    (ec2::DESCRIBE_NETWORK_ACLS, "ec2", "describe-network-acls"),
+    (
+        ec2::DESCRIBE_SECURITY_GROUPS,
+        "ec2",
+        "describe-security-groups",
+    ),
+    (ec2::DESCRIBE_INSTANCES, "ec2", "describe-instances"),
+    (
+        ec2::DESCRIBE_NETWORK_INTERFACES,
+        "ec2",
+        "describe-network-interfaces",
+    ),
+    (ec2::DESCRIBE_ADDRESSES, "ec2", "describe-addresses"),
+    (ec2::DESCRIBE_FLOW_LOGS, "ec2", "describe-flow-logs"),
+    (
+        ec2::DESCRIBE_MANAGED_PREFIX_LISTS,
+        "ec2",
+        "describe-managed-prefix-lists",
+    ),
+    (
+        ec2::GET_MANAGED_PREFIX_LIST_ENTRIES,
+        "ec2",
+        "get-managed-prefix-list-entries",
+    ),
+    (rds::DESCRIBE_DB_INSTANCES, "rds", "describe-db-instances"),
+    (
+        elbv2::DESCRIBE_LOAD_BALANCERS,
+        "elbv2",
+        "describe-load-balancers",
+    ),
+    (elbv2::DESCRIBE_LISTENERS, "elbv2", "describe-listeners"),
+    (
+        elbv2::DESCRIBE_TARGET_GROUPS,
+        "elbv2",
+        "describe-target-groups",
+    ),
+    (
+        elbv2::DESCRIBE_TARGET_HEALTH,
+        "elbv2",
+        "describe-target-health",
+    ),
+    (
+        accessanalyzer::LIST_ANALYZERS,
+        "accessanalyzer",
+        "list-analyzers",
+    ),
+    (sso::LIST_INSTANCES, "sso-admin", "list-instances"),
+    (
+        secretsmanager::LIST_SECRETS,
+        "secretsmanager",
+        "list-secrets",
+    ),
+    (dynamodb::LIST_TABLES, "dynamodb", "list-tables"),
+    (kms::LIST_KEYS, "kms", "list-keys"),
+    (kms::GET_KEY_POLICY, "kms", "get-key-policy"),
+];
+
+/// The AWS CLI service and operation that answer `operation`, if a folder can hold it.
+pub fn cli_command(operation: &Operation) -> Option<(&'static str, &'static str)> {
+    LAYOUT
+        .iter()
+        .find(|(op, _, _)| op == operation)
+        .map(|(_, service, command)| (*service, *command))
+}
+
+/// The folder's path (relative, `/`-separated) of the evidence under `key`:
+/// `iam/global/get-credential-report.json`,
+/// `elbv2/eu-west-1/describe-listeners/shop-alb.json`. A per-operation key of a
+/// per-resource call names its folder (`…/describe-listeners/`).
+pub fn file_of(key: &EvidenceKey) -> Option<String> {
+    let (service, command) = cli_command(&key.operation)?;
+    Some(match (&key.resource, key.operation.per) {
+        (Some(resource), _) => format!(
+            "{service}/{}/{command}/{}.json",
+            key.region,
+            safe_name(resource)
+        ),
+        (None, Some(_)) => format!("{service}/{}/{command}/", key.region),
+        (None, None) => format!("{service}/{}/{command}.json", key.region),
+    })
+}
+
+/// The file pattern of `operation` across regions and resources, as
+/// docs/evidence.md writes it: `ec2/<region>/describe-vpcs.json`,
+/// `iam/global/list-access-keys/<user>.json`.
+pub fn file_pattern(operation: &Operation) -> Option<String> {
+    let (service, command) = cli_command(operation)?;
+    let region = match operation.scope {
+        cartguard_inventory::Scope::Account => GLOBAL,
+        cartguard_inventory::Scope::Region => "<region>",
+    };
+    Some(match operation.per {
+        Some(per) => format!(
+            "{service}/{region}/{command}/<{}>.json",
+            per.replace(' ', "-")
+        ),
+        None => format!("{service}/{region}/{command}.json"),
+    })
+}
+
+/// The CLI services whose evidence is filed per region.
+pub(crate) fn is_regional_folder(cli_service: &str) -> bool {
+    LAYOUT.iter().any(|(op, service, _)| {
+        *service == cli_service && op.scope == cartguard_inventory::Scope::Region
+    })
+}
+
+/// A resource name or id as a file name: `/` and `:` become `_` (docs/evidence.md).
+pub fn safe_name(resource: &str) -> String {
+    resource.replace(['/', ':'], "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_of_the_model_has_a_place_in_the_folder() {
+        for operation in cartguard_inventory::OPERATIONS.iter() {
+            assert!(
+                cli_command(operation).is_some(),
+                "{operation} has no file in the evidence folder layout"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_map_to_the_documented_paths() {
+        assert_eq!(
+            file_of(&iam::GET_CREDENTIAL_REPORT.global()).as_deref(),
+            Some("iam/global/get-credential-report.json")
+        );
+        assert_eq!(
+            file_of(&elbv2::DESCRIBE_LISTENERS.about("eu-west-1", "shop-alb")).as_deref(),
+            Some("elbv2/eu-west-1/describe-listeners/shop-alb.json")
+        );
+        assert_eq!(
+            file_pattern(&iam::LIST_ACCESS_KEYS).as_deref(),
+            Some("iam/global/list-access-keys/<user>.json")
+        );
+    }
+}

@@ -195,6 +195,22 @@ mod tests {
     }
 
     #[test]
+    fn the_documentation_lists_every_file() {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/evidence.md"
+        ))
+        .expect("docs/evidence.md is readable");
+        for (operation, _, _) in LAYOUT {
+            let pattern = file_pattern(operation).expect("in the layout");
+            assert!(
+                doc.contains(&format!("`{pattern}`")),
+                "docs/evidence.md does not list {pattern} ({operation})"
+            );
+        }
+    }
+
+    #[test]
     fn keys_map_to_the_documented_paths() {
         assert_eq!(
             file_of(&iam::GET_CREDENTIAL_REPORT.global()).as_deref(),

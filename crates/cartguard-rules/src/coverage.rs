@@ -2,7 +2,7 @@
 
 use cartguard_inventory::{Account, GLOBAL, Inventory, Operation};
 
-use crate::all_rules;
+use crate::evidence_read;
 use serde::Serialize;
 
 /// How much of an area could be assessed.
@@ -37,14 +37,7 @@ pub struct Coverage {
 /// rule reads, whether its evidence was collected, grouped by service and
 /// region (account-wide services first, then each region).
 pub fn coverage(inventory: &Inventory) -> Vec<Coverage> {
-    let mut operations: Vec<Operation> = Vec::new();
-    for rule in all_rules() {
-        for operation in rule.operations() {
-            if !operations.contains(&operation) {
-                operations.push(operation);
-            }
-        }
-    }
+    let operations = evidence_read();
     let mut out = Vec::new();
     for account in &inventory.accounts {
         account_coverage(account, &operations, &mut out);

@@ -18,5 +18,7 @@ pub mod network;
 pub use compliance::{Compliance, compliance_for, compliance_notes};
 pub use coverage::{Coverage, CoverageStatus, coverage};
 pub use finding::{Failure, Finding, Severity, Status};
-pub use registry::{Settings, Timing, all_rules, find_rule, run, run_timed, suggest};
+pub use registry::{
+    Settings, Timing, all_rules, evidence_read, find_rule, run, run_timed, suggest,
+};
 pub use rule::{Area, Context, Emitter, RegionNetwork, Rule};

@@ -82,6 +82,20 @@ pub fn all_rules() -> &'static [&'static Rule] {
     RULES
 }
 
+/// Every operation some rule reads, once each, in catalogue order: what the
+/// coverage summary reports on and what a collector must fetch.
+pub fn evidence_read() -> Vec<cartguard_inventory::Operation> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        for operation in rule.operations() {
+            if !out.contains(&operation) {
+                out.push(operation);
+            }
+        }
+    }
+    out
+}
+
 /// The rule with this id.
 pub fn find_rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)

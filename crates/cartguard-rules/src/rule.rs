@@ -337,6 +337,14 @@ impl Emitter {
         resource: &str,
         region: &str,
     ) -> Option<&'c T> {
+        // What a rule reads must be what it declares: coverage and the
+        // collectors are derived from the declaration.
+        debug_assert!(
+            self.rule.operations().contains(&key.operation),
+            "{} reads {} without declaring it",
+            self.rule.id,
+            key.operation
+        );
         match collected {
             Collected::Present(value) => Some(value),
             Collected::NotConfigured { code } => {

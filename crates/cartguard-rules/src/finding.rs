@@ -7,7 +7,6 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use crate::compliance::Compliance;
-use crate::rule::Emitter;
 
 /// How bad a failure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
@@ -95,6 +94,23 @@ impl Failure {
     }
 }
 
+/// What every finding of one rule on one account shares.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleFacts {
+    /// The rule's id.
+    pub(crate) rule_id: &'static str,
+    /// The rule's title.
+    pub(crate) title: &'static str,
+    /// The rule's default severity.
+    pub(crate) severity: Severity,
+    /// The account under audit.
+    pub(crate) account: String,
+    /// Why the rule matters, from its documentation.
+    pub(crate) rationale: Arc<str>,
+    /// The rule's compliance references.
+    pub(crate) compliance: Arc<Compliance>,
+}
+
 /// One finding, as written to the JSON report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
@@ -131,12 +147,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub(crate) fn new(emitter: &Emitter, status: Status, failure: Failure) -> Self {
-        let (rule, account) = (emitter.rule(), emitter.account());
+    pub(crate) fn new(facts: &RuleFacts, status: Status, failure: Failure) -> Self {
         let mut hasher = Sha256::new();
         for part in [
-            rule.id,
-            account,
+            facts.rule_id,
+            &facts.account,
             &failure.region,
             &failure.resource,
             failure.discriminator.as_deref().unwrap_or(""),
@@ -155,18 +170,18 @@ impl Finding {
             .or_else(|_| RawValue::from_string("{}".to_string()))
             .unwrap_or_default();
         Finding {
-            rule_id: rule.id,
-            severity: failure.severity.unwrap_or(rule.severity),
+            rule_id: facts.rule_id,
+            severity: failure.severity.unwrap_or(facts.severity),
             status,
             resource: failure.resource,
-            account: account.to_string(),
+            account: facts.account.clone(),
             region: failure.region,
-            title: rule.title,
+            title: facts.title,
             detail: failure.detail,
-            rationale: Arc::clone(emitter.rationale()),
+            rationale: Arc::clone(&facts.rationale),
             evidence,
             remediation: failure.remediation,
-            compliance: Arc::clone(emitter.compliance()),
+            compliance: Arc::clone(&facts.compliance),
             fingerprint,
         }
     }

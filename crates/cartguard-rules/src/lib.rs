@@ -7,7 +7,9 @@
 //! documentation (`cartguard explain <id>`).
 
 mod compliance;
+mod context;
 mod coverage;
+mod emitter;
 mod finding;
 mod registry;
 mod rule;
@@ -16,9 +18,9 @@ pub mod iam;
 pub mod network;
 
 pub use compliance::{Compliance, compliance_for, compliance_notes};
+pub use context::{Context, RegionNetwork, Settings};
 pub use coverage::{Coverage, CoverageStatus, coverage};
+pub use emitter::Emitter;
 pub use finding::{Failure, Finding, Severity, Status};
-pub use registry::{
-    Settings, Timing, all_rules, evidence_read, find_rule, run, run_timed, suggest,
-};
-pub use rule::{Area, Context, Emitter, RegionNetwork, Rule};
+pub use registry::{Timing, all_rules, evidence_read, find_rule, run, run_timed, suggest};
+pub use rule::{Area, Rule};

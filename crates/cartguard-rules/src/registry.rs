@@ -2,32 +2,12 @@
 
 use cartguard_inventory::{Inventory, Timestamp};
 
+use crate::context::{Context, Settings};
+use crate::emitter::Emitter;
 use crate::finding::{Finding, Status};
-use crate::rule::{Context, Emitter, Rule};
+use crate::rule::Rule;
 use crate::{iam, network};
 use rayon::prelude::*;
-
-/// Thresholds a scan can change.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Days without use after which a credential counts as unused, and a user with
-    /// credentials as inactive (90 by default, as PCI DSS 8.2.6; CIS asks for 45).
-    pub unused_credential_days: i64,
-    /// Days after which an active access key must have been rotated.
-    pub key_rotation_days: i64,
-    /// Days within which any use of the root user is reported.
-    pub root_use_days: i64,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            unused_credential_days: 90,
-            key_rotation_days: 90,
-            root_use_days: 30,
-        }
-    }
-}
 
 static RULES: &[&Rule] = &[
     &iam::root_access_keys::RULE,
@@ -163,7 +143,7 @@ pub fn run_timed(
             .par_iter()
             .map(|rule| {
                 let started = std::time::Instant::now();
-                let mut emitter = Emitter::new(rule, &account.id);
+                let mut emitter = Emitter::new(rule.facts(&account.id), rule.evidence);
                 (rule.check)(&context, &mut emitter);
                 (rule.id, started.elapsed(), emitter.into_findings())
             })

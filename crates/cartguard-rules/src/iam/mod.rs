@@ -43,7 +43,7 @@ use cartguard_inventory::iam::{
 use cartguard_inventory::{Operation, Timestamp};
 use serde_json::{Value, json};
 
-use crate::rule::{Context, Emitter};
+use crate::{Context, Emitter};
 
 /// The credential report.
 pub(crate) const CREDENTIAL_REPORT: &[Operation] = &[GET_CREDENTIAL_REPORT];

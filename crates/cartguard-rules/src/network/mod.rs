@@ -23,7 +23,7 @@ use cartguard_net::{
 };
 use serde_json::{Value, json};
 
-use crate::rule::{Context, Emitter, RegionNetwork};
+use crate::{Context, Emitter, RegionNetwork};
 use crate::{Failure, Severity};
 
 /// The ARN of a network resource (`instance/i-…`, `security-group/sg-…`, …).

@@ -6,56 +6,9 @@ use crate::context::{Context, Settings};
 use crate::emitter::Emitter;
 use crate::finding::{Finding, Status};
 use crate::rule::Rule;
-use crate::{iam, network};
 use rayon::prelude::*;
 
-static RULES: &[&Rule] = &[
-    &iam::root_access_keys::RULE,
-    &iam::root_no_mfa::RULE,
-    &iam::root_virtual_mfa::RULE,
-    &iam::root_recently_used::RULE,
-    &iam::user_console_no_mfa::RULE,
-    &iam::access_key_not_rotated::RULE,
-    &iam::access_key_unused::RULE,
-    &iam::user_inactive::RULE,
-    &iam::user_multiple_active_keys::RULE,
-    &iam::workload_uses_static_keys::RULE,
-    &iam::user_direct_policies::RULE,
-    &iam::password_policy_weak::RULE,
-    &iam::access_analyzer_disabled::RULE,
-    &iam::identity_center_unused::RULE,
-    &iam::admin_access::RULE,
-    &iam::role_creation_unbounded::RULE,
-    &iam::boundary_allows_iam::RULE,
-    &iam::trust_any_principal::RULE,
-    &iam::trust_third_party_no_external_id::RULE,
-    &iam::trust_oidc_unscoped::RULE,
-    &iam::mfa_not_enforced::RULE,
-    &iam::too_many_admins::RULE,
-    &iam::allow_wildcard_action::RULE,
-    &iam::allow_wildcard_resource::RULE,
-    &iam::allow_not_action::RULE,
-    &iam::allow_shadowed::RULE,
-    &iam::privilege_escalation::RULE,
-    &iam::instance_role_broad::RULE,
-    &iam::secret_read_broad::RULE,
-    &iam::policy_unknown_action::RULE,
-    &network::admin_port_open::RULE,
-    &network::db_port_open::RULE,
-    &network::all_ports_open::RULE,
-    &network::nonweb_port_open::RULE,
-    &network::egress_unrestricted::RULE,
-    &network::db_ingress_not_from_app_sg::RULE,
-    &network::rds_public::RULE,
-    &network::backend_bypasses_lb::RULE,
-    &network::nacl_rule_shadowed::RULE,
-    &network::nacl_no_return_path::RULE,
-    &network::nacl_admin_port_open::RULE,
-    &network::default_sg_open::RULE,
-    &network::flow_logs_missing::RULE,
-    &network::imdsv1_enabled::RULE,
-    &network::exposure_inventory::RULE,
-];
+include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 /// Every rule, in catalogue order.
 pub fn all_rules() -> &'static [&'static Rule] {

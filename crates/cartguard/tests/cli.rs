@@ -2,13 +2,7 @@
 
 mod common;
 
-use common::{NOW, cartguard, json_of, json_text_of, repo, scan_json};
-
-fn fixture(path: &str) -> std::path::PathBuf {
-    repo()
-        .join("crates/cartguard/tests/fixtures/rules")
-        .join(path)
-}
+use common::{NOW, cartguard, fixture, json_of, json_text_of, repo, scan_json};
 
 #[test]
 fn exit_status_follows_fail_on() {
@@ -17,7 +11,7 @@ fn exit_status_follows_fail_on() {
     let run = |fail_on: &str| {
         cartguard()
             .args(["scan", "--now", NOW, "--fail-on", fail_on, "--evidence"])
-            .arg(&critical)
+            .arg(critical.path())
             .output()
             .expect("runs")
             .status
@@ -33,7 +27,7 @@ fn exit_status_follows_fail_on() {
             .args(["scan", "--now", NOW])
             .args(args)
             .arg("--evidence")
-            .arg(&low)
+            .arg(low.path())
             .output()
             .expect("runs")
             .status
@@ -124,10 +118,14 @@ fn json_output_validates_against_the_documented_schema() {
         std::fs::read_to_string(repo().join("docs/findings.schema.json")).expect("schema");
     let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    for evidence in [
-        repo().join("examples/securecart/evidence"),
+    let (fires, quiet) = (
         fixture("iam-root-access-keys/fires"),
         fixture("iam-password-policy-weak/quiet"),
+    );
+    for evidence in [
+        repo().join("examples/securecart/evidence"),
+        fires.path().to_path_buf(),
+        quiet.path().to_path_buf(),
     ] {
         let document = scan_json(&evidence);
         let errors: Vec<String> = validator
@@ -143,7 +141,8 @@ fn output_file_and_snapshot_round_trip() {
     let dir = tempfile::tempdir().expect("tempdir");
     let report = dir.path().join("report.json");
     let snapshot = dir.path().join("account.snapshot.json");
-    let evidence = fixture("iam-user-console-no-mfa/fires");
+    let case = fixture("iam-user-console-no-mfa/fires");
+    let evidence = case.path();
     let status = cartguard()
         .args([
             "scan",
@@ -159,7 +158,7 @@ fn output_file_and_snapshot_round_trip() {
         .arg("--save-snapshot")
         .arg(&snapshot)
         .arg("--evidence")
-        .arg(&evidence)
+        .arg(evidence)
         .output()
         .expect("runs");
     assert!(status.status.success());
@@ -189,7 +188,7 @@ fn output_file_and_snapshot_round_trip() {
 fn text_report_without_a_terminal_has_no_colour() {
     let output = cartguard()
         .args(["scan", "--now", NOW, "--fail-on", "none", "--evidence"])
-        .arg(fixture("iam-user-console-no-mfa/fires"))
+        .arg(fixture("iam-user-console-no-mfa/fires").path())
         .output()
         .expect("runs");
     let text = String::from_utf8(output.stdout).expect("utf-8");
@@ -308,7 +307,7 @@ fn iam_can_names_the_deciding_statements() {
             "s3:PutObject",
             "arn:aws:s3:::b/report.csv",
         ],
-        &fixture("iam-allow-shadowed/fires"),
+        fixture("iam-allow-shadowed/fires").path(),
     );
     assert_eq!(answer["decision"], "explicit-deny");
     assert_eq!(answer["statements"][0]["statement_index"], 1);
@@ -318,7 +317,8 @@ fn iam_can_names_the_deciding_statements() {
 #[test]
 fn iam_can_is_three_valued_on_unknown_context() {
     // alice's MFA guard: Deny NotAction … when BoolIfExists aws:MultiFactorAuthPresent is false.
-    let evidence = fixture("iam-allow-not-action/quiet");
+    let case = fixture("iam-allow-not-action/quiet");
+    let evidence = case.path();
     let base = [
         "iam",
         "can",
@@ -326,7 +326,7 @@ fn iam_can_is_three_valued_on_unknown_context() {
         "s3:GetObject",
         "arn:aws:s3:::shop-media/logo.png",
     ];
-    let unknown = json_of(&base, &evidence);
+    let unknown = json_of(&base, evidence);
     assert_eq!(unknown["decision"], "conditional");
     assert_eq!(
         unknown["conditions"][0]["key"],
@@ -334,12 +334,12 @@ fn iam_can_is_three_valued_on_unknown_context() {
     );
     let with_mfa = json_of(
         &[&base[..], &["--context", "aws:MultiFactorAuthPresent=true"]].concat(),
-        &evidence,
+        evidence,
     );
     assert_eq!(with_mfa["decision"], "allow");
     let absent = json_of(
         &[&base[..], &["--absent", "aws:MultiFactorAuthPresent"]].concat(),
-        &evidence,
+        evidence,
     );
     assert_eq!(absent["decision"], "explicit-deny");
     let elsewhere = json_of(
@@ -352,7 +352,7 @@ fn iam_can_is_three_valued_on_unknown_context() {
             "--context",
             "aws:MultiFactorAuthPresent=true",
         ],
-        &evidence,
+        evidence,
     );
     assert_eq!(elsewhere["decision"], "implicit-deny");
 }
@@ -361,7 +361,7 @@ fn iam_can_is_three_valued_on_unknown_context() {
 fn iam_blast_radius_lists_stores_and_escalations() {
     let answer = json_of(
         &["iam", "blast-radius", "dev"],
-        &fixture("iam-privilege-escalation/fires"),
+        fixture("iam-privilege-escalation/fires").path(),
     );
     let methods: Vec<&str> = answer["escalations"]
         .as_array()
@@ -426,7 +426,7 @@ fn net_reach_shows_the_path_or_what_blocks() {
             "--protocol",
             "tcp",
         ],
-        &fixture("net-admin-port-open/fires"),
+        fixture("net-admin-port-open/fires").path(),
     );
     assert_eq!(open["reachable"], true);
     let hops: Vec<&str> = open["ports"][0]["path"]
@@ -456,7 +456,7 @@ fn net_reach_shows_the_path_or_what_blocks() {
             "--port",
             "22",
         ],
-        &fixture("net-admin-port-open/quiet"),
+        fixture("net-admin-port-open/quiet").path(),
     );
     assert_eq!(closed["reachable"], false);
     assert!(!closed["blocked_by"].is_null());
@@ -471,7 +471,7 @@ fn net_reach_shows_the_path_or_what_blocks() {
             "--port",
             "22",
         ],
-        &fixture("net-admin-port-open/quiet"),
+        fixture("net-admin-port-open/quiet").path(),
     );
     assert_eq!(office["reachable"], true);
     let internet = json_of(
@@ -485,7 +485,7 @@ fn net_reach_shows_the_path_or_what_blocks() {
             "--port",
             "22",
         ],
-        &fixture("net-admin-port-open/quiet"),
+        fixture("net-admin-port-open/quiet").path(),
     );
     assert_eq!(internet["ports"][0]["from_anywhere"], false);
 }
@@ -494,12 +494,12 @@ fn net_reach_shows_the_path_or_what_blocks() {
 fn net_exposure_lists_reachable_endpoints() {
     let list = json_of(
         &["net", "exposure"],
-        &fixture("net-exposure-inventory/fires"),
+        fixture("net-exposure-inventory/fires").path(),
     );
     assert_eq!(list[0]["endpoints"].as_array().map(Vec::len), Some(1));
     let private = json_of(
         &["net", "exposure"],
-        &fixture("net-exposure-inventory/quiet"),
+        fixture("net-exposure-inventory/quiet").path(),
     );
     assert_eq!(private[0]["endpoints"].as_array().map(Vec::len), Some(0));
 }
@@ -516,7 +516,7 @@ fn timings_go_to_standard_error() {
             "--timings",
             "--evidence",
         ])
-        .arg(fixture("net-admin-port-open/fires"))
+        .arg(fixture("net-admin-port-open/fires").path())
         .output()
         .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -534,10 +534,11 @@ fn timings_go_to_standard_error() {
 
 #[test]
 fn service_control_policies_take_part_in_decisions() {
-    let evidence = fixture("iam-admin-access/fires-despite-guardrail-scp");
+    let case = fixture("iam-admin-access/fires-despite-guardrail-scp");
+    let evidence = case.path();
     let denied = json_of(
         &["iam", "can", "ops-admin", "cloudtrail:StopLogging", "*"],
-        &evidence,
+        evidence,
     );
     assert_eq!(denied["decision"], "explicit-deny");
     assert_eq!(denied["statements"][0]["sid"], "ProtectAuditTrail");
@@ -549,12 +550,12 @@ fn service_control_policies_take_part_in_decisions() {
             "s3:GetObject",
             "arn:aws:s3:::orders/2026.csv",
         ],
-        &evidence,
+        evidence,
     );
     assert_eq!(allowed["decision"], "allow");
     let no_iam = json_of(
         &["iam", "can", "ops-admin", "iam:CreateUser", "*"],
-        &fixture("iam-admin-access/quiet-scp-denies-iam"),
+        fixture("iam-admin-access/quiet-scp-denies-iam").path(),
     );
     assert_eq!(no_iam["decision"], "explicit-deny");
 }
@@ -606,28 +607,9 @@ fn one_thread_and_many_write_the_same_report() {
         .code(2);
 }
 
-/// Copies a fixture folder into a temporary directory, to be changed.
-fn fixture_copy(path: &str) -> tempfile::TempDir {
-    fn copy(from: &std::path::Path, to: &std::path::Path) {
-        std::fs::create_dir_all(to).expect("mkdir");
-        for entry in std::fs::read_dir(from).expect("read fixture") {
-            let entry = entry.expect("entry");
-            let target = to.join(entry.file_name());
-            if entry.path().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).expect("copy");
-            }
-        }
-    }
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy(&fixture(path), dir.path());
-    dir
-}
-
 #[test]
 fn an_scp_that_cannot_be_parsed_is_named_not_skipped() {
-    let dir = fixture_copy("iam-admin-access/fires-despite-guardrail-scp");
+    let dir = fixture("iam-admin-access/fires-despite-guardrail-scp");
     let scp = dir
         .path()
         .join("organizations/global/describe-policy/p-guardrails01.json");
@@ -665,7 +647,7 @@ fn an_scp_that_cannot_be_parsed_is_named_not_skipped() {
     assert!(reason.contains("StringEqualsSomehow"), "{reason}");
 
     // With the SCP readable, the SCPs are not named as a gap.
-    let intact = scan_json(&fixture("iam-admin-access/fires-despite-guardrail-scp"));
+    let intact = scan_json(fixture("iam-admin-access/fires-despite-guardrail-scp").path());
     let organizations = intact["coverage"]
         .as_array()
         .expect("coverage")

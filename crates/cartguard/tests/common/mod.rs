@@ -7,12 +7,28 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "../../../cartguard-rules/tests/support/compose.rs"]
+mod compose;
+
 /// The fixed "today" of every test scan.
 pub const NOW: &str = "2026-11-20T12:00:00Z";
 
 /// The repository root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A case of the rule fixtures (`<rule-id>/<case>`, see
+/// `crates/cartguard-rules/tests/fixtures/README.md`), written out as an
+/// evidence folder in a temporary directory of its own, free to change.
+pub fn fixture(case: &str) -> tempfile::TempDir {
+    let fixtures = compose::Fixtures::open(&repo().join("crates/cartguard-rules/tests/fixtures"))
+        .unwrap_or_else(|e| panic!("the rule fixtures: {e}"));
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    fixtures
+        .materialise(&format!("rules/{case}"), dir.path())
+        .unwrap_or_else(|e| panic!("{case}: {e}"));
+    dir
 }
 
 /// The cartguard binary.

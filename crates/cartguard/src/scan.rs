@@ -3,10 +3,10 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use cartguard_report::ScanInfo;
-use cartguard_rules::{Settings, Status};
+use cartguard_report::{RenderOptions, Report, ScanInfo};
+use cartguard_rules::Settings;
 
-use crate::cli::{Format, ScanArgs, write_stdout};
+use crate::cli::{ScanArgs, write_stdout_with};
 
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(jobs) = args.jobs {
@@ -41,32 +41,20 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         fail_on: args.fail_on.0,
         warnings,
     };
+    let report = Report::new(scan, coverage, findings);
 
-    let to_terminal = args.output.is_none();
-    let color = to_terminal
+    let color = args.output.is_none()
         && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    match (args.format, &args.output) {
-        (Format::Text, output) => {
-            let report = cartguard_report::render_text(&scan, &coverage, &findings, color);
-            match output {
-                Some(path) => std::fs::write(path, report)
-                    .with_context(|| format!("writing {}", path.display()))?,
-                None => write_stdout(&report)?,
-            }
-        }
-        (Format::Json, Some(path)) => {
+    let renderer = args.format.renderer(&RenderOptions { color });
+    match &args.output {
+        Some(path) => {
             let mut file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
-            cartguard_report::write_json(&mut file, &scan, &coverage, &findings)
+            renderer
+                .render(&report, &mut file)
                 .with_context(|| format!("writing {}", path.display()))?;
         }
-        (Format::Json, None) => {
-            let mut stdout = std::io::stdout().lock();
-            match cartguard_report::write_json(&mut stdout, &scan, &coverage, &findings) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                other => other.context("writing to standard output")?,
-            }
-        }
+        None => write_stdout_with(renderer.styled(), |out| renderer.render(&report, out))?,
     }
 
     if args.timings {
@@ -91,14 +79,10 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         ));
         eprintln!("{}", lines.join("\n"));
     }
-    let failed = args.fail_on.0.is_some_and(|threshold| {
-        findings
-            .iter()
-            .any(|f| f.status == Status::Fail && f.severity >= threshold)
-    });
+    let failed = report.fails_gate();
     // The process ends right after: freeing a large account's inventory and
     // findings piece by piece would only add to the run time.
-    std::mem::forget((inventory, findings));
+    std::mem::forget((inventory, report));
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -15,7 +15,7 @@ mod rule;
 pub mod iam;
 pub mod network;
 
-pub use compliance::{Compliance, compliance_for, compliance_notes};
+pub use compliance::{Compliance, Standard, compliance_for, compliance_notes, standards};
 pub use coverage::{Coverage, CoverageStatus, coverage};
 pub use finding::{Failure, Finding, Severity, Status};
 pub use registry::{Settings, Timing, all_rules, find_rule, run, run_timed, suggest};

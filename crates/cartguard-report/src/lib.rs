@@ -1,15 +1,19 @@
-//! Renders findings: the report of a scan in every format, and the rule
-//! catalogue. Renderers decide nothing.
+//! Renders findings: the report of a scan in every format, the rule catalogue,
+//! and the answers to questions put to the engines. Renderers decide nothing.
 //!
 //! The CLI builds one [`Report`] per scan and hands it to the [`Renderer`] of the
 //! chosen [`Format`] (see [`FORMATS`]).
 
 mod catalogue;
 mod format;
+mod net;
 mod report;
+mod timings;
 
 pub use catalogue::{explain_rule, rules_json, rules_markdown, rules_reference, rules_table};
 pub use format::json::{FINDINGS_SCHEMA, JsonRenderer};
 pub use format::text::TextRenderer;
 pub use format::{FORMATS, Format, RenderOptions, Renderer, format_named};
+pub use net::{AccountExposure, exposure_json, exposure_text, reach_json, reach_text};
 pub use report::{Report, ScanInfo, Tally};
+pub use timings::timings_text;

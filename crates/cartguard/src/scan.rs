@@ -1,6 +1,7 @@
 //! `cartguard scan`: read the sources, run the rules, render, set the exit status.
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::Context;
 use cartguard_report::{RenderOptions, Report, ScanInfo};
@@ -16,8 +17,9 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             .context("setting up the scan's threads")?;
     }
     let started = chrono::Utc::now();
+    let started_at = Instant::now();
     let (inventory, warnings) = crate::sources::load(&args.sources)?;
-    let loaded = chrono::Utc::now();
+    let loaded = Instant::now();
     if let Some(path) = &args.save_snapshot {
         cartguard_evidence::write_snapshot(path, &inventory)?;
     }
@@ -28,7 +30,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let now = args.now.unwrap_or(started);
     let (findings, timings) = cartguard_rules::run_timed(&inventory, &settings, now);
-    let checked = chrono::Utc::now();
+    let checked = Instant::now();
     let coverage = cartguard_rules::coverage(&inventory);
     let scan = ScanInfo {
         started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -58,26 +60,15 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     }
 
     if args.timings {
-        let ms = |d: chrono::TimeDelta| d.num_microseconds().unwrap_or(0) as f64 / 1000.0;
-        let mut lines = vec![format!(
-            "{:>10.1} ms  reading sources",
-            ms(loaded - started)
-        )];
-        let mut steps = timings.clone();
-        steps.sort_by_key(|t| std::cmp::Reverse(t.elapsed));
-        for t in &steps {
-            lines.push(format!(
-                "{:>10.1} ms  {}",
-                t.elapsed.as_secs_f64() * 1000.0,
-                t.step
-            ));
-        }
-        lines.push(format!("{:>10.1} ms  all rules", ms(checked - loaded)));
-        lines.push(format!(
-            "{:>10.1} ms  rendering and writing",
-            ms(chrono::Utc::now() - checked)
-        ));
-        eprintln!("{}", lines.join("\n"));
+        eprint!(
+            "{}",
+            cartguard_report::timings_text(
+                loaded - started_at,
+                &timings,
+                checked - loaded,
+                checked.elapsed(),
+            )
+        );
     }
     let failed = report.fails_gate();
     // The process ends right after: freeing a large account's inventory and

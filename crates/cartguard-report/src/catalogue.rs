@@ -3,16 +3,13 @@
 use cartguard_rules::Rule;
 use comfy_table::{ContentArrangement, Table, presets};
 
+/// A rule's references for the terminal table: `PCI 8.2.2, 7.2.2; CIS3 1.4`.
 fn standards(rule: &Rule) -> String {
     let compliance = cartguard_rules::compliance_for(rule.id);
     let mut parts = Vec::new();
-    for (standard, label) in [
-        ("pci-dss-4.0.1", "PCI"),
-        ("cis-aws-3.0.0", "CIS3"),
-        ("cis-aws-7.0.0", "CIS7"),
-    ] {
-        if let Some(refs) = compliance.get(standard).filter(|r| !r.is_empty()) {
-            parts.push(format!("{label} {}", refs.join(", ")));
+    for standard in cartguard_rules::standards() {
+        if let Some(refs) = compliance.get(&standard.id).filter(|r| !r.is_empty()) {
+            parts.push(format!("{} {}", standard.short, refs.join(", ")));
         }
     }
     parts.join("; ")
@@ -58,28 +55,32 @@ pub fn rules_table(rules: &[&Rule]) -> String {
 
 /// The catalogue as a markdown table (for the README and docs/rules.md).
 pub fn rules_markdown(rules: &[&Rule]) -> String {
-    let mut out = String::from(
-        "| id | severity | area | title | PCI DSS 4.0.1 | CIS v3.0.0 | CIS v7.0.0 |\n|---|---|---|---|---|---|---|\n",
-    );
+    let standards = cartguard_rules::standards();
+    let mut out = String::from("| id | severity | area | title |");
+    for standard in standards {
+        out.push_str(&format!(" {} |", standard.name));
+    }
+    out.push_str("\n|---|---|---|---|");
+    out.push_str(&"---|".repeat(standards.len()));
+    out.push('\n');
     for rule in rules {
         let compliance = cartguard_rules::compliance_for(rule.id);
-        let refs = |s: &str| {
-            compliance
-                .get(s)
-                .filter(|r| !r.is_empty())
-                .map(|r| r.join(", "))
-                .unwrap_or_else(|| "—".into())
-        };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} |",
             rule.id,
             rule.severity.name(),
             rule.area.name(),
             rule.title,
-            refs("pci-dss-4.0.1"),
-            refs("cis-aws-3.0.0"),
-            refs("cis-aws-7.0.0"),
         ));
+        for standard in standards {
+            let refs = compliance
+                .get(&standard.id)
+                .filter(|r| !r.is_empty())
+                .map(|r| r.join(", "))
+                .unwrap_or_else(|| "—".into());
+            out.push_str(&format!(" {refs} |"));
+        }
+        out.push('\n');
     }
     out
 }
@@ -128,4 +129,28 @@ pub fn rules_reference(rules: &[&Rule]) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_has_a_column_per_listed_standard() {
+        let rules = cartguard_rules::all_rules();
+        let text = rules_markdown(rules);
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default();
+        for standard in cartguard_rules::standards() {
+            assert!(
+                header.contains(&format!("| {} |", standard.name)),
+                "{header}"
+            );
+        }
+        let columns = 4 + cartguard_rules::standards().len();
+        assert_eq!(
+            lines.next(),
+            Some(format!("|{}", "---|".repeat(columns)).as_str())
+        );
+    }
 }

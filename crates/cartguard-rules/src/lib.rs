@@ -17,7 +17,7 @@ mod rule;
 pub mod iam;
 pub mod network;
 
-pub use compliance::{Compliance, compliance_for, compliance_notes};
+pub use compliance::{Compliance, Standard, compliance_for, compliance_notes, standards};
 pub use context::{Context, RegionNetwork, Settings};
 pub use coverage::{Coverage, CoverageStatus, coverage};
 pub use emitter::Emitter;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Audits the AWS account and servers behind an online store, with evidence for
@@ -189,8 +190,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    #[arg(long, default_value = "text", value_parser = report_format())]
+    pub format: &'static cartguard_report::Format,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -257,6 +258,15 @@ fn parse_fail_on(text: &str) -> Result<FailOn, String> {
         .ok_or_else(|| "expected one of critical, high, medium, low, info, none".to_string())
 }
 
+/// The report formats, as cartguard-report lists them.
+fn report_format() -> impl TypedValueParser<Value = &'static cartguard_report::Format> {
+    let names = cartguard_report::FORMATS
+        .iter()
+        .map(|f| PossibleValue::new(f.name).help(f.about));
+    PossibleValuesParser::new(names)
+        .try_map(|name| cartguard_report::format_named(&name).ok_or("not a report format"))
+}
+
 fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&chrono::Utc))
@@ -309,11 +319,24 @@ fn explain(rule_id: &str) -> anyhow::Result<ExitCode> {
 
 /// Writes to standard output, treating a closed pipe (`| head`) as success.
 pub fn write_stdout(text: &str) -> anyhow::Result<()> {
-    let mut stdout = anstream::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    write_stdout_with(true, |out| out.write_all(text.as_bytes()))
+}
+
+/// Lets `write` write to standard output, treating a closed pipe (`| head`) as
+/// success. `styled` output goes through anstream, which adapts terminal styles
+/// to the terminal; other output (JSON) is written as it is, unexamined.
+pub fn write_stdout_with(
+    styled: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let written = if styled {
+        let mut stdout = anstream::stdout().lock();
+        write(&mut stdout).and_then(|()| stdout.flush())
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        write(&mut stdout).and_then(|()| stdout.flush())
+    };
+    match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing to standard output"),
     }

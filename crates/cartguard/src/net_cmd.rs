@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use cartguard_net::{Network, Protocol, Reachability, ServiceSet, Source};
-use serde_json::json;
+use cartguard_net::{Network, Protocol, ServiceSet, Source};
+use cartguard_report::AccountExposure;
 
 use crate::cli::{ExposureArgs, Format, ReachArgs, ReachProtocol, write_stdout};
 use crate::sources::load;
@@ -20,59 +20,6 @@ fn services(port: Option<u16>, protocol: Option<ReachProtocol>) -> ServiceSet {
         (None, Some(p)) => ServiceSet::protocol(p),
         (None, None) => ServiceSet::all(),
     }
-}
-
-fn ranges(set: &ServiceSet) -> String {
-    let list: Vec<String> = set.ranges().iter().map(ToString::to_string).collect();
-    if list.is_empty() {
-        "nothing".into()
-    } else {
-        list.join(", ")
-    }
-}
-
-fn describe(reach: &Reachability) -> String {
-    let mut out = format!(
-        "{}: {} → {} ({})\n",
-        match reach.status {
-            cartguard_net::Verdict::Reachable => "REACHABLE",
-            cartguard_net::Verdict::Unreachable => "UNREACHABLE",
-            cartguard_net::Verdict::NotAssessed => "NOT ASSESSED",
-        },
-        match &reach.source {
-            Source::Internet => "the internet".to_string(),
-            Source::Cidr(text, _) => text.clone(),
-            Source::SecurityGroup(id) => format!("members of {id}"),
-        },
-        reach.target,
-        reach.region
-    );
-    for ports in &reach.ports {
-        out.push_str(&format!(
-            "  {} from {}\n",
-            ports.ports,
-            ports.sources.describe().join(", ")
-        ));
-        for hop in &ports.path {
-            out.push_str(&format!(
-                "    {}\n",
-                serde_json::to_string(hop).unwrap_or_default()
-            ));
-        }
-    }
-    if let Some(blocked) = &reach.blocked_by {
-        out.push_str(&format!(
-            "  blocked by: {}\n",
-            serde_json::to_string(blocked).unwrap_or_default()
-        ));
-    }
-    for reason in &reach.not_assessed {
-        out.push_str(&format!("  not assessed: {reason}\n"));
-    }
-    for note in &reach.notes {
-        out.push_str(&format!("  note: {note}\n"));
-    }
-    out
 }
 
 pub fn reach(args: &ReachArgs) -> anyhow::Result<ExitCode> {
@@ -101,11 +48,10 @@ pub fn reach(args: &ReachArgs) -> anyhow::Result<ExitCode> {
         ),
     };
     let text = match args.format {
-        Format::Json => {
-            serde_json::to_string_pretty(&reach).context("serializing the answer")? + "\n"
-        }
-        Format::Text => describe(&reach),
-    };
+        Format::Json => cartguard_report::reach_json(&reach),
+        Format::Text => cartguard_report::reach_text(&reach),
+    }
+    .context("rendering the answer")?;
     write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -115,43 +61,17 @@ pub fn exposure(args: &ExposureArgs) -> anyhow::Result<ExitCode> {
     let mut regions = Vec::new();
     for account in &inventory.accounts {
         for (name, region) in &account.regions {
-            let exposure = Network::new(name, region).exposure();
-            regions.push((account.id.clone(), exposure));
+            regions.push(AccountExposure {
+                account: account.id.clone(),
+                exposure: Network::new(name, region).exposure(),
+            });
         }
     }
     let text = match args.format {
         Format::Json => {
-            let list: Vec<_> = regions.iter().map(|(account, e)| json!({"account": account, "region": e.region, "endpoints": e.endpoints, "not_assessed": e.not_assessed, "missing_evidence": e.missing_evidence})).collect();
-            serde_json::to_string_pretty(&list)? + "\n"
+            cartguard_report::exposure_json(&regions).context("rendering the answer")?
         }
-        Format::Text => {
-            let mut out = String::new();
-            for (account, e) in &regions {
-                out.push_str(&format!(
-                    "{account} {}: {} internet-reachable endpoint(s)\n",
-                    e.region,
-                    e.endpoints.len()
-                ));
-                for r in &e.endpoints {
-                    out.push_str(&format!(
-                        "  {:<60} {}\n",
-                        r.target.to_string(),
-                        ranges(&r.reachable_services())
-                    ));
-                }
-                for r in &e.not_assessed {
-                    out.push_str(&format!(
-                        "  {:<60} not assessed: {}\n",
-                        r.target.to_string(),
-                        r.not_assessed.join("; ")
-                    ));
-                }
-                for m in &e.missing_evidence {
-                    out.push_str(&format!("  missing evidence: {m}\n"));
-                }
-            }
-            out
-        }
+        Format::Text => cartguard_report::exposure_text(&regions),
     };
     write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)

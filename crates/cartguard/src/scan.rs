@@ -1,12 +1,13 @@
 //! `cartguard scan`: read the sources, run the rules, render, set the exit status.
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::Context;
-use cartguard_report::ScanInfo;
-use cartguard_rules::{Settings, Status};
+use cartguard_report::{RenderOptions, Report, ScanInfo};
+use cartguard_rules::Settings;
 
-use crate::cli::{Format, ScanArgs, write_stdout};
+use crate::cli::{ScanArgs, write_stdout_with};
 
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(jobs) = args.jobs {
@@ -16,8 +17,9 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             .context("setting up the scan's threads")?;
     }
     let started = chrono::Utc::now();
+    let started_at = Instant::now();
     let (inventory, warnings) = crate::sources::load(&args.sources)?;
-    let loaded = chrono::Utc::now();
+    let loaded = Instant::now();
     if let Some(path) = &args.save_snapshot {
         cartguard_evidence::write_snapshot(path, &inventory)?;
     }
@@ -28,7 +30,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let now = args.now.unwrap_or(started);
     let (findings, timings) = cartguard_rules::run_timed(&inventory, &settings, now);
-    let checked = chrono::Utc::now();
+    let checked = Instant::now();
     let coverage = cartguard_rules::coverage(&inventory);
     let scan = ScanInfo {
         started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -41,64 +43,37 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         fail_on: args.fail_on.0,
         warnings,
     };
+    let report = Report::new(scan, coverage, findings);
 
-    let to_terminal = args.output.is_none();
-    let color = to_terminal
+    let color = args.output.is_none()
         && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    match (args.format, &args.output) {
-        (Format::Text, output) => {
-            let report = cartguard_report::render_text(&scan, &coverage, &findings, color);
-            match output {
-                Some(path) => std::fs::write(path, report)
-                    .with_context(|| format!("writing {}", path.display()))?,
-                None => write_stdout(&report)?,
-            }
-        }
-        (Format::Json, Some(path)) => {
+    let renderer = args.format.renderer(&RenderOptions { color });
+    match &args.output {
+        Some(path) => {
             let mut file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
-            cartguard_report::write_json(&mut file, &scan, &coverage, &findings)
+            renderer
+                .render(&report, &mut file)
                 .with_context(|| format!("writing {}", path.display()))?;
         }
-        (Format::Json, None) => {
-            let mut stdout = std::io::stdout().lock();
-            match cartguard_report::write_json(&mut stdout, &scan, &coverage, &findings) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                other => other.context("writing to standard output")?,
-            }
-        }
+        None => write_stdout_with(renderer.styled(), |out| renderer.render(&report, out))?,
     }
 
     if args.timings {
-        let ms = |d: chrono::TimeDelta| d.num_microseconds().unwrap_or(0) as f64 / 1000.0;
-        let mut lines = vec![format!(
-            "{:>10.1} ms  reading sources",
-            ms(loaded - started)
-        )];
-        let mut steps = timings.clone();
-        steps.sort_by_key(|t| std::cmp::Reverse(t.elapsed));
-        for t in &steps {
-            lines.push(format!(
-                "{:>10.1} ms  {}",
-                t.elapsed.as_secs_f64() * 1000.0,
-                t.step
-            ));
-        }
-        lines.push(format!("{:>10.1} ms  all rules", ms(checked - loaded)));
-        lines.push(format!(
-            "{:>10.1} ms  rendering and writing",
-            ms(chrono::Utc::now() - checked)
-        ));
-        eprintln!("{}", lines.join("\n"));
+        eprint!(
+            "{}",
+            cartguard_report::timings_text(
+                loaded - started_at,
+                &timings,
+                checked - loaded,
+                checked.elapsed(),
+            )
+        );
     }
-    let failed = args.fail_on.0.is_some_and(|threshold| {
-        findings
-            .iter()
-            .any(|f| f.status == Status::Fail && f.severity >= threshold)
-    });
+    let failed = report.fails_gate();
     // The process ends right after: freeing a large account's inventory and
     // findings piece by piece would only add to the run time.
-    std::mem::forget((inventory, findings));
+    std::mem::forget((inventory, report));
     Ok(if failed {
         ExitCode::from(1)
     } else {

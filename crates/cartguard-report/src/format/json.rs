@@ -1,12 +1,12 @@
 //! The `cartguard.findings/v1` JSON document (docs/findings.schema.json).
 
-use cartguard_rules::{Coverage, Finding};
-use std::io::Write;
+use std::io::{self, Write};
 
+use cartguard_rules::{Coverage, Finding};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::ScanInfo;
+use crate::{Renderer, Report, ScanInfo};
 
 /// The schema id of the findings document.
 pub const FINDINGS_SCHEMA: &str = "cartguard.findings/v1";
@@ -29,15 +29,25 @@ struct Tool {
 /// Findings rendered side by side before being written in order.
 const BATCH: usize = 2048;
 
-/// Writes the findings document, pretty-printed (two-space indent), with a
-/// trailing newline. Findings are rendered in parallel batches and written as
-/// they are ready, so a large account's report never has to fit in memory.
-pub fn write_json(
-    out: &mut dyn std::io::Write,
+/// The findings document, pretty-printed (two-space indent), with a trailing
+/// newline.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonRenderer;
+
+impl Renderer for JsonRenderer {
+    fn render(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        write_json(out, report.scan(), report.coverage(), report.findings())
+    }
+}
+
+/// Findings are rendered in parallel batches and written as they are ready, so
+/// a large account's report never has to fit in memory.
+fn write_json(
+    out: &mut dyn io::Write,
     scan: &ScanInfo,
     coverage: &[Coverage],
     findings: &[Finding],
-) -> std::io::Result<()> {
+) -> io::Result<()> {
     let head = Head {
         schema: FINDINGS_SCHEMA,
         tool: Tool {
@@ -47,8 +57,8 @@ pub fn write_json(
         scan,
         coverage,
     };
-    let mut writer = std::io::BufWriter::with_capacity(1 << 16, out);
-    let mut text = serde_json::to_vec_pretty(&head).map_err(std::io::Error::from)?;
+    let mut writer = io::BufWriter::with_capacity(1 << 16, out);
+    let mut text = serde_json::to_vec_pretty(&head).map_err(io::Error::from)?;
     // The head ends with "\n}"; the findings continue the object.
     text.truncate(text.len().saturating_sub(2));
     writer.write_all(&text)?;
@@ -58,7 +68,7 @@ pub fn write_json(
     }
     writer.write_all(b",\n  \"findings\": [")?;
     for (n, batch) in findings.chunks(BATCH).enumerate() {
-        let rendered: Vec<std::io::Result<Vec<u8>>> = batch
+        let rendered: Vec<io::Result<Vec<u8>>> = batch
             .par_iter()
             .enumerate()
             .map(|(i, finding)| element(finding, n == 0 && i == 0))
@@ -74,8 +84,8 @@ pub fn write_json(
 /// One finding as an element of the `findings` array: pretty-printed, then
 /// indented two levels. Every newline of serde_json's output is structural
 /// (newlines inside strings are escaped), so indenting after each is exact.
-fn element(finding: &Finding, first: bool) -> std::io::Result<Vec<u8>> {
-    let text = serde_json::to_vec_pretty(finding).map_err(std::io::Error::from)?;
+fn element(finding: &Finding, first: bool) -> io::Result<Vec<u8>> {
+    let text = serde_json::to_vec_pretty(finding).map_err(io::Error::from)?;
     let mut out = Vec::with_capacity(text.len() + text.len() / 8 + 8);
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
     let mut lines = text.split(|&byte| byte == b'\n');
@@ -123,7 +133,7 @@ mod tests {
         }
     }
 
-    fn both(findings: &[Finding]) -> (String, String) {
+    fn both(findings: Vec<Finding>) -> (String, String) {
         let scan = ScanInfo {
             started: "2026-01-01T00:00:00Z".into(),
             accounts: vec!["111122223333".into()],
@@ -138,18 +148,23 @@ mod tests {
             status: CoverageStatus::Partial,
             reason: Some("r".into()),
         }];
+        let report = Report::new(scan, coverage, findings);
         let mut written = Vec::new();
-        write_json(&mut written, &scan, &coverage, findings).unwrap();
+        JsonRenderer.render(&report, &mut written).unwrap();
         let head = Head {
             schema: FINDINGS_SCHEMA,
             tool: Tool {
                 name: "cartguard",
                 version: env!("CARGO_PKG_VERSION"),
             },
-            scan: &scan,
-            coverage: &coverage,
+            scan: report.scan(),
+            coverage: report.coverage(),
         };
-        let reference = serde_json::to_string_pretty(&Whole { head, findings }).unwrap() + "\n";
+        let whole = Whole {
+            head,
+            findings: report.findings(),
+        };
+        let reference = serde_json::to_string_pretty(&whole).unwrap() + "\n";
         (String::from_utf8(written).unwrap(), reference)
     }
 
@@ -157,7 +172,7 @@ mod tests {
     fn batched_output_is_the_pretty_document_byte_for_byte() {
         for count in [0, 1, 2, BATCH, BATCH + 3] {
             let findings: Vec<Finding> = (0..count).map(finding).collect();
-            let (written, reference) = both(&findings);
+            let (written, reference) = both(findings);
             assert_eq!(written, reference, "{count} findings");
         }
     }

@@ -2,12 +2,13 @@
 //! resource, the evidence, why it matters and the fix, then what was not assessed.
 
 use std::fmt::Write;
+use std::io;
 
 use anstyle::{AnsiColor, Style};
 use cartguard_rules::{Coverage, CoverageStatus, Finding, Severity, Status};
 use serde_json::Value;
 
-use crate::{ScanInfo, Tally};
+use crate::{Renderer, Report, Tally};
 
 /// How many evidence lines a finding shows before pointing at the JSON output.
 const EVIDENCE_LINES: usize = 12;
@@ -47,16 +48,38 @@ impl Paint {
     }
 }
 
-/// The terminal report. `color` adds ANSI styles (only for a terminal).
-pub fn render_text(
-    scan: &ScanInfo,
-    coverage: &[Coverage],
-    findings: &[Finding],
+/// The terminal report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextRenderer {
     color: bool,
-) -> String {
+}
+
+impl TextRenderer {
+    /// The renderer; `color` adds ANSI styles (only for a terminal).
+    pub fn new(color: bool) -> TextRenderer {
+        TextRenderer { color }
+    }
+}
+
+impl Renderer for TextRenderer {
+    fn render(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        out.write_all(render_text(report, self.color).as_bytes())?;
+        out.flush()
+    }
+
+    fn styled(&self) -> bool {
+        true
+    }
+}
+
+/// The whole report as one string: it is small next to the JSON document, and
+/// formatting into a string cannot fail half-way through a write.
+fn render_text(report: &Report, color: bool) -> String {
     let p = Paint { color };
     let mut out = String::new();
-    let tally = Tally::of(findings);
+    let scan = report.scan();
+    let findings = report.findings();
+    let tally = report.tally();
     let _ = writeln!(
         out,
         "{} {} · account {} · {}",
@@ -79,8 +102,8 @@ pub fn render_text(
             )
         );
     }
-    summary(&mut out, &p, &tally);
-    coverage_lines(&mut out, &p, coverage);
+    summary(&mut out, &p, tally);
+    coverage_lines(&mut out, &p, report.coverage());
 
     for severity in Severity::DESCENDING {
         let group: Vec<&Finding> = findings
@@ -124,14 +147,8 @@ pub fn render_text(
         }
     }
     out.push('\n');
-    summary(&mut out, &p, &tally);
-    if let Some(threshold) = scan.fail_on {
-        let failing: usize = tally
-            .failed
-            .iter()
-            .filter(|(s, _)| *s >= threshold)
-            .map(|(_, n)| n)
-            .sum();
+    summary(&mut out, &p, tally);
+    if let (Some(threshold), Some(failing)) = (scan.fail_on, report.failing()) {
         let verdict = if failing > 0 {
             p.severity(
                 Severity::Critical,

@@ -1,0 +1,86 @@
+//! The report formats: one [`Renderer`] per format over one [`Report`], in the
+//! manner of ripgrep's printers. A new format is a file in `format/` holding
+//! its renderer, and one line in the `formats!` list below.
+
+use std::io;
+
+use crate::Report;
+
+/// Writes a [`Report`] in one format.
+pub trait Renderer {
+    /// Writes the whole report to `out`.
+    fn render(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()>;
+
+    /// Whether the output may carry terminal styles. Standard output for such a
+    /// format goes through a stream that adapts the styles to the terminal.
+    fn styled(&self) -> bool {
+        false
+    }
+}
+
+/// What a caller decides about rendering, as opposed to what the report holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Add terminal styles (for a terminal only; formats without styles ignore it).
+    pub color: bool,
+}
+
+/// A report format: its name, a line for `--help`, and its renderer.
+#[derive(Debug, Clone, Copy)]
+pub struct Format {
+    /// The `--format` value, which is also the name of its module.
+    pub name: &'static str,
+    /// One line describing it, as `--help` shows it (no final full stop).
+    pub about: &'static str,
+    renderer: fn(&RenderOptions) -> Box<dyn Renderer>,
+}
+
+impl Format {
+    /// This format's renderer for `options`.
+    pub fn renderer(&self, options: &RenderOptions) -> Box<dyn Renderer> {
+        (self.renderer)(options)
+    }
+}
+
+/// The format named `name` (as `--format` spells it).
+pub fn format_named(name: &str) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| f.name == name)
+}
+
+/// Declares each format's module and lists the format in [`FORMATS`], so that
+/// the list and the modules cannot drift apart.
+macro_rules! formats {
+    ($($module:ident($about:literal) => $renderer:expr,)*) => {
+        $(pub mod $module;)*
+
+        /// Every report format, in the order `--help` lists them.
+        pub const FORMATS: &[Format] = &[$(Format {
+            name: stringify!($module),
+            about: $about,
+            renderer: $renderer,
+        },)*];
+    };
+}
+
+formats! {
+    text("A readable report (coloured on a terminal unless NO_COLOR is set)")
+        => |options| Box::new(text::TextRenderer::new(options.color)),
+    json("The cartguard.findings/v1 document (docs/findings.schema.json)")
+        => |_| Box::new(json::JsonRenderer),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_is_found_by_its_name_and_names_are_distinct() {
+        for format in FORMATS {
+            let found = format_named(format.name).map(|f| f.about);
+            assert_eq!(found, Some(format.about), "{}", format.name);
+            assert!(!format.about.ends_with('.'), "{}", format.name);
+        }
+        assert!(format_named("xml").is_none());
+        assert_eq!(FORMATS[0].name, "text", "the default format comes first");
+    }
+}

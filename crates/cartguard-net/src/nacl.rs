@@ -72,23 +72,6 @@ pub(crate) struct AclDecision {
 }
 
 impl AclDecision {
-    /// The allow entries that decided some of `remote`.
-    pub fn allowing(&self, remote: &AddressSet) -> Vec<i64> {
-        self.allowed_by
-            .iter()
-            .filter(|(_, s)| s.intersects(remote))
-            .map(|(n, _)| *n)
-            .collect()
-    }
-
-    /// The first entry that denied some of `remote`.
-    pub fn first_denying(&self, remote: &AddressSet) -> i64 {
-        self.denied_by
-            .iter()
-            .find(|(_, s)| s.intersects(remote))
-            .map_or(IMPLICIT_DENY, |(n, _)| *n)
-    }
-
     fn decided_by(&self, rule_number: i64) -> Option<&AddressSet> {
         self.allowed_by
             .iter()

@@ -329,128 +329,26 @@ impl<'a> Network<'a> {
         net
     }
 
+    /// Indexes every target of the region, and the security groups' members.
     fn index_endpoints(&mut self) {
-        let region = self.inventory;
-        let ec2 = &region.ec2;
-        let mut eip_by_eni: HashMap<&str, &str> = HashMap::new();
-        let mut eip_by_instance: HashMap<&str, &str> = HashMap::new();
-        for a in present(&ec2.addresses) {
-            if let Some(eni) = &a.network_interface_id {
-                eip_by_eni.insert(eni, &a.public_ip);
-            }
-            if let Some(i) = &a.instance_id {
-                eip_by_instance.insert(i, &a.public_ip);
-            }
-        }
+        let ec2 = &self.inventory.ec2;
+        let elastic_ips = ElasticIps::new(present(&ec2.addresses));
+        let mut endpoints: Vec<Endpoint> = present(&ec2.instances)
+            .iter()
+            .map(|inst| instance_endpoint(inst, &elastic_ips))
+            .collect();
+        endpoints.extend(bare_interface_endpoints(ec2, &elastic_ips));
+        endpoints.extend(self.database_endpoints());
+        endpoints.extend(self.load_balancer_endpoints(&elastic_ips));
+        self.endpoint_index = index_by_target(&endpoints);
+        self.members = security_group_members(&endpoints);
+        self.endpoints = endpoints;
+    }
+
+    /// RDS database instances, one placement per subnet of their DB subnet group.
+    fn database_endpoints(&self) -> Vec<Endpoint> {
         let mut endpoints = Vec::new();
-        let mut instance_enis: HashSet<&str> = HashSet::new();
-        for inst in present(&ec2.instances) {
-            let mut placements: Vec<Placement> = inst
-                .network_interfaces
-                .iter()
-                .map(|ni| {
-                    if let Some(id) = &ni.network_interface_id {
-                        instance_enis.insert(id);
-                    }
-                    let public = ni
-                        .association
-                        .as_ref()
-                        .and_then(|a| a.public_ip.clone())
-                        .or_else(|| {
-                            ni.private_ip_addresses.iter().find_map(|p| {
-                                p.association.as_ref().and_then(|a| a.public_ip.clone())
-                            })
-                        })
-                        .or_else(|| {
-                            ni.network_interface_id
-                                .as_deref()
-                                .and_then(|id| eip_by_eni.get(id))
-                                .map(|s| s.to_string())
-                        });
-                    Placement {
-                        interface_id: ni.network_interface_id.clone(),
-                        subnet_id: ni.subnet_id.clone().or_else(|| inst.subnet_id.clone()),
-                        groups: ni.groups.iter().map(|g| g.group_id.clone()).collect(),
-                        groups_enforced: true,
-                        private: addresses(
-                            ni.private_ip_addresses
-                                .iter()
-                                .filter_map(|p| p.private_ip_address.as_deref()),
-                        ),
-                        public_ipv4: public,
-                        ipv6: addresses(ni.ipv6_addresses.iter().map(|a| a.ipv6_address.as_str())),
-                    }
-                })
-                .collect();
-            if placements.is_empty() {
-                placements.push(Placement {
-                    interface_id: None,
-                    subnet_id: inst.subnet_id.clone(),
-                    groups: inst
-                        .security_groups
-                        .iter()
-                        .map(|g| g.group_id.clone())
-                        .collect(),
-                    groups_enforced: true,
-                    private: addresses(inst.private_ip_address.as_deref()),
-                    public_ipv4: None,
-                    ipv6: AddressSet::empty(),
-                });
-            }
-            if let Some(primary) = placements.first_mut() {
-                if primary.private.is_empty() {
-                    primary.private = addresses(inst.private_ip_address.as_deref());
-                }
-                if primary.public_ipv4.is_none() {
-                    primary.public_ipv4 = inst.public_ip_address.clone().or_else(|| {
-                        eip_by_instance
-                            .get(inst.instance_id.as_str())
-                            .map(|s| s.to_string())
-                    });
-                }
-            }
-            endpoints.push(Endpoint {
-                target: Target::Instance(inst.instance_id.clone()),
-                running: inst.is_running(),
-                placements,
-                listeners: None,
-                notes: Vec::new(),
-                unknown: Vec::new(),
-            });
-        }
-
-        // Interfaces of load balancers, keyed by the `app/name/id` part of the ARN.
-        let mut lb_enis: HashMap<&str, Vec<&ec2::NetworkInterface>> = HashMap::new();
-        for ni in present(&ec2.network_interfaces) {
-            let description = ni.description.as_deref().unwrap_or_default();
-            if let Some(key) = description.strip_prefix("ELB ") {
-                lb_enis.entry(key).or_default().push(ni);
-                continue;
-            }
-            let kind = ni.interface_type.as_deref().unwrap_or("interface");
-            let owned_elsewhere = instance_enis.contains(ni.network_interface_id.as_str())
-                || description == "RDSNetworkInterface"
-                || matches!(
-                    kind,
-                    "nat_gateway"
-                        | "network_load_balancer"
-                        | "gateway_load_balancer"
-                        | "gateway_load_balancer_endpoint"
-                );
-            if owned_elsewhere {
-                continue;
-            }
-            endpoints.push(Endpoint {
-                target: Target::NetworkInterface(ni.network_interface_id.clone()),
-                running: true,
-                placements: vec![interface_placement(ni, &eip_by_eni)],
-                listeners: None,
-                notes: Vec::new(),
-                unknown: Vec::new(),
-            });
-        }
-
-        for db in present(&region.rds.db_instances) {
+        for db in present(&self.inventory.rds.db_instances) {
             let mut unknown = Vec::new();
             let public = match db.publicly_accessible {
                 Some(true) => Some("assigned by AWS (PubliclyAccessible)".to_string()),
@@ -488,11 +386,7 @@ impl<'a> Network<'a> {
                     subnet_id: Some(s.to_string()),
                     groups: groups.clone(),
                     groups_enforced: true,
-                    private: self
-                        .subnets
-                        .get(s)
-                        .map(|i| i.cidr.only_ipv4())
-                        .unwrap_or_default(),
+                    private: self.subnet_range(s).only_ipv4(),
                     public_ipv4: public.clone(),
                     ipv6: AddressSet::empty(),
                 })
@@ -517,65 +411,31 @@ impl<'a> Network<'a> {
                 unknown,
             });
         }
+        endpoints
+    }
 
+    /// Application and network load balancers, one placement per availability zone.
+    fn load_balancer_endpoints(&self, elastic_ips: &ElasticIps) -> Vec<Endpoint> {
+        let region = self.inventory;
+        let interfaces = load_balancer_interfaces(present(&region.ec2.network_interfaces));
+        let mut endpoints = Vec::new();
         for lb in present(&region.elbv2.load_balancers) {
+            // Gateway load balancers relay traffic to appliances rather than receive it.
             if lb.lb_type.as_deref() == Some("gateway") {
                 continue;
             }
-            let internet_facing = lb.is_internet_facing();
-            let dualstack = lb
-                .ip_address_type
-                .as_deref()
-                .is_some_and(|t| t.starts_with("dualstack"));
             let key = lb
                 .load_balancer_arn
                 .split_once(":loadbalancer/")
                 .map(|(_, k)| k)
                 .unwrap_or_default();
-            let enis = lb_enis.get(key).map(Vec::as_slice).unwrap_or_default();
-            let groups_enforced = !lb.security_groups.is_empty();
-            let mut placements = Vec::new();
-            for zone in &lb.availability_zones {
-                let Some(subnet) = zone.subnet_id.as_deref() else {
-                    continue;
-                };
-                let subnet_cidr = self
-                    .subnets
-                    .get(subnet)
-                    .map(|i| i.cidr.clone())
-                    .unwrap_or_default();
-                let zone_enis: Vec<&&ec2::NetworkInterface> = enis
-                    .iter()
-                    .filter(|n| n.subnet_id.as_deref() == Some(subnet))
-                    .collect();
-                let mut p = Placement {
-                    interface_id: None,
-                    subnet_id: Some(subnet.to_string()),
-                    groups: lb.security_groups.clone(),
-                    groups_enforced,
-                    private: subnet_cidr.only_ipv4(),
-                    public_ipv4: internet_facing
-                        .then(|| "assigned by AWS (internet-facing)".to_string()),
-                    ipv6: if internet_facing && dualstack {
-                        subnet_cidr.only_ipv6()
-                    } else {
-                        AddressSet::empty()
-                    },
-                };
-                if let Some(first) = zone_enis.first() {
-                    let from_enis = interface_placement(first, &eip_by_eni);
-                    p.interface_id = from_enis.interface_id;
-                    p.private = AddressSet::empty();
-                    for ni in &zone_enis {
-                        let one = interface_placement(ni, &eip_by_eni);
-                        p.private.extend(&one.private);
-                    }
-                    if let (true, Some(ip)) = (internet_facing, from_enis.public_ipv4) {
-                        p.public_ipv4 = Some(ip);
-                    }
-                }
-                placements.push(p);
-            }
+            let enis = interfaces.get(key).map(Vec::as_slice).unwrap_or_default();
+            let placements = lb
+                .availability_zones
+                .iter()
+                .filter_map(|zone| zone.subnet_id.as_deref())
+                .map(|subnet| self.load_balancer_placement(lb, subnet, enis, elastic_ips))
+                .collect();
             let mut notes = Vec::new();
             let listeners = match region.elbv2.listeners.get(&lb.load_balancer_name) {
                 Some(Collected::Present(ls)) => Some(listener_services(ls)),
@@ -606,23 +466,63 @@ impl<'a> Network<'a> {
                 unknown: Vec::new(),
             });
         }
+        endpoints
+    }
 
-        let mut members: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        let mut index = HashMap::new();
-        for (e, ep) in endpoints.iter().enumerate() {
-            index.insert(ep.target.clone(), e);
-            for (p, pl) in ep.placements.iter().enumerate() {
-                for g in &pl.groups {
-                    let list = members.entry(g.clone()).or_default();
-                    if !list.contains(&(e, p)) {
-                        list.push((e, p));
-                    }
-                }
+    /// A load balancer's node in one subnet, addressed by its interfaces when they were collected.
+    fn load_balancer_placement(
+        &self,
+        lb: &cartguard_inventory::elbv2::LoadBalancer,
+        subnet: &str,
+        interfaces: &[&ec2::NetworkInterface],
+        elastic_ips: &ElasticIps,
+    ) -> Placement {
+        let internet_facing = lb.is_internet_facing();
+        let dualstack = lb
+            .ip_address_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("dualstack"));
+        let subnet_range = self.subnet_range(subnet);
+        let mut p = Placement {
+            interface_id: None,
+            subnet_id: Some(subnet.to_string()),
+            groups: lb.security_groups.clone(),
+            // A network load balancer without security groups filters nothing itself.
+            groups_enforced: !lb.security_groups.is_empty(),
+            // Until its interfaces say otherwise, the node may hold any address of the subnet.
+            private: subnet_range.only_ipv4(),
+            public_ipv4: internet_facing.then(|| "assigned by AWS (internet-facing)".to_string()),
+            ipv6: if internet_facing && dualstack {
+                subnet_range.only_ipv6()
+            } else {
+                AddressSet::empty()
+            },
+        };
+        let in_subnet: Vec<&ec2::NetworkInterface> = interfaces
+            .iter()
+            .copied()
+            .filter(|ni| ni.subnet_id.as_deref() == Some(subnet))
+            .collect();
+        if let Some(first) = in_subnet.first() {
+            let first = interface_placement(first, elastic_ips);
+            p.interface_id = first.interface_id;
+            if let (true, Some(ip)) = (internet_facing, first.public_ipv4) {
+                p.public_ipv4 = Some(ip);
+            }
+            p.private = AddressSet::empty();
+            for ni in &in_subnet {
+                p.private.extend(&interface_private_addresses(ni));
             }
         }
-        self.endpoints = endpoints;
-        self.endpoint_index = index;
-        self.members = members;
+        p
+    }
+
+    /// The addresses of a subnet (empty when the subnet is not in the evidence).
+    fn subnet_range(&self, subnet_id: &str) -> AddressSet {
+        self.subnets
+            .get(subnet_id)
+            .map(|i| i.cidr.clone())
+            .unwrap_or_default()
     }
 
     /// Evidence problems found while indexing: malformed CIDR blocks, unknown
@@ -744,6 +644,187 @@ impl<'a> Network<'a> {
     }
 }
 
+/// Elastic IP addresses, by the interface and by the instance they are associated with.
+struct ElasticIps<'a> {
+    by_interface: HashMap<&'a str, &'a str>,
+    by_instance: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> ElasticIps<'a> {
+    /// Indexes the addresses of describe-addresses.
+    fn new(addresses: &'a [ec2::Address]) -> Self {
+        let mut out = ElasticIps {
+            by_interface: HashMap::new(),
+            by_instance: HashMap::new(),
+        };
+        for a in addresses {
+            if let Some(eni) = &a.network_interface_id {
+                out.by_interface.insert(eni, &a.public_ip);
+            }
+            if let Some(i) = &a.instance_id {
+                out.by_instance.insert(i, &a.public_ip);
+            }
+        }
+        out
+    }
+
+    /// The Elastic IP associated with a network interface.
+    fn of_interface(&self, interface_id: &str) -> Option<String> {
+        self.by_interface.get(interface_id).map(|s| s.to_string())
+    }
+
+    /// The Elastic IP associated with an instance.
+    fn of_instance(&self, instance_id: &str) -> Option<String> {
+        self.by_instance.get(instance_id).map(|s| s.to_string())
+    }
+}
+
+/// An EC2 instance, one placement per network interface.
+fn instance_endpoint(inst: &ec2::Instance, elastic_ips: &ElasticIps) -> Endpoint {
+    let mut placements: Vec<Placement> = inst
+        .network_interfaces
+        .iter()
+        .map(|ni| instance_interface_placement(inst, ni, elastic_ips))
+        .collect();
+    // Where describe-instances lists no interface, or leaves out the primary one's
+    // addresses, the instance's own fields describe its primary interface.
+    if placements.is_empty() {
+        placements.push(Placement {
+            interface_id: None,
+            subnet_id: inst.subnet_id.clone(),
+            groups: group_ids(&inst.security_groups),
+            groups_enforced: true,
+            private: addresses(inst.private_ip_address.as_deref()),
+            public_ipv4: None,
+            ipv6: AddressSet::empty(),
+        });
+    }
+    if let Some(primary) = placements.first_mut() {
+        if primary.private.is_empty() {
+            primary.private = addresses(inst.private_ip_address.as_deref());
+        }
+        if primary.public_ipv4.is_none() {
+            primary.public_ipv4 = inst
+                .public_ip_address
+                .clone()
+                .or_else(|| elastic_ips.of_instance(&inst.instance_id));
+        }
+    }
+    Endpoint {
+        target: Target::Instance(inst.instance_id.clone()),
+        running: inst.is_running(),
+        placements,
+        listeners: None,
+        notes: Vec::new(),
+        unknown: Vec::new(),
+    }
+}
+
+/// One interface of an instance, as describe-instances reports it.
+fn instance_interface_placement(
+    inst: &ec2::Instance,
+    ni: &ec2::InstanceNetworkInterface,
+    elastic_ips: &ElasticIps,
+) -> Placement {
+    Placement {
+        interface_id: ni.network_interface_id.clone(),
+        subnet_id: ni.subnet_id.clone().or_else(|| inst.subnet_id.clone()),
+        groups: group_ids(&ni.groups),
+        groups_enforced: true,
+        private: listed_private_addresses(&ni.private_ip_addresses),
+        public_ipv4: public_ipv4(
+            ni.association.as_ref(),
+            &ni.private_ip_addresses,
+            ni.network_interface_id.as_deref(),
+            elastic_ips,
+        ),
+        ipv6: ipv6_addresses(&ni.ipv6_addresses),
+    }
+}
+
+/// Network interfaces no instance, load balancer, database or gateway owns.
+fn bare_interface_endpoints(ec2: &Ec2Evidence, elastic_ips: &ElasticIps) -> Vec<Endpoint> {
+    let instance_interfaces: HashSet<&str> = present(&ec2.instances)
+        .iter()
+        .flat_map(|inst| &inst.network_interfaces)
+        .filter_map(|ni| ni.network_interface_id.as_deref())
+        .collect();
+    // An owned interface is reached through its owner.
+    present(&ec2.network_interfaces)
+        .iter()
+        .filter(|ni| {
+            !instance_interfaces.contains(ni.network_interface_id.as_str())
+                && !owned_by_a_service(ni)
+        })
+        .map(|ni| Endpoint {
+            target: Target::NetworkInterface(ni.network_interface_id.clone()),
+            running: true,
+            placements: vec![interface_placement(ni, elastic_ips)],
+            listeners: None,
+            notes: Vec::new(),
+            unknown: Vec::new(),
+        })
+        .collect()
+}
+
+/// Whether an interface belongs to a load balancer, a database or a gateway.
+fn owned_by_a_service(ni: &ec2::NetworkInterface) -> bool {
+    let description = ni.description.as_deref().unwrap_or_default();
+    let kind = ni.interface_type.as_deref().unwrap_or("interface");
+    load_balancer_key(ni).is_some()
+        || description == "RDSNetworkInterface"
+        || matches!(
+            kind,
+            "nat_gateway"
+                | "network_load_balancer"
+                | "gateway_load_balancer"
+                | "gateway_load_balancer_endpoint"
+        )
+}
+
+/// The `app/name/id` part of the owning load balancer's ARN, from the interface's description.
+fn load_balancer_key(ni: &ec2::NetworkInterface) -> Option<&str> {
+    ni.description.as_deref()?.strip_prefix("ELB ")
+}
+
+/// Interfaces of load balancers, keyed by the `app/name/id` part of the ARN.
+fn load_balancer_interfaces(
+    interfaces: &[ec2::NetworkInterface],
+) -> HashMap<&str, Vec<&ec2::NetworkInterface>> {
+    let mut out: HashMap<&str, Vec<&ec2::NetworkInterface>> = HashMap::new();
+    for ni in interfaces {
+        if let Some(key) = load_balancer_key(ni) {
+            out.entry(key).or_default().push(ni);
+        }
+    }
+    out
+}
+
+/// Each target's position in the endpoint list.
+fn index_by_target(endpoints: &[Endpoint]) -> HashMap<Target, usize> {
+    endpoints
+        .iter()
+        .enumerate()
+        .map(|(e, ep)| (ep.target.clone(), e))
+        .collect()
+}
+
+/// Each security group's members, as (endpoint, placement) positions.
+fn security_group_members(endpoints: &[Endpoint]) -> HashMap<String, Vec<(usize, usize)>> {
+    let mut members: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    for (e, ep) in endpoints.iter().enumerate() {
+        for (p, pl) in ep.placements.iter().enumerate() {
+            for g in &pl.groups {
+                let list = members.entry(g.clone()).or_default();
+                if !list.contains(&(e, p)) {
+                    list.push((e, p));
+                }
+            }
+        }
+    }
+    members
+}
+
 fn addresses<'s>(texts: impl IntoIterator<Item = &'s str>) -> AddressSet {
     let mut out = AddressSet::empty();
     for t in texts {
@@ -755,36 +836,65 @@ fn addresses<'s>(texts: impl IntoIterator<Item = &'s str>) -> AddressSet {
     out
 }
 
-fn interface_placement(ni: &ec2::NetworkInterface, eip_by_eni: &HashMap<&str, &str>) -> Placement {
-    let public = ni
-        .association
-        .as_ref()
-        .and_then(|a| a.public_ip.clone())
-        .or_else(|| {
-            ni.private_ip_addresses
-                .iter()
-                .find_map(|p| p.association.as_ref().and_then(|a| a.public_ip.clone()))
-        })
-        .or_else(|| {
-            eip_by_eni
-                .get(ni.network_interface_id.as_str())
-                .map(|s| s.to_string())
-        });
-    let mut private = addresses(
-        ni.private_ip_addresses
-            .iter()
-            .filter_map(|p| p.private_ip_address.as_deref()),
-    );
-    private.extend(&addresses(ni.private_ip_address.as_deref()));
+/// A network interface, as describe-network-interfaces reports it.
+fn interface_placement(ni: &ec2::NetworkInterface, elastic_ips: &ElasticIps) -> Placement {
     Placement {
         interface_id: Some(ni.network_interface_id.clone()),
         subnet_id: ni.subnet_id.clone(),
-        groups: ni.groups.iter().map(|g| g.group_id.clone()).collect(),
+        groups: group_ids(&ni.groups),
         groups_enforced: true,
-        private,
-        public_ipv4: public,
-        ipv6: addresses(ni.ipv6_addresses.iter().map(|a| a.ipv6_address.as_str())),
+        private: interface_private_addresses(ni),
+        public_ipv4: public_ipv4(
+            ni.association.as_ref(),
+            &ni.private_ip_addresses,
+            Some(&ni.network_interface_id),
+            elastic_ips,
+        ),
+        ipv6: ipv6_addresses(&ni.ipv6_addresses),
     }
+}
+
+/// The private addresses of a network interface, its primary one included.
+fn interface_private_addresses(ni: &ec2::NetworkInterface) -> AddressSet {
+    let mut private = listed_private_addresses(&ni.private_ip_addresses);
+    private.extend(&addresses(ni.private_ip_address.as_deref()));
+    private
+}
+
+/// The addresses of an interface's `PrivateIpAddresses` list.
+fn listed_private_addresses(private_ips: &[ec2::PrivateIpAddress]) -> AddressSet {
+    addresses(
+        private_ips
+            .iter()
+            .filter_map(|p| p.private_ip_address.as_deref()),
+    )
+}
+
+/// An interface's global IPv6 addresses.
+fn ipv6_addresses(ipv6: &[ec2::Ipv6Address]) -> AddressSet {
+    addresses(ipv6.iter().map(|a| a.ipv6_address.as_str()))
+}
+
+/// An interface's public IPv4: associated with it or a private address, else its Elastic IP.
+fn public_ipv4(
+    association: Option<&ec2::PublicIpAssociation>,
+    private_ips: &[ec2::PrivateIpAddress],
+    interface_id: Option<&str>,
+    elastic_ips: &ElasticIps,
+) -> Option<String> {
+    association
+        .and_then(|a| a.public_ip.clone())
+        .or_else(|| {
+            private_ips
+                .iter()
+                .find_map(|p| p.association.as_ref().and_then(|a| a.public_ip.clone()))
+        })
+        .or_else(|| interface_id.and_then(|id| elastic_ips.of_interface(id)))
+}
+
+/// The ids of the security groups in a `Groups` list.
+fn group_ids(groups: &[ec2::GroupIdentifier]) -> Vec<String> {
+    groups.iter().map(|g| g.group_id.clone()).collect()
 }
 
 fn listener_services(listeners: &[cartguard_inventory::elbv2::Listener]) -> ServiceSet {

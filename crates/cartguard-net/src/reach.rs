@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::address::{AddressError, AddressSet};
 use crate::interval::IntervalSet;
-use crate::nacl::{Direction, ParsedAcl};
+use crate::nacl::{Direction, ParsedAcl, ReplyDecision};
 use crate::network::{Endpoint, Evidence, Network, Placement, Target};
 use crate::partition::split;
 use crate::routing::{ParsedRouteTable, RouteTarget};
@@ -415,6 +415,389 @@ struct CellResult {
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
     if !v.contains(&x) {
         v.push(x);
+    }
+}
+
+/// The source addresses followed along the path, and what let them through so far.
+struct Trail {
+    addresses: AddressSet,
+    /// Hops, each with the addresses it serves (`None`: all of them).
+    hops: Vec<(Hop, Option<AddressSet>)>,
+    notes: Vec<String>,
+    unknown: Vec<String>,
+}
+
+/// A subnet boundary on the path, with the network ACL that guards it.
+struct AclBoundary<'x> {
+    acl: &'x ParsedAcl<'x>,
+    subnet_id: &'x str,
+    end: AclEnd<'x>,
+}
+
+/// Which end of the path a network ACL guards.
+enum AclEnd<'x> {
+    /// The sender's subnet. Its ACL sees the target as the remote end, so it is
+    /// judged against the target's private addresses and narrows no source.
+    Sender(&'x AddressSet),
+    /// The target's subnet. Its ACL sees the source addresses being followed,
+    /// and lets only some of them on.
+    Target,
+}
+
+impl AclBoundary<'_> {
+    /// The way the request, or its reply, crosses this boundary.
+    fn direction(&self, role: Role) -> Direction {
+        let request = match self.end {
+            AclEnd::Sender(_) => Direction::Outbound,
+            AclEnd::Target => Direction::Inbound,
+        };
+        match role {
+            Role::Request => request,
+            Role::Reply => request.reverse(),
+        }
+    }
+
+    /// What stops the request or its reply here, given the entry that does.
+    fn refusal(&self, role: Role, rule_number: i64) -> BlockedBy {
+        let acl_id = self.acl.id().to_string();
+        let subnet_id = self.subnet_id.to_string();
+        let direction = self.direction(role);
+        match role {
+            Role::Request => BlockedBy::NetworkAclDeny {
+                acl_id,
+                subnet_id,
+                direction,
+                rule_number,
+            },
+            Role::Reply => BlockedBy::ReturnPathDropped {
+                acl_id,
+                subnet_id,
+                direction,
+                rule_number,
+            },
+        }
+    }
+}
+
+/// How a network ACL treats one crossing, the request's or the reply's.
+struct AclVerdict<'d> {
+    /// The remote addresses let through.
+    allowed: &'d AddressSet,
+    /// The allow entries, with the remote addresses each one decided.
+    allowed_by: &'d [(i64, AddressSet)],
+    /// The entries that stop remote addresses, in rule order.
+    refused_by: &'d [(i64, AddressSet)],
+    unknown: &'d [String],
+    /// For a reply, the reply ports let through to each remote.
+    reply: Option<&'d ReplyDecision>,
+}
+
+impl AclVerdict<'_> {
+    /// The first entry that stops some of `remote`: the implicit deny when none does.
+    fn first_refusing(&self, remote: &AddressSet) -> i64 {
+        self.refused_by
+            .iter()
+            .find(|(_, s)| s.intersects(remote))
+            .map_or(crate::IMPLICIT_DENY, |(n, _)| *n)
+    }
+}
+
+impl Trail {
+    /// Starts at an origin, with the hops that brought its addresses there.
+    fn new(origin: &Origin) -> Self {
+        Trail {
+            addresses: origin.addresses.clone(),
+            hops: origin.hops.clone(),
+            notes: Vec::new(),
+            unknown: origin.unknown.clone(),
+        }
+    }
+
+    /// Takes the traffic along every hop of the path, in order, until one stops it.
+    fn follow(
+        &mut self,
+        protocol: Protocol,
+        port: u16,
+        side: &TargetSide,
+        origin: &Origin,
+        listeners: Option<&ServiceSet>,
+    ) -> Result<(), Outcome> {
+        let target = side.placement;
+        let sender = origin.sender.as_ref();
+        // Network ACLs are stateless, so the request and its reply are each checked
+        // at both ends; within one subnet no network ACL is crossed either way.
+        let same_subnet = sender.is_some_and(|s| s.same_subnet);
+        let sender_acl = match sender {
+            Some(SenderSide {
+                subnet_id,
+                acl: Some(acl),
+                same_subnet: false,
+                ..
+            }) => Some(AclBoundary {
+                acl,
+                subnet_id,
+                end: AclEnd::Sender(&target.private),
+            }),
+            _ => None,
+        };
+        let target_acl = (!same_subnet).then_some(AclBoundary {
+            acl: side.acl,
+            subnet_id: side.subnet_id,
+            end: AclEnd::Target,
+        });
+
+        if let Some((names, groups)) = sender.and_then(|s| s.groups.as_ref()) {
+            self.leave_sender_groups(protocol, port, target, names, groups)?;
+        }
+        if let Some(boundary) = &sender_acl {
+            self.cross_acl(protocol, port, boundary, Role::Request)?;
+        }
+        match &target_acl {
+            Some(boundary) => self.cross_acl(protocol, port, boundary, Role::Request)?,
+            None => self.hops.push((
+                Hop::SameSubnet {
+                    subnet_id: side.subnet_id.to_string(),
+                },
+                None,
+            )),
+        }
+        self.enter_target_groups(protocol, port, side, sender)?;
+        if let Some(boundary) = &target_acl {
+            self.cross_acl(protocol, port, boundary, Role::Reply)?;
+        }
+        if let Some(boundary) = &sender_acl {
+            self.cross_acl(protocol, port, boundary, Role::Reply)?;
+        }
+        if let Some(l) = listeners {
+            self.reach_listener(protocol, port, l)?;
+        }
+        Ok(())
+    }
+
+    /// The sender's security groups must let the request out to the target.
+    fn leave_sender_groups(
+        &mut self,
+        protocol: Protocol,
+        port: u16,
+        target: &Placement,
+        names: &[String],
+        groups: &[&ParsedGroup],
+    ) -> Result<(), Outcome> {
+        let adm = admit(
+            groups,
+            false,
+            protocol,
+            port,
+            &target.private.union(&target.ipv6),
+            &target.groups,
+        );
+        self.unknown.extend(adm.unknown);
+        if adm.admitted.is_empty() {
+            return Err(self.stop(BlockedBy::NoSecurityGroupEgressRule {
+                groups: names.to_vec(),
+            }));
+        }
+        self.hops
+            .extend(adm.hops.into_iter().map(|(h, _)| (h, None)));
+        Ok(())
+    }
+
+    /// Crosses one subnet boundary's network ACL with the request or its reply.
+    fn cross_acl(
+        &mut self,
+        protocol: Protocol,
+        port: u16,
+        boundary: &AclBoundary,
+        role: Role,
+    ) -> Result<(), Outcome> {
+        let acl = boundary.acl;
+        let direction = boundary.direction(role);
+        let reply;
+        let verdict = match role {
+            Role::Request => {
+                let Some(d) = acl.decide(direction, protocol, port) else {
+                    return Err(Outcome::Unknown(vec![format!(
+                        "network ACL {} has no decision",
+                        acl.id()
+                    )]));
+                };
+                AclVerdict {
+                    allowed: &d.allowed,
+                    allowed_by: &d.allowed_by,
+                    refused_by: &d.denied_by,
+                    unknown: &d.unknown,
+                    reply: None,
+                }
+            }
+            Role::Reply => {
+                // ICMP other than echo requests has no reply whose way back could be checked.
+                let Some(r) = acl.replies(direction, protocol, port) else {
+                    return Ok(());
+                };
+                reply = r;
+                AclVerdict {
+                    allowed: &reply.some,
+                    allowed_by: &reply.allowed_by,
+                    refused_by: &reply.dropped_by,
+                    unknown: &reply.unknown,
+                    reply: Some(&reply),
+                }
+            }
+        };
+        self.unknown.extend(verdict.unknown.iter().cloned());
+        let remote = match boundary.end {
+            AclEnd::Sender(target) => target,
+            AclEnd::Target => &self.addresses,
+        };
+        let passed = remote.intersection(verdict.allowed);
+        if passed.is_empty() {
+            let by = boundary.refusal(role, verdict.first_refusing(remote));
+            return Err(self.stop(by));
+        }
+        if let (AclEnd::Target, Some(reply)) = (&boundary.end, verdict.reply) {
+            self.note_partial_replies(protocol, acl, &passed, reply);
+        }
+        for (rule_number, decided) in verdict.allowed_by {
+            // At the target the entry serves the sources it decided, and drops
+            // out if later steps stop them; at the sender it serves every source.
+            let serves = match boundary.end {
+                AclEnd::Target => Some(decided.clone()),
+                AclEnd::Sender(target) if decided.intersects(target) => None,
+                AclEnd::Sender(_) => continue,
+            };
+            self.hops.push((
+                Hop::NetworkAclEntry {
+                    acl_id: acl.id().to_string(),
+                    subnet_id: boundary.subnet_id.to_string(),
+                    direction,
+                    rule_number: *rule_number,
+                    role,
+                },
+                serves,
+            ));
+        }
+        if let AclEnd::Target = boundary.end {
+            self.addresses = passed;
+        }
+        Ok(())
+    }
+
+    /// Notes the sources that get replies on only some reply ports, and on which.
+    fn note_partial_replies(
+        &mut self,
+        protocol: Protocol,
+        acl: &ParsedAcl,
+        replied: &AddressSet,
+        reply: &ReplyDecision,
+    ) {
+        let partly = replied.difference(&reply.full);
+        if !partly.is_empty() && protocol.has_ports() {
+            self.notes.push(format!(
+                "network ACL {} lets {protocol} replies out to {} only on ports {}",
+                acl.id(),
+                partly.describe().join(", "),
+                ranges_text(&reply.ports_allowed_to(&partly))
+            ));
+        }
+    }
+
+    /// The target's security groups must admit the request from the sources still on the trail.
+    fn enter_target_groups(
+        &mut self,
+        protocol: Protocol,
+        port: u16,
+        side: &TargetSide,
+        sender: Option<&SenderSide>,
+    ) -> Result<(), Outcome> {
+        let target = side.placement;
+        if !target.groups_enforced {
+            self.hops.push((Hop::NoSecurityGroup, None));
+            return Ok(());
+        }
+        let sender_groups: &[String] = sender
+            .and_then(|s| s.groups.as_ref())
+            .map_or(&[], |(names, _)| names.as_slice());
+        let adm = admit(
+            &side.groups,
+            true,
+            protocol,
+            port,
+            &self.addresses,
+            sender_groups,
+        );
+        // Unreadable rules matter only for sources the readable ones leave out.
+        if !adm.unknown.is_empty() && !self.addresses.is_subset(&adm.admitted) {
+            self.unknown.extend(adm.unknown);
+        }
+        if adm.admitted.is_empty() {
+            return Err(self.stop(BlockedBy::NoSecurityGroupRule {
+                groups: target.groups.clone(),
+            }));
+        }
+        self.hops
+            .extend(adm.hops.into_iter().map(|(h, s)| (h, Some(s))));
+        self.addresses = adm.admitted;
+        Ok(())
+    }
+
+    /// Something must listen on the port: a load balancer listener, the database port.
+    fn reach_listener(
+        &mut self,
+        protocol: Protocol,
+        port: u16,
+        listeners: &ServiceSet,
+    ) -> Result<(), Outcome> {
+        if !listeners.contains(protocol, port) {
+            // What listens is known, so this stop holds even where earlier steps were unsure.
+            return Err(Outcome::Blocked(
+                Stage::Listener,
+                BlockedBy::NotListening {
+                    listening: listeners.ranges(),
+                },
+            ));
+        }
+        let range = listeners
+            .get(protocol)
+            .ranges()
+            .iter()
+            .find(|(lo, hi)| *lo <= port && port <= *hi)
+            .map_or((port, port), |r| *r);
+        self.hops.push((
+            Hop::Listener {
+                ports: ServiceRange {
+                    protocol,
+                    from_port: range.0,
+                    to_port: range.1,
+                },
+            },
+            None,
+        ));
+        Ok(())
+    }
+
+    /// Stops the traffic with `by`, unless unreadable evidence met on the way leaves that open.
+    fn stop(&mut self, by: BlockedBy) -> Outcome {
+        if self.unknown.is_empty() {
+            Outcome::Blocked(stage_of(&by), by)
+        } else {
+            Outcome::Unknown(std::mem::take(&mut self.unknown))
+        }
+    }
+
+    /// The traffic got through: the sources still on the trail, with the hops serving them.
+    fn admitted(self) -> Outcome {
+        let hops = self
+            .hops
+            .into_iter()
+            .filter(|(_, s)| s.as_ref().is_none_or(|s| s.intersects(&self.addresses)))
+            .map(|(h, _)| h)
+            .collect();
+        Outcome::Admitted {
+            addresses: self.addresses,
+            hops,
+            notes: self.notes,
+            unknown: self.unknown,
+        }
     }
 }
 
@@ -957,267 +1340,10 @@ impl<'a> Network<'a> {
         if origin.addresses.is_empty() {
             return Outcome::Unknown(origin.unknown.clone());
         }
-        let target = side.placement;
-        let mut hops = origin.hops.clone();
-        let mut notes = Vec::new();
-        let mut unknown = origin.unknown.clone();
-        let mut a = origin.addresses.clone();
-        let same_subnet = origin.sender.as_ref().is_some_and(|s| s.same_subnet);
-        let fail = |stage: Stage, by: BlockedBy, unknown: Vec<String>| {
-            if unknown.is_empty() {
-                Outcome::Blocked(stage, by)
-            } else {
-                Outcome::Unknown(unknown)
-            }
-        };
-
-        if let Some(sender) = &origin.sender {
-            if let Some((names, groups)) = &sender.groups {
-                let adm = admit(
-                    groups,
-                    false,
-                    protocol,
-                    port,
-                    &target.private.union(&target.ipv6),
-                    &target.groups,
-                );
-                unknown.extend(adm.unknown);
-                if adm.admitted.is_empty() {
-                    return fail(
-                        Stage::SourceSecurityGroup,
-                        BlockedBy::NoSecurityGroupEgressRule {
-                            groups: names.clone(),
-                        },
-                        unknown,
-                    );
-                }
-                hops.extend(adm.hops.into_iter().map(|(h, _)| (h, None)));
-            }
-            if !sender.same_subnet
-                && let Some(acl) = sender.acl
-            {
-                let Some(d) = acl.decide(Direction::Outbound, protocol, port) else {
-                    return Outcome::Unknown(vec![format!(
-                        "network ACL {} has no decision",
-                        acl.id()
-                    )]);
-                };
-                unknown.extend(d.unknown.iter().cloned());
-                if !d.allowed.intersects(&target.private) {
-                    return fail(
-                        Stage::SourceAcl,
-                        BlockedBy::NetworkAclDeny {
-                            acl_id: acl.id().to_string(),
-                            subnet_id: sender.subnet_id.clone(),
-                            direction: Direction::Outbound,
-                            rule_number: d.first_denying(&target.private),
-                        },
-                        unknown,
-                    );
-                }
-                for n in d.allowing(&target.private) {
-                    hops.push((
-                        Hop::NetworkAclEntry {
-                            acl_id: acl.id().to_string(),
-                            subnet_id: sender.subnet_id.clone(),
-                            direction: Direction::Outbound,
-                            rule_number: n,
-                            role: Role::Request,
-                        },
-                        None,
-                    ));
-                }
-            }
-        }
-
-        if same_subnet {
-            hops.push((
-                Hop::SameSubnet {
-                    subnet_id: side.subnet_id.to_string(),
-                },
-                None,
-            ));
-        } else {
-            let Some(d) = side.acl.decide(Direction::Inbound, protocol, port) else {
-                return Outcome::Unknown(vec![format!(
-                    "network ACL {} has no decision",
-                    side.acl.id()
-                )]);
-            };
-            unknown.extend(d.unknown.iter().cloned());
-            let allowed = a.intersection(&d.allowed);
-            if allowed.is_empty() {
-                return fail(
-                    Stage::Acl,
-                    BlockedBy::NetworkAclDeny {
-                        acl_id: side.acl.id().to_string(),
-                        subnet_id: side.subnet_id.to_string(),
-                        direction: Direction::Inbound,
-                        rule_number: d.first_denying(&a),
-                    },
-                    unknown,
-                );
-            }
-            for (n, s) in &d.allowed_by {
-                hops.push((
-                    Hop::NetworkAclEntry {
-                        acl_id: side.acl.id().to_string(),
-                        subnet_id: side.subnet_id.to_string(),
-                        direction: Direction::Inbound,
-                        rule_number: *n,
-                        role: Role::Request,
-                    },
-                    Some(s.clone()),
-                ));
-            }
-            a = allowed;
-        }
-
-        if target.groups_enforced {
-            let sender_groups: &[String] = origin
-                .sender
-                .as_ref()
-                .and_then(|s| s.groups.as_ref())
-                .map_or(&[], |(names, _)| names.as_slice());
-            let adm = admit(&side.groups, true, protocol, port, &a, sender_groups);
-            if !adm.unknown.is_empty() && !a.is_subset(&adm.admitted) {
-                unknown.extend(adm.unknown);
-            }
-            if adm.admitted.is_empty() {
-                return fail(
-                    Stage::SecurityGroup,
-                    BlockedBy::NoSecurityGroupRule {
-                        groups: target.groups.clone(),
-                    },
-                    unknown,
-                );
-            }
-            hops.extend(adm.hops.into_iter().map(|(h, s)| (h, Some(s))));
-            a = adm.admitted;
-        } else {
-            hops.push((Hop::NoSecurityGroup, None));
-        }
-
-        if !same_subnet && let Some(rep) = side.acl.replies(Direction::Outbound, protocol, port) {
-            unknown.extend(rep.unknown.iter().cloned());
-            let ok = a.intersection(&rep.some);
-            if ok.is_empty() {
-                let rule_number = rep
-                    .dropped_by
-                    .iter()
-                    .find(|(_, s)| s.intersects(&a))
-                    .map_or(crate::IMPLICIT_DENY, |(n, _)| *n);
-                return fail(
-                    Stage::ReturnAcl,
-                    BlockedBy::ReturnPathDropped {
-                        acl_id: side.acl.id().to_string(),
-                        subnet_id: side.subnet_id.to_string(),
-                        direction: Direction::Outbound,
-                        rule_number,
-                    },
-                    unknown,
-                );
-            }
-            let partly = ok.difference(&rep.full);
-            if !partly.is_empty() && protocol.has_ports() {
-                notes.push(format!(
-                    "network ACL {} lets {protocol} replies out to {} only on ports {}",
-                    side.acl.id(),
-                    partly.describe().join(", "),
-                    ranges_text(&rep.ports_allowed_to(&partly))
-                ));
-            }
-            for (n, s) in &rep.allowed_by {
-                hops.push((
-                    Hop::NetworkAclEntry {
-                        acl_id: side.acl.id().to_string(),
-                        subnet_id: side.subnet_id.to_string(),
-                        direction: Direction::Outbound,
-                        rule_number: *n,
-                        role: Role::Reply,
-                    },
-                    Some(s.clone()),
-                ));
-            }
-            a = ok;
-        }
-
-        if let Some(sender) = &origin.sender
-            && !sender.same_subnet
-            && let Some(acl) = sender.acl
-            && let Some(rep) = acl.replies(Direction::Inbound, protocol, port)
-        {
-            unknown.extend(rep.unknown.iter().cloned());
-            if !rep.some.intersects(&target.private) {
-                let rule_number = rep
-                    .dropped_by
-                    .iter()
-                    .find(|(_, s)| s.intersects(&target.private))
-                    .map_or(crate::IMPLICIT_DENY, |(n, _)| *n);
-                return fail(
-                    Stage::SourceReturnAcl,
-                    BlockedBy::ReturnPathDropped {
-                        acl_id: acl.id().to_string(),
-                        subnet_id: sender.subnet_id.clone(),
-                        direction: Direction::Inbound,
-                        rule_number,
-                    },
-                    unknown,
-                );
-            }
-            for (n, s) in &rep.allowed_by {
-                if s.intersects(&target.private) {
-                    hops.push((
-                        Hop::NetworkAclEntry {
-                            acl_id: acl.id().to_string(),
-                            subnet_id: sender.subnet_id.clone(),
-                            direction: Direction::Inbound,
-                            rule_number: *n,
-                            role: Role::Reply,
-                        },
-                        None,
-                    ));
-                }
-            }
-        }
-
-        if let Some(l) = listeners {
-            if !l.contains(protocol, port) {
-                return Outcome::Blocked(
-                    Stage::Listener,
-                    BlockedBy::NotListening {
-                        listening: l.ranges(),
-                    },
-                );
-            }
-            let range = l
-                .get(protocol)
-                .ranges()
-                .iter()
-                .find(|(lo, hi)| *lo <= port && port <= *hi)
-                .map_or((port, port), |r| *r);
-            hops.push((
-                Hop::Listener {
-                    ports: ServiceRange {
-                        protocol,
-                        from_port: range.0,
-                        to_port: range.1,
-                    },
-                },
-                None,
-            ));
-        }
-
-        let hops = hops
-            .into_iter()
-            .filter(|(_, s)| s.as_ref().is_none_or(|s| s.intersects(&a)))
-            .map(|(h, _)| h)
-            .collect();
-        Outcome::Admitted {
-            addresses: a,
-            hops,
-            notes,
-            unknown,
+        let mut trail = Trail::new(origin);
+        match trail.follow(protocol, port, side, origin, listeners) {
+            Ok(()) => trail.admitted(),
+            Err(stopped) => stopped,
         }
     }
 }

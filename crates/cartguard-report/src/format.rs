@@ -1,6 +1,7 @@
 //! The report formats: one [`Renderer`] per format over one [`Report`], in the
 //! manner of ripgrep's printers. A new format is a file in `format/` holding
-//! its renderer, and one line in the `formats!` list below.
+//! its renderer, its `pub mod` line and its entry in the `formats!` list below
+//! (a test checks that every file there is listed).
 
 use std::io;
 
@@ -47,12 +48,13 @@ pub fn format_named(name: &str) -> Option<&'static Format> {
     FORMATS.iter().find(|f| f.name == name)
 }
 
-/// Declares each format's module and lists the format in [`FORMATS`], so that
-/// the list and the modules cannot drift apart.
+// Modules are declared outside the macro so that rustfmt sees their files.
+pub mod json;
+pub mod text;
+
+/// Lists each format in [`FORMATS`], named after its module.
 macro_rules! formats {
     ($($module:ident($about:literal) => $renderer:expr,)*) => {
-        $(pub mod $module;)*
-
         /// Every report format, in the order `--help` lists them.
         pub const FORMATS: &[Format] = &[$(Format {
             name: stringify!($module),
@@ -72,6 +74,21 @@ formats! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_format_module_is_listed() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/format");
+        for entry in std::fs::read_dir(dir).expect("src/format is readable") {
+            let path = entry.expect("a directory entry").path();
+            let Some(name) = path.file_stem().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            assert!(
+                format_named(name).is_some(),
+                "src/format/{name}.rs is not in the formats! list"
+            );
+        }
+    }
 
     #[test]
     fn every_format_is_found_by_its_name_and_names_are_distinct() {

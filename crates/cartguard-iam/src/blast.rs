@@ -12,7 +12,8 @@ use serde::Serialize;
 use crate::Tri;
 use crate::effective::EffectivePermissions;
 use crate::evaluate::{Decision, PolicySet, Request, StatementRef, evaluate};
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::Policy;
+use crate::resource_policy;
 
 /// What a principal may do to a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -227,19 +228,14 @@ pub fn blast_radius(
                                 account.id, key.key_id
                             )
                         });
+                        // A key policy that cannot be parsed leaves the key
+                        // judged by the principal's own policies.
                         let key_policy = region
                             .kms
                             .key_policies
                             .get(&key.key_id)
                             .and_then(|p| p.present())
-                            .and_then(|doc| {
-                                Policy::from_document(
-                                    &format!("{arn}#key-policy"),
-                                    PolicyKind::KeyPolicy,
-                                    doc,
-                                )
-                                .ok()
-                            });
+                            .and_then(|doc| resource_policy::key_policy(&arn, doc).ok());
                         for (access, actions) in *accesses {
                             let line = match &key_policy {
                                 Some(kp) => {

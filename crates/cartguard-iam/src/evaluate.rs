@@ -321,6 +321,33 @@ pub enum ImplicitDenyReason {
     CrossAccountResourcePolicy,
 }
 
+impl ImplicitDenyReason {
+    /// The reason in one word, as answers print it.
+    fn word(self) -> &'static str {
+        match self {
+            ImplicitDenyReason::NoAllow => "no-allow",
+            ImplicitDenyReason::ServiceControlPolicy => "service-control-policy",
+            ImplicitDenyReason::ResourceControlPolicy => "resource-control-policy",
+            ImplicitDenyReason::PermissionsBoundary => "permissions-boundary",
+            ImplicitDenyReason::SessionPolicy => "session-policy",
+            ImplicitDenyReason::ResourcePolicyRequired => "resource-policy-required",
+            ImplicitDenyReason::CrossAccountResourcePolicy => "cross-account-resource-policy",
+        }
+    }
+}
+
+impl fmt::Display for ImplicitDenyReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+impl serde::Serialize for ImplicitDenyReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.word())
+    }
+}
+
 /// A piece of a statement that could not be decided for lack of context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unresolved {

@@ -14,7 +14,9 @@
 //!   [`Request`], giving a [`Decision`].
 //! - [`catalogue`] is the embedded list of every IAM action with its access level.
 //! - [`principals`] builds each user's and role's policy set from the inventory.
-//! - [`effective`], [`shadow`] and [`escalation`] answer the auditor's questions.
+//! - [`effective`], [`shadow`] and [`escalation`] are the analyses rules share;
+//!   [`query`] and [`blast`] answer the questions an auditor asks of one
+//!   account, as values a report renders.
 
 #![warn(missing_docs)]
 
@@ -28,7 +30,11 @@ pub mod evaluate;
 pub mod matching;
 pub mod policy;
 pub mod principals;
+pub mod query;
+mod quote;
+pub mod resource_policy;
 pub mod shadow;
+pub mod trust;
 
 pub use catalogue::{AccessLevel, ActionSet, Catalogue, catalogue};
 pub use context::{ContextValue, RequestContext};
@@ -40,6 +46,8 @@ pub use evaluate::{
 };
 pub use policy::{Effect, Policy, PolicyError, PolicyKind, Statement, StatementCache};
 pub use principals::{Principal, Principals};
+pub use query::{Answer, Question, Verdict};
+pub use quote::StatementQuote;
 pub use shadow::ShadowedAllow;
 
 use cartguard_inventory::{Operation, iam, organizations};

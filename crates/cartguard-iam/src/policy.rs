@@ -61,8 +61,8 @@ pub enum LanguageVersion {
     Unspecified,
 }
 
-/// `Allow` or `Deny`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// `Allow` or `Deny`, serialised as a policy writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Effect {
     /// The statement grants.
     Allow,

@@ -473,6 +473,36 @@ impl Principals {
             .iter()
             .filter(|p| p.kind == PrincipalKind::Role)
     }
+
+    /// Why the evaluation of `principal` may be incomplete, in one sentence:
+    /// the policies or groups the evidence names but does not describe, and
+    /// its policies that could not be parsed.
+    pub fn incomplete(&self, principal: &Principal) -> Option<String> {
+        let mut missing = principal.unresolved.clone();
+        let names: Vec<&str> = principal
+            .policies
+            .identity
+            .iter()
+            .chain(principal.policies.boundary.iter())
+            .map(|p| p.name.as_ref())
+            .collect();
+        let own = format!("{}#", principal.arn);
+        for failure in &self.errors {
+            if failure.policy.starts_with(&own) || names.contains(&failure.policy.as_str()) {
+                missing.push(format!(
+                    "{} (unreadable: {})",
+                    failure.policy, failure.error
+                ));
+            }
+        }
+        (!missing.is_empty()).then(|| {
+            format!(
+                "not every policy of {} could be evaluated: {}",
+                principal.arn,
+                missing.join(", ")
+            )
+        })
+    }
 }
 
 /// The account's SCPs, one list per level from the root down, parsed, and

@@ -199,59 +199,20 @@ pub(crate) fn account_defined(
 
 /// Why a principal's evaluation may be incomplete: policies or groups the
 /// evidence names but does not describe, or policies that failed to parse.
-pub fn incomplete(
+pub(crate) fn incomplete(
     principals: &cartguard_iam::Principals,
     principal: &cartguard_iam::Principal,
 ) -> Option<String> {
-    let mut missing = principal.unresolved.clone();
-    let names: Vec<&str> = principal
-        .policies
-        .identity
-        .iter()
-        .chain(principal.policies.boundary.iter())
-        .map(|p| p.name.as_ref())
-        .collect();
-    for failure in &principals.errors {
-        let owned = failure.policy.starts_with(&format!("{}#", principal.arn))
-            || names.contains(&failure.policy.as_str());
-        if owned {
-            missing.push(format!(
-                "{} (unreadable: {})",
-                failure.policy, failure.error
-            ));
-        }
-    }
-    (!missing.is_empty()).then(|| {
-        format!(
-            "not every policy of {} could be evaluated: {}",
-            principal.arn,
-            missing.join(", ")
-        )
-    })
+    principals.incomplete(principal)
 }
 
-pub fn statement_evidence(
+/// The evidence for the statement a reference points to: the reference and
+/// the statement as written.
+pub(crate) fn statement_evidence(
     principals: &cartguard_iam::Principals,
     statement: &cartguard_iam::StatementRef,
 ) -> Value {
-    quoted_statement(statement, principals.statement(statement))
-}
-
-/// The evidence for a statement a reference points to, given the statement as
-/// parsed (`None` when it is not at hand: the reference is quoted alone).
-pub fn quoted_statement(
-    statement: &cartguard_iam::StatementRef,
-    parsed: Option<&cartguard_iam::policy::Statement>,
-) -> Value {
-    let text = parsed
-        .map(cartguard_iam::policy::Statement::source_json)
-        .unwrap_or(Value::Null);
-    json!({
-        "policy": statement.policy.as_ref(),
-        "statement_index": statement.index,
-        "sid": statement.sid.as_deref(),
-        "statement": text,
-    })
+    serde_json::to_value(principals.quote(statement)).unwrap_or(Value::Null)
 }
 
 /// The policies written by the account (customer managed and inline), each

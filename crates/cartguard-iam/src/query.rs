@@ -304,7 +304,7 @@ fn unevaluated(principals: &Principals, principal: &Principal) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use cartguard_inventory::iam::AccessKeyMetadata;
     use cartguard_inventory::kms::KmsKey;
     use cartguard_inventory::{Collected, PolicyDocument, Region};
@@ -312,11 +312,13 @@ mod tests {
 
     use super::*;
 
-    const KEY: &str = "arn:aws:kms:eu-west-1:111122223333:key/k1";
+    pub(crate) const KEY: &str = "arn:aws:kms:eu-west-1:111122223333:key/k1";
 
-    /// An account with a user, a role that EC2 may assume, and a KMS key
-    /// whose key policy is `key_policy` (none when `None`).
-    fn account(key_policy: Option<&str>) -> Account {
+    /// An account with an administrator `alice` (access key
+    /// `AKIAALICE00000000001`), a role `web` that EC2 may assume and that may
+    /// decrypt with any key, and a KMS key whose key policy is `key_policy`
+    /// (none when `None`).
+    pub(crate) fn account(key_policy: Option<&str>) -> Account {
         let mut account = Account {
             id: "111122223333".into(),
             ..Account::default()

@@ -4,11 +4,10 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use cartguard_iam::escalation::Analysis;
+use cartguard_iam::blast::BlastRadius;
 use cartguard_iam::query::{self, Answer, Question};
 use cartguard_iam::resource_policy::supplied_policy;
 use cartguard_iam::{Policy, RequestContext};
-use serde_json::json;
 
 use crate::cli::{BlastArgs, CanArgs, Format, write_stdout};
 use crate::sources::{load, one_account};
@@ -108,70 +107,52 @@ fn answer_text(answer: &Answer) -> String {
 pub fn blast_radius(args: &BlastArgs) -> anyhow::Result<ExitCode> {
     let (inventory, _) = load(&args.sources)?;
     let account = one_account(&inventory, &args.principal)?;
-    let principals = query::principals_of(account)?;
-    let principal = query::principal_named(account, &principals, &args.principal)?;
-    let index = principals
-        .principals
-        .iter()
-        .position(|p| p.arn == principal.arn)
-        .context("the principal is not in the account's list")?;
-    let analysis = Analysis::new(&principals);
-    let stores = cartguard_iam::blast::blast_radius(
-        &analysis.effective[index],
-        &principal.policies,
-        account,
-    );
-    let escalations =
-        cartguard_iam::escalation::AdminPaths::new(&analysis, &principals, account).of(index);
-    let admin = analysis.admin[index].is_admin();
+    let radius = cartguard_iam::blast::of(account, &args.principal)?;
     let text = match args.format {
-        Format::Json => {
-            let doc = json!({
-                "principal": principal.arn,
-                "administrator": admin,
-                "data_stores": stores,
-                "escalations": escalations.iter().map(|e| json!({"method": e.method.id, "description": e.method.description, "targets": e.targets, "conditional": e.conditional})).collect::<Vec<_>>(),
-            });
-            serde_json::to_string_pretty(&doc)? + "\n"
-        }
-        Format::Text => {
-            let mut out = format!(
-                "blast radius of {}{}\n",
-                principal.arn,
-                if admin {
-                    " (administrator: every store)"
-                } else {
-                    ""
-                }
-            );
-            if stores.is_empty() {
-                out.push_str("  no data store in reach\n");
-            }
-            for s in &stores {
-                out.push_str(&format!(
-                    "  {:<7} {:<11} {:<15} {}  ({})\n",
-                    format!("{:?}", s.access).to_lowercase(),
-                    format!("{:?}", s.reach).to_lowercase(),
-                    s.store,
-                    s.resource,
-                    s.actions.join(", ")
-                ));
-            }
-            for e in &escalations {
-                out.push_str(&format!(
-                    "  escalation: {} — {}{}\n",
-                    e.method.id,
-                    e.method.description,
-                    if e.targets.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (targets: {})", e.targets.join(", "))
-                    }
-                ));
-            }
-            out
-        }
+        Format::Json => serde_json::to_string_pretty(&radius)? + "\n",
+        Format::Text => radius_text(&radius),
     };
     write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn radius_text(radius: &BlastRadius) -> String {
+    let mut out = format!(
+        "blast radius of {}{}\n",
+        radius.principal,
+        if radius.administrator {
+            " (administrator: every store)"
+        } else {
+            ""
+        }
+    );
+    if radius.data_stores.is_empty() {
+        out.push_str("  no data store in reach\n");
+    }
+    for s in &radius.data_stores {
+        out.push_str(&format!(
+            "  {:<7} {:<11} {:<15} {}  ({})\n",
+            format!("{:?}", s.access).to_lowercase(),
+            format!("{:?}", s.reach).to_lowercase(),
+            s.store,
+            s.resource,
+            s.actions.join(", ")
+        ));
+    }
+    for e in &radius.escalations {
+        out.push_str(&format!(
+            "  escalation: {} — {}{}\n",
+            e.method,
+            e.description,
+            if e.targets.is_empty() {
+                String::new()
+            } else {
+                format!(" (targets: {})", e.targets.join(", "))
+            }
+        ));
+    }
+    for warning in &radius.warnings {
+        out.push_str(&format!("  warning: {warning}\n"));
+    }
+    out
 }

@@ -6,6 +6,8 @@
 //! so the answer still says whether a leaked credential reaches all customer
 //! data, some, or none.
 
+use std::fmt;
+
 use cartguard_inventory::Account;
 use serde::Serialize;
 
@@ -19,8 +21,7 @@ use crate::query::{self, QueryError};
 use crate::resource_policy;
 
 /// What a principal may do to a store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Access {
     /// Read the data.
     Read,
@@ -31,8 +32,7 @@ pub enum Access {
 }
 
 /// How far a permission reaches within a kind of store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
     /// Every store of the kind.
     All,
@@ -40,6 +40,40 @@ pub enum Reach {
     Some,
     /// Only when conditions of the granting statements hold.
     Conditional,
+}
+
+impl fmt::Display for Access {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Delete => "delete",
+        })
+    }
+}
+
+/// Serialised as it is displayed.
+impl Serialize for Access {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl fmt::Display for Reach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Reach::All => "all",
+            Reach::Some => "some",
+            Reach::Conditional => "conditional",
+        })
+    }
+}
+
+/// Serialised as it is displayed.
+impl Serialize for Reach {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// One line of a blast radius: an access to a store (or kind of store).

@@ -321,10 +321,9 @@ pub enum ImplicitDenyReason {
     CrossAccountResourcePolicy,
 }
 
-impl ImplicitDenyReason {
-    /// The reason in one word, as answers print it.
-    fn word(self) -> &'static str {
-        match self {
+impl fmt::Display for ImplicitDenyReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
             ImplicitDenyReason::NoAllow => "no-allow",
             ImplicitDenyReason::ServiceControlPolicy => "service-control-policy",
             ImplicitDenyReason::ResourceControlPolicy => "resource-control-policy",
@@ -332,19 +331,14 @@ impl ImplicitDenyReason {
             ImplicitDenyReason::SessionPolicy => "session-policy",
             ImplicitDenyReason::ResourcePolicyRequired => "resource-policy-required",
             ImplicitDenyReason::CrossAccountResourcePolicy => "cross-account-resource-policy",
-        }
+        })
     }
 }
 
-impl fmt::Display for ImplicitDenyReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.word())
-    }
-}
-
+/// Serialised as it is displayed.
 impl serde::Serialize for ImplicitDenyReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.word())
+        serializer.collect_str(self)
     }
 }
 

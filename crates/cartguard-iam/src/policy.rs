@@ -61,13 +61,30 @@ pub enum LanguageVersion {
     Unspecified,
 }
 
-/// `Allow` or `Deny`, serialised as a policy writes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+/// `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Effect {
     /// The statement grants.
     Allow,
     /// The statement denies.
     Deny,
+}
+
+/// As a policy writes it: `Allow`, `Deny`.
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        })
+    }
+}
+
+/// Serialised as it is displayed.
+impl serde::Serialize for Effect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// A parse error, naming the statement (index and Sid) and the field.

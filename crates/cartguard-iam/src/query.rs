@@ -114,8 +114,7 @@ impl Question {
 }
 
 /// How a request is decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     /// Allowed.
     Allow,
@@ -129,12 +128,19 @@ pub enum Verdict {
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Verdict::Allow => "allow",
             Verdict::ExplicitDeny => "explicit-deny",
             Verdict::ImplicitDeny => "implicit-deny",
             Verdict::Conditional => "conditional",
         })
+    }
+}
+
+/// Serialised as it is displayed.
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

@@ -2,6 +2,7 @@
 //! contract, and the rule catalogue. Renderers decide nothing.
 
 mod catalogue;
+pub mod iam;
 mod json;
 mod text;
 

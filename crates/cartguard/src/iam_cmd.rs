@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use cartguard_iam::blast::BlastRadius;
-use cartguard_iam::query::{self, Answer, Question};
+use cartguard_iam::query::{self, Question};
 use cartguard_iam::resource_policy::supplied_policy;
 use cartguard_iam::{Policy, RequestContext};
+use cartguard_report::iam;
 
 use crate::cli::{BlastArgs, CanArgs, Format, write_stdout};
 use crate::sources::{load, one_account};
@@ -58,50 +58,11 @@ pub fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
     question.resource_policies = resource_policies(args)?;
     let answer = query::can(account, &principals, principal, &question);
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&answer)? + "\n",
-        Format::Text => answer_text(&answer),
+        Format::Json => iam::answer_json(&answer)?,
+        Format::Text => iam::answer_text(&answer),
     };
     write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn answer_text(answer: &Answer) -> String {
-    let mut out = format!(
-        "{}: {} {} on {}\n",
-        answer.decision.to_string().to_uppercase(),
-        answer.principal,
-        answer.action,
-        answer.resource
-    );
-    if let Some(reason) = answer.reason {
-        out.push_str(&format!("  no statement allows it ({reason})\n"));
-    }
-    for s in &answer.statements {
-        out.push_str(&format!(
-            "  statement {} {}of {}\n    {}\n",
-            s.statement_index,
-            s.sid
-                .as_deref()
-                .map(|x| format!("({x}) "))
-                .unwrap_or_default(),
-            s.policy,
-            s.statement
-        ));
-    }
-    for c in &answer.conditions {
-        out.push_str(&format!(
-            "  depends on {} ({} {}) — give it with --context {}=… or --absent {}\n",
-            c.key,
-            c.operator.as_deref().unwrap_or(c.element),
-            c.values.join(", "),
-            c.key,
-            c.key
-        ));
-    }
-    for warning in &answer.warnings {
-        out.push_str(&format!("  warning: {warning}\n"));
-    }
-    out
 }
 
 pub fn blast_radius(args: &BlastArgs) -> anyhow::Result<ExitCode> {
@@ -109,50 +70,9 @@ pub fn blast_radius(args: &BlastArgs) -> anyhow::Result<ExitCode> {
     let account = one_account(&inventory, &args.principal)?;
     let radius = cartguard_iam::blast::of(account, &args.principal)?;
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&radius)? + "\n",
-        Format::Text => radius_text(&radius),
+        Format::Json => iam::blast_radius_json(&radius)?,
+        Format::Text => iam::blast_radius_text(&radius),
     };
     write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn radius_text(radius: &BlastRadius) -> String {
-    let mut out = format!(
-        "blast radius of {}{}\n",
-        radius.principal,
-        if radius.administrator {
-            " (administrator: every store)"
-        } else {
-            ""
-        }
-    );
-    if radius.data_stores.is_empty() {
-        out.push_str("  no data store in reach\n");
-    }
-    for s in &radius.data_stores {
-        out.push_str(&format!(
-            "  {:<7} {:<11} {:<15} {}  ({})\n",
-            format!("{:?}", s.access).to_lowercase(),
-            format!("{:?}", s.reach).to_lowercase(),
-            s.store,
-            s.resource,
-            s.actions.join(", ")
-        ));
-    }
-    for e in &radius.escalations {
-        out.push_str(&format!(
-            "  escalation: {} — {}{}\n",
-            e.method,
-            e.description,
-            if e.targets.is_empty() {
-                String::new()
-            } else {
-                format!(" (targets: {})", e.targets.join(", "))
-            }
-        ));
-    }
-    for warning in &radius.warnings {
-        out.push_str(&format!("  warning: {warning}\n"));
-    }
-    out
 }

@@ -417,6 +417,35 @@ impl Catalogue {
     pub fn names<'a>(&'a self, set: &'a ActionSet) -> impl Iterator<Item = &'a str> + 'a {
         set.iter().map(move |i| self.name(i))
     }
+
+    /// The action patterns of an `Allow` statement that grant everything (`*`)
+    /// or a whole service: a pattern counts when every action the catalogue
+    /// lists for its service is covered by the statement (so `s3:*` counts,
+    /// `s3:Get*` does not).
+    pub fn whole_service_grants(&self, statement: &Statement) -> Vec<String> {
+        if statement.effect != crate::policy::Effect::Allow || statement.actions.negated {
+            return Vec::new();
+        }
+        let granted = &self.statement_actions(statement).actions;
+        let mut out = Vec::new();
+        for pattern in &statement.actions.patterns {
+            let text = pattern.as_str();
+            if pattern.is_star() {
+                out.push(text.to_string());
+                continue;
+            }
+            let Some((service, _)) = text.split_once(':') else {
+                continue;
+            };
+            // The expansion of `service:*` is cached.
+            let all = self.expand(&format!("{service}:*"));
+            let whole = !all.is_empty() && all.is_subset(granted);
+            if whole && pattern.has_wildcards() {
+                out.push(text.to_string());
+            }
+        }
+        out
+    }
 }
 
 /// A set of catalogue actions, by position in the catalogue.

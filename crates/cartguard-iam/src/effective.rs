@@ -7,7 +7,7 @@
 //! where the boundary and every SCP level may allow them. A grant also records
 //! which of its actions are certain (no condition, no conditional deny, boundary
 //! and SCPs allow unconditionally). Resource-based policies are not part of the
-//! picture: they belong to resources, and [`crate::evaluate`] weighs them per
+//! picture: they belong to resources, and [`crate::evaluate()`] weighs them per
 //! request.
 
 use std::sync::Arc;

@@ -251,7 +251,7 @@ impl Request {
     fn resource_account(&self) -> Option<&str> {
         self.resource_account
             .as_deref()
-            .or_else(|| crate::matching::arn_account(&self.resource))
+            .or_else(|| crate::arn::account_of(&self.resource))
     }
 
     fn same_account(&self) -> bool {

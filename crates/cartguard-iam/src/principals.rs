@@ -15,8 +15,8 @@ use std::sync::Arc;
 use cartguard_inventory::iam::{AttachedPolicy, AuthorizationDetails, InlinePolicy};
 use rayon::prelude::*;
 
+use crate::arn::account_of;
 use crate::evaluate::{Decision, PolicySet, PrincipalType, Request, RequestPrincipal, evaluate};
-use crate::matching::arn_account;
 use crate::policy::{Policy, PolicyError, PolicyKind, StatementCache};
 
 /// User or role.
@@ -314,7 +314,7 @@ impl Principals {
                     kind: PrincipalKind::User,
                     name: u.user_name.clone(),
                     arn: u.arn.clone(),
-                    account: arn_account(&u.arn).map(str::to_string),
+                    account: account_of(&u.arn).map(str::to_string),
                     id: u.user_id.clone(),
                     tags: tags(&u.tags),
                     groups: u.group_list.clone(),
@@ -363,7 +363,7 @@ impl Principals {
                     kind: PrincipalKind::Role,
                     name: r.role_name.clone(),
                     arn: r.arn.clone(),
-                    account: arn_account(&r.arn).map(str::to_string),
+                    account: account_of(&r.arn).map(str::to_string),
                     id: r.role_id.clone(),
                     tags: tags(&r.tags),
                     groups: Vec::new(),
@@ -502,6 +502,22 @@ impl Principals {
                 missing.join(", ")
             )
         })
+    }
+
+    /// Why the permissions of `principal` may be incomplete
+    /// ([`Principals::incomplete`]), leaving out an unreadable trust policy,
+    /// which grants the principal nothing.
+    pub fn permissions_incomplete(&self, principal: &Principal) -> Option<String> {
+        let reason = self.incomplete(principal)?;
+        let own = format!("{}#", principal.arn);
+        let trust = format!("{}#trust", principal.arn);
+        let only_trust = principal.unresolved.is_empty()
+            && self
+                .errors
+                .iter()
+                .filter(|e| e.policy.starts_with(&own))
+                .all(|e| e.policy == trust);
+        (!only_trust).then_some(reason)
     }
 }
 

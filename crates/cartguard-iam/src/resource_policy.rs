@@ -10,7 +10,10 @@ use crate::principals::PolicyFailure;
 
 /// The key policy of the KMS key `key_arn`, parsed and named
 /// `<key ARN>#key-policy`, or why it cannot be used.
-pub fn key_policy(key_arn: &str, document: &PolicyDocument) -> Result<Policy, PolicyFailure> {
+pub(crate) fn key_policy(
+    key_arn: &str,
+    document: &PolicyDocument,
+) -> Result<Policy, PolicyFailure> {
     let name = format!("{key_arn}#key-policy");
     Policy::from_document(&name, PolicyKind::KeyPolicy, document).map_err(|error| PolicyFailure {
         policy: name,
@@ -18,8 +21,9 @@ pub fn key_policy(key_arn: &str, document: &PolicyDocument) -> Result<Policy, Po
     })
 }
 
-/// The collected key policy of the KMS key `key_arn` ([`key_policy`]), or
-/// `None` when the evidence lists no such key or holds no key policy for it.
+/// The collected key policy of the KMS key `key_arn`, parsed and named
+/// `<key ARN>#key-policy`, or why it cannot be used; `None` when the evidence
+/// lists no such key or holds no key policy for it.
 pub fn collected_key_policy(
     account: &Account,
     key_arn: &str,

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::Deserialize;
 
 use crate::matching::{Pattern, Syntax, glob};
-use crate::policy::Statement;
+use crate::policy::{Statement, StatementRef};
 
 static DATA: &str = include_str!("../data/iam-actions.json");
 static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
@@ -397,10 +397,7 @@ impl Catalogue {
 
     /// Every `Action`/`NotAction` entry of a policy that names no catalogue
     /// action, with the statement it is in.
-    pub fn unknown_actions(
-        &self,
-        policy: &crate::policy::Policy,
-    ) -> Vec<(crate::evaluate::StatementRef, String)> {
+    pub fn unknown_actions(&self, policy: &crate::policy::Policy) -> Vec<(StatementRef, String)> {
         policy
             .statements
             .iter()
@@ -408,7 +405,7 @@ impl Catalogue {
                 self.statement_actions(stmt)
                     .unknown
                     .iter()
-                    .map(move |u| (crate::evaluate::StatementRef::new(policy, stmt), u.clone()))
+                    .map(move |u| (StatementRef::new(policy, stmt), u.clone()))
             })
             .collect()
     }

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use crate::Tri;
 use crate::catalogue::{ActionSet, catalogue};
 use crate::context::{Lookup, RequestContext, VariableSource};
-use crate::evaluate::{Env, PolicySet, RequestPrincipal, StatementRef};
+use crate::evaluate::{Env, PolicySet, RequestPrincipal};
 use crate::matching::Pattern;
-use crate::policy::{Effect, Policy, Statement};
+use crate::policy::{Effect, Policy, Statement, StatementRef};
 use crate::principals::Principal;
 
 /// The resources a statement names, with the principal's own variables

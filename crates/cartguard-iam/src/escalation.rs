@@ -19,8 +19,8 @@ use crate::catalogue::{ActionSet, catalogue};
 use crate::effective::{AdminAccess, EffectivePermissions, Grant};
 use std::sync::Arc;
 
-use crate::evaluate::{Decision, Request, StatementRef, evaluate};
-use crate::policy::{Effect, PrincipalEntry};
+use crate::evaluate::{Decision, Request, evaluate};
+use crate::policy::{Effect, PrincipalEntry, StatementRef};
 use crate::principals::{Principal, PrincipalKind, Principals};
 
 /// What a requirement's action must be allowed on.

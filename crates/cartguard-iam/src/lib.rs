@@ -48,11 +48,12 @@ pub use context::{ContextValue, RequestContext};
 pub use effective::{AdminAccess, EffectivePermissions};
 pub use escalation::{EscalationFinding, EscalationMethod};
 pub use evaluate::{
-    Decision, ImplicitDenyReason, PendingStatement, PolicySet, Request, RequestPrincipal,
-    StatementRef, evaluate,
+    Decision, ImplicitDenyReason, PendingStatement, PolicySet, Request, RequestPrincipal, evaluate,
 };
 pub use matching::Pattern;
-pub use policy::{Effect, Policy, PolicyError, PolicyKind, Statement, StatementCache};
+pub use policy::{
+    Effect, Policy, PolicyError, PolicyKind, Statement, StatementCache, StatementRef,
+};
 pub use principals::{Principal, Principals};
 pub use query::{Answer, Question, Verdict};
 pub use quote::StatementQuote;

@@ -339,6 +339,49 @@ impl Policy {
     }
 }
 
+/// A reference to one statement: the policy, its position and its Sid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatementRef {
+    /// The policy's name (see [`Policy::name`]).
+    pub policy: Arc<str>,
+    /// Zero-based index of the statement in the policy.
+    pub index: usize,
+    /// The statement's Sid, if any.
+    pub sid: Option<Arc<str>>,
+}
+
+impl serde::Serialize for StatementRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("StatementRef", 3)?;
+        out.serialize_field("policy", self.policy.as_ref())?;
+        out.serialize_field("statement_index", &self.index)?;
+        out.serialize_field("sid", &self.sid.as_deref())?;
+        out.end()
+    }
+}
+
+impl StatementRef {
+    /// The reference to `statement` of `policy`.
+    pub fn new(policy: &Policy, statement: &Statement) -> StatementRef {
+        StatementRef {
+            policy: Arc::clone(&policy.name),
+            index: statement.index,
+            sid: statement.sid.clone(),
+        }
+    }
+}
+
+impl fmt::Display for StatementRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} statement {}", self.policy, self.index)?;
+        if let Some(sid) = &self.sid {
+            write!(f, " ({sid})")?;
+        }
+        Ok(())
+    }
+}
+
 fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",

@@ -426,7 +426,7 @@ impl Principals {
     /// The statement a reference points to, as parsed.
     pub fn statement(
         &self,
-        reference: &crate::evaluate::StatementRef,
+        reference: &crate::policy::StatementRef,
     ) -> Option<&crate::policy::Statement> {
         self.policy(&reference.policy)?
             .statements

@@ -8,8 +8,9 @@ use serde::{Serialize, Serializer};
 use crate::catalogue::catalogue;
 use crate::context::RequestContext;
 use crate::effective::Grant;
-use crate::evaluate::{Decision, PolicySet, Request, RequestPrincipal, StatementRef, evaluate};
+use crate::evaluate::{Decision, PolicySet, Request, RequestPrincipal, evaluate};
 use crate::matching::{arn_fields, wildcard_match};
+use crate::policy::StatementRef;
 
 /// A boundary that bounds nothing: a request that may set it is unbounded.
 const ANY_BOUNDARY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";

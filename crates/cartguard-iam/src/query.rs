@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::catalogue::catalogue;
 use crate::context::RequestContext;
-use crate::evaluate::{Decision, ImplicitDenyReason, Request, StatementRef, evaluate};
-use crate::policy::{Effect, Policy};
+use crate::evaluate::{Decision, ImplicitDenyReason, Request, evaluate};
+use crate::policy::{Effect, Policy, StatementRef};
 use crate::principals::{Principal, PrincipalKind, Principals, ResolveError};
 use crate::quote::StatementQuote;
 use crate::resource_policy::{collected_key_policy, names_kms_key};

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::evaluate::StatementRef;
-use crate::policy::Statement;
+use crate::policy::{Statement, StatementRef};
 use crate::principals::Principals;
 
 /// A statement as an answer or a finding quotes it: its policy, position and

@@ -6,17 +6,22 @@
 //! so the answer still says whether a leaked credential reaches all customer
 //! data, some, or none.
 
+use std::fmt;
+
 use cartguard_inventory::Account;
 use serde::Serialize;
 
 use crate::Tri;
 use crate::effective::EffectivePermissions;
-use crate::evaluate::{Decision, PolicySet, Request, StatementRef, evaluate};
-use crate::policy::{Policy, PolicyKind};
+use crate::escalation::{AdminPaths, Analysis};
+use crate::evaluate::{Decision, PolicySet, Request, evaluate};
+use crate::policy::{Policy, StatementRef};
+use crate::principals::ResolveError;
+use crate::query::{self, QueryError};
+use crate::resource_policy;
 
 /// What a principal may do to a store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Access {
     /// Read the data.
     Read,
@@ -27,8 +32,7 @@ pub enum Access {
 }
 
 /// How far a permission reaches within a kind of store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
     /// Every store of the kind.
     All,
@@ -36,6 +40,40 @@ pub enum Reach {
     Some,
     /// Only when conditions of the granting statements hold.
     Conditional,
+}
+
+impl fmt::Display for Access {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Delete => "delete",
+        })
+    }
+}
+
+/// Serialised as it is displayed.
+impl Serialize for Access {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl fmt::Display for Reach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Reach::All => "all",
+            Reach::Some => "some",
+            Reach::Conditional => "conditional",
+        })
+    }
+}
+
+/// Serialised as it is displayed.
+impl Serialize for Reach {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// One line of a blast radius: an access to a store (or kind of store).
@@ -174,13 +212,81 @@ const RDS: AccessActions = &[
     (Access::Delete, &["rds:DeleteDBInstance"]),
 ];
 
+/// A way to become administrator, as a blast radius lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EscalationPath {
+    /// The escalation method's id.
+    pub method: &'static str,
+    /// How the method works, in one sentence.
+    pub description: &'static str,
+    /// The users, roles or groups it goes through, where known.
+    pub targets: Vec<String>,
+    /// Whether a permission it uses is only granted under conditions.
+    pub conditional: bool,
+}
+
+/// What a principal, or whoever holds one of its access keys, can reach.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlastRadius {
+    /// The principal's ARN.
+    pub principal: String,
+    /// Whether it is an administrator (and so reaches every store).
+    pub administrator: bool,
+    /// The stores, or kinds of store, it can read, write or delete.
+    pub data_stores: Vec<StoreAccess>,
+    /// Its ways to become administrator.
+    pub escalations: Vec<EscalationPath>,
+    /// What the answer could not take into account.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// The blast radius of the principal `who` names in `account`: a user or role
+/// by ARN or name, or an access key id, which names the user that owns it.
+pub fn of(account: &Account, who: &str) -> Result<BlastRadius, QueryError> {
+    let principals = query::principals_of(account)?;
+    let principal = query::principal_named(account, &principals, who)?;
+    let index = principals
+        .principals
+        .iter()
+        .position(|p| p.arn == principal.arn)
+        .ok_or_else(|| ResolveError::NotFound(principal.arn.clone()))?;
+    let analysis = Analysis::new(&principals);
+    let mut warnings = Vec::new();
+    let data_stores = data_stores(
+        &analysis.effective[index],
+        &principal.policies,
+        account,
+        &mut warnings,
+    );
+    let escalations = AdminPaths::new(&analysis, &principals, account)
+        .of(index)
+        .into_iter()
+        .map(|e| EscalationPath {
+            method: e.method.id,
+            description: e.method.description,
+            targets: e.targets,
+            conditional: e.conditional,
+        })
+        .collect();
+    Ok(BlastRadius {
+        principal: principal.arn.clone(),
+        administrator: analysis.admin[index].is_admin(),
+        data_stores,
+        escalations,
+        warnings,
+    })
+}
+
 /// The data stores a principal reaches in `account`: `effective` are its
 /// effective permissions, `policies` its policy set (KMS keys are decided with
-/// their key policies, which must allow the principal).
-pub fn blast_radius(
+/// their key policies, which must allow the principal). What could not be
+/// taken into account is added to `warnings`.
+fn data_stores(
     effective: &EffectivePermissions,
     policies: &PolicySet,
     account: &Account,
+    warnings: &mut Vec<String>,
 ) -> Vec<StoreAccess> {
     let mut out = Vec::new();
     let buckets = account.s3.buckets.present();
@@ -227,19 +333,23 @@ pub fn blast_radius(
                                 account.id, key.key_id
                             )
                         });
-                        let key_policy = region
+                        let key_policy = match region
                             .kms
                             .key_policies
                             .get(&key.key_id)
                             .and_then(|p| p.present())
-                            .and_then(|doc| {
-                                Policy::from_document(
-                                    &format!("{arn}#key-policy"),
-                                    PolicyKind::KeyPolicy,
-                                    doc,
-                                )
-                                .ok()
-                            });
+                            .map(|doc| resource_policy::key_policy(&arn, doc))
+                        {
+                            Some(Ok(policy)) => Some(policy),
+                            Some(Err(failure)) => {
+                                warnings.push(format!(
+                                    "the key policy of {arn} could not be parsed ({}); access to the key was judged without it, as if it allowed the principal",
+                                    failure.error
+                                ));
+                                None
+                            }
+                            None => None,
+                        };
                         for (access, actions) in *accesses {
                             let line = match &key_policy {
                                 Some(kp) => {
@@ -469,4 +579,48 @@ fn judge(
         actions: found,
         granted_by,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::tests::{KEY, account};
+
+    fn kms_lines(radius: &BlastRadius) -> Vec<(&str, Access, Reach)> {
+        radius
+            .data_stores
+            .iter()
+            .filter(|s| s.store == "kms")
+            .map(|s| (s.resource.as_str(), s.access, s.reach))
+            .collect()
+    }
+
+    #[test]
+    fn a_key_is_judged_with_its_key_policy() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/web"},"Action":"kms:Decrypt","Resource":"*"}]}"#;
+        let account = account(Some(policy));
+        let web = of(&account, "web").expect("a blast radius");
+        assert_eq!(kms_lines(&web), [(KEY, Access::Read, Reach::All)]);
+        assert!(web.warnings.is_empty(), "{:?}", web.warnings);
+        // The administrator is not named by the key policy.
+        let alice = of(&account, "AKIAALICE00000000001").expect("the key's owner");
+        assert_eq!(alice.principal, "arn:aws:iam::111122223333:user/alice");
+        assert!(alice.administrator);
+        assert!(kms_lines(&alice).is_empty());
+    }
+
+    #[test]
+    fn a_key_policy_that_cannot_be_parsed_is_reported() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEqualsSomehow":{"aws:x":"y"}}}]}"#;
+        let web = of(&account(Some(policy)), "web").expect("a blast radius");
+        assert_eq!(kms_lines(&web), [(KEY, Access::Read, Reach::All)]);
+        assert_eq!(web.warnings.len(), 1);
+        assert!(web.warnings[0].contains("could not be parsed"));
+    }
+
+    #[test]
+    fn an_unknown_access_key_is_an_error() {
+        let unknown = of(&account(None), "AKIAUNKNOWN000000000");
+        assert!(matches!(unknown, Err(QueryError::UnknownAccessKey { .. })));
+    }
 }

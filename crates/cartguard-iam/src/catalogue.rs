@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::Deserialize;
 
 use crate::matching::{Pattern, Syntax, glob};
-use crate::policy::Statement;
+use crate::policy::{Statement, StatementRef};
 
 static DATA: &str = include_str!("../data/iam-actions.json");
 static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
@@ -397,10 +397,7 @@ impl Catalogue {
 
     /// Every `Action`/`NotAction` entry of a policy that names no catalogue
     /// action, with the statement it is in.
-    pub fn unknown_actions(
-        &self,
-        policy: &crate::policy::Policy,
-    ) -> Vec<(crate::evaluate::StatementRef, String)> {
+    pub fn unknown_actions(&self, policy: &crate::policy::Policy) -> Vec<(StatementRef, String)> {
         policy
             .statements
             .iter()
@@ -408,7 +405,7 @@ impl Catalogue {
                 self.statement_actions(stmt)
                     .unknown
                     .iter()
-                    .map(move |u| (crate::evaluate::StatementRef::new(policy, stmt), u.clone()))
+                    .map(move |u| (StatementRef::new(policy, stmt), u.clone()))
             })
             .collect()
     }
@@ -416,6 +413,35 @@ impl Catalogue {
     /// The names of the actions in a set.
     pub fn names<'a>(&'a self, set: &'a ActionSet) -> impl Iterator<Item = &'a str> + 'a {
         set.iter().map(move |i| self.name(i))
+    }
+
+    /// The action patterns of an `Allow` statement that grant everything (`*`)
+    /// or a whole service: a pattern counts when every action the catalogue
+    /// lists for its service is covered by the statement (so `s3:*` counts,
+    /// `s3:Get*` does not).
+    pub fn whole_service_grants(&self, statement: &Statement) -> Vec<String> {
+        if statement.effect != crate::policy::Effect::Allow || statement.actions.negated {
+            return Vec::new();
+        }
+        let granted = &self.statement_actions(statement).actions;
+        let mut out = Vec::new();
+        for pattern in &statement.actions.patterns {
+            let text = pattern.as_str();
+            if pattern.is_star() {
+                out.push(text.to_string());
+                continue;
+            }
+            let Some((service, _)) = text.split_once(':') else {
+                continue;
+            };
+            // The expansion of `service:*` is cached.
+            let all = self.expand(&format!("{service}:*"));
+            let whole = !all.is_empty() && all.is_subset(granted);
+            if whole && pattern.has_wildcards() {
+                out.push(text.to_string());
+            }
+        }
+        out
     }
 }
 

@@ -7,7 +7,7 @@
 //! where the boundary and every SCP level may allow them. A grant also records
 //! which of its actions are certain (no condition, no conditional deny, boundary
 //! and SCPs allow unconditionally). Resource-based policies are not part of the
-//! picture: they belong to resources, and [`crate::evaluate`] weighs them per
+//! picture: they belong to resources, and [`crate::evaluate()`] weighs them per
 //! request.
 
 use std::sync::Arc;
@@ -15,9 +15,9 @@ use std::sync::Arc;
 use crate::Tri;
 use crate::catalogue::{ActionSet, catalogue};
 use crate::context::{Lookup, RequestContext, VariableSource};
-use crate::evaluate::{Env, PolicySet, RequestPrincipal, StatementRef};
+use crate::evaluate::{Env, PolicySet, RequestPrincipal};
 use crate::matching::Pattern;
-use crate::policy::{Effect, Policy, Statement};
+use crate::policy::{Effect, Policy, Statement, StatementRef};
 use crate::principals::Principal;
 
 /// The resources a statement names, with the principal's own variables

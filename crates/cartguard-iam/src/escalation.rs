@@ -19,8 +19,8 @@ use crate::catalogue::{ActionSet, catalogue};
 use crate::effective::{AdminAccess, EffectivePermissions, Grant};
 use std::sync::Arc;
 
-use crate::evaluate::{Decision, Request, StatementRef, evaluate};
-use crate::policy::{Effect, PrincipalEntry};
+use crate::evaluate::{Decision, Request, evaluate};
+use crate::policy::{Effect, PrincipalEntry, StatementRef};
 use crate::principals::{Principal, PrincipalKind, Principals};
 
 /// What a requirement's action must be allowed on.
@@ -67,6 +67,14 @@ pub struct EscalationMethod {
     pub description: &'static str,
     /// Every requirement must be met.
     pub requires: &'static [Requirement],
+}
+
+impl EscalationMethod {
+    /// Whether the method acts on an EC2 instance to gain the role of its
+    /// instance profile (the path is real only through such an instance).
+    pub fn through_instance(&self) -> bool {
+        INSTANCE_METHODS.contains(&self.id)
+    }
 }
 
 const fn req(any_of: &'static [&'static str], target: Target) -> Requirement {
@@ -905,7 +913,7 @@ pub fn find_all(principals: &Principals) -> Vec<EscalationFinding> {
 const MAX_HOPS: usize = 3;
 
 /// Methods that act on an EC2 instance and gain its instance profile's role.
-pub const INSTANCE_METHODS: &[&str] = &[
+const INSTANCE_METHODS: &[&str] = &[
     "ssm-send-command",
     "ssm-start-session",
     "ec2-modify-instance-attribute",
@@ -915,7 +923,7 @@ pub const INSTANCE_METHODS: &[&str] = &[
 ///
 /// [`Analysis`] reports every way a principal gains permissions it lacks;
 /// this keeps those that lead to administrator: a target user or role counts
-/// when it is one, or can become one within [`MAX_HOPS`] further escalations.
+/// when it is one, or can become one within a few (`MAX_HOPS`) further escalations.
 /// Methods that act on an instance are joined with the account's EC2
 /// instances: the path is real only through a running instance whose role
 /// reaches administrator and on which the principal may act, given the
@@ -975,7 +983,7 @@ impl<'r, 'a> AdminPaths<'r, 'a> {
         let mut out = Vec::new();
         for finding in self.analysis.escalations_of(i) {
             let mut finding = finding.clone();
-            if INSTANCE_METHODS.contains(&finding.method.id) && finding.targets.is_empty() {
+            if finding.method.through_instance() && finding.targets.is_empty() {
                 let action = finding
                     .permissions
                     .first()

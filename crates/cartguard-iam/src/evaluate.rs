@@ -14,50 +14,9 @@ use std::sync::Arc;
 use crate::Tri;
 use crate::context::{Lookup, RequestContext, VariableSource};
 use crate::matching::arn_fields;
-use crate::policy::{Effect, Policy, PolicyKind, PrincipalClause, PrincipalEntry, Statement};
-
-/// A reference to one statement: the policy, its position and its Sid.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StatementRef {
-    /// The policy's name (see [`Policy::name`]).
-    pub policy: Arc<str>,
-    /// Zero-based index of the statement in the policy.
-    pub index: usize,
-    /// The statement's Sid, if any.
-    pub sid: Option<Arc<str>>,
-}
-
-impl serde::Serialize for StatementRef {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("StatementRef", 3)?;
-        out.serialize_field("policy", self.policy.as_ref())?;
-        out.serialize_field("statement_index", &self.index)?;
-        out.serialize_field("sid", &self.sid.as_deref())?;
-        out.end()
-    }
-}
-
-impl StatementRef {
-    /// The reference to `statement` of `policy`.
-    pub fn new(policy: &Policy, statement: &Statement) -> StatementRef {
-        StatementRef {
-            policy: Arc::clone(&policy.name),
-            index: statement.index,
-            sid: statement.sid.clone(),
-        }
-    }
-}
-
-impl fmt::Display for StatementRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} statement {}", self.policy, self.index)?;
-        if let Some(sid) = &self.sid {
-            write!(f, " ({sid})")?;
-        }
-        Ok(())
-    }
-}
+use crate::policy::{
+    Effect, Policy, PolicyKind, PrincipalClause, PrincipalEntry, Statement, StatementRef,
+};
 
 /// What kind of caller makes a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -251,7 +210,7 @@ impl Request {
     fn resource_account(&self) -> Option<&str> {
         self.resource_account
             .as_deref()
-            .or_else(|| crate::matching::arn_account(&self.resource))
+            .or_else(|| crate::arn::account_of(&self.resource))
     }
 
     fn same_account(&self) -> bool {
@@ -319,6 +278,27 @@ pub enum ImplicitDenyReason {
     ResourcePolicyRequired,
     /// Cross-account: the resource's policy does not allow the caller.
     CrossAccountResourcePolicy,
+}
+
+impl fmt::Display for ImplicitDenyReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            ImplicitDenyReason::NoAllow => "no-allow",
+            ImplicitDenyReason::ServiceControlPolicy => "service-control-policy",
+            ImplicitDenyReason::ResourceControlPolicy => "resource-control-policy",
+            ImplicitDenyReason::PermissionsBoundary => "permissions-boundary",
+            ImplicitDenyReason::SessionPolicy => "session-policy",
+            ImplicitDenyReason::ResourcePolicyRequired => "resource-policy-required",
+            ImplicitDenyReason::CrossAccountResourcePolicy => "cross-account-resource-policy",
+        })
+    }
+}
+
+/// Serialised as it is displayed.
+impl serde::Serialize for ImplicitDenyReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// A piece of a statement that could not be decided for lack of context.

@@ -6,18 +6,25 @@
 //!
 //! - [`policy`] turns JSON documents into typed [`Policy`] values (and precise
 //!   [`PolicyError`]s); nothing downstream sees raw JSON.
-//! - [`matching`] holds the wildcard and policy-variable machinery shared by
-//!   actions, resources, principals and string conditions.
+//! - `matching` (internal) holds the wildcard and policy-variable machinery
+//!   shared by actions, resources, principals and string conditions; [`arn`]
+//!   reads ARNs.
 //! - [`condition`] decides `Condition` blocks against a [`RequestContext`] whose
 //!   keys are known, stated absent, or unknown.
-//! - [`evaluate`] applies AWS's evaluation order to a [`PolicySet`] and a
+//! - [`evaluate`](mod@evaluate) applies AWS's evaluation order to a [`PolicySet`] and a
 //!   [`Request`], giving a [`Decision`].
-//! - [`catalogue`] is the embedded list of every IAM action with its access level.
+//! - [`catalogue`](mod@catalogue) is the embedded list of every IAM action with its access level.
 //! - [`principals`] builds each user's and role's policy set from the inventory.
-//! - [`effective`], [`shadow`] and [`escalation`] answer the auditor's questions.
+//! - [`effective`], [`shadow`] and [`escalation`] are the analyses rules share,
+//!   with [`trust`] (trust policies and the conditions that pin a caller),
+//!   [`probe`] (concrete requests that test a grant) and [`resource_policy`]
+//!   (key policies and policies an auditor supplies).
+//! - [`query`] and [`blast`] answer the questions an auditor asks of one
+//!   account, as values a report renders.
 
 #![warn(missing_docs)]
 
+pub mod arn;
 pub mod blast;
 pub mod catalogue;
 pub mod condition;
@@ -25,21 +32,31 @@ pub mod context;
 pub mod effective;
 pub mod escalation;
 pub mod evaluate;
-pub mod matching;
+mod matching;
 pub mod policy;
 pub mod principals;
+pub mod probe;
+pub mod query;
+mod quote;
+pub mod resource_policy;
 pub mod shadow;
+pub mod trust;
 
+pub use arn::Arn;
 pub use catalogue::{AccessLevel, ActionSet, Catalogue, catalogue};
 pub use context::{ContextValue, RequestContext};
 pub use effective::{AdminAccess, EffectivePermissions};
 pub use escalation::{EscalationFinding, EscalationMethod};
 pub use evaluate::{
-    Decision, ImplicitDenyReason, PendingStatement, PolicySet, Request, RequestPrincipal,
-    StatementRef, evaluate,
+    Decision, ImplicitDenyReason, PendingStatement, PolicySet, Request, RequestPrincipal, evaluate,
 };
-pub use policy::{Effect, Policy, PolicyError, PolicyKind, Statement, StatementCache};
+pub use matching::Pattern;
+pub use policy::{
+    Effect, Policy, PolicyError, PolicyKind, Statement, StatementCache, StatementRef,
+};
 pub use principals::{Principal, Principals};
+pub use query::{Answer, Question, Verdict};
+pub use quote::StatementQuote;
 pub use shadow::ShadowedAllow;
 
 use cartguard_inventory::{Operation, iam, organizations};

@@ -473,7 +473,7 @@ pub(crate) fn intersects(a: &[Tok], b: &[Tok]) -> bool {
 }
 
 /// Splits an ARN into its six colon-separated fields (the last keeps its colons).
-pub fn arn_fields(arn: &str) -> Option<[&str; 6]> {
+pub(crate) fn arn_fields(arn: &str) -> Option<[&str; 6]> {
     let mut it = arn.splitn(6, ':');
     let f = [
         it.next()?,
@@ -484,11 +484,6 @@ pub fn arn_fields(arn: &str) -> Option<[&str; 6]> {
         it.next()?,
     ];
     (f[0] == "arn").then_some(f)
-}
-
-/// The account id field of an ARN, when it has one.
-pub fn arn_account(arn: &str) -> Option<&str> {
-    arn_fields(arn).map(|f| f[4]).filter(|a| !a.is_empty())
 }
 
 /// `ArnLike`/`ArnEquals` semantics: each of the six colon-delimited fields is
@@ -523,7 +518,7 @@ fn split_prog_fields(prog: &[Tok]) -> Option<Vec<&[Tok]>> {
 }
 
 /// Plain wildcard match of `pattern` against `text` (no variables).
-pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+pub(crate) fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     let syntax = Syntax {
         wildcards: true,
         variables: false,

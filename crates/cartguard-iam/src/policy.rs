@@ -70,6 +70,23 @@ pub enum Effect {
     Deny,
 }
 
+/// As a policy writes it: `Allow`, `Deny`.
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        })
+    }
+}
+
+/// Serialised as it is displayed.
+impl serde::Serialize for Effect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// A parse error, naming the statement (index and Sid) and the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{}: {}", location(.statement, .sid), .field, .message)]
@@ -319,6 +336,49 @@ impl Policy {
             kind,
             ..self.clone()
         }
+    }
+}
+
+/// A reference to one statement: the policy, its position and its Sid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatementRef {
+    /// The policy's name (see [`Policy::name`]).
+    pub policy: Arc<str>,
+    /// Zero-based index of the statement in the policy.
+    pub index: usize,
+    /// The statement's Sid, if any.
+    pub sid: Option<Arc<str>>,
+}
+
+impl serde::Serialize for StatementRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("StatementRef", 3)?;
+        out.serialize_field("policy", self.policy.as_ref())?;
+        out.serialize_field("statement_index", &self.index)?;
+        out.serialize_field("sid", &self.sid.as_deref())?;
+        out.end()
+    }
+}
+
+impl StatementRef {
+    /// The reference to `statement` of `policy`.
+    pub fn new(policy: &Policy, statement: &Statement) -> StatementRef {
+        StatementRef {
+            policy: Arc::clone(&policy.name),
+            index: statement.index,
+            sid: statement.sid.clone(),
+        }
+    }
+}
+
+impl fmt::Display for StatementRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} statement {}", self.policy, self.index)?;
+        if let Some(sid) = &self.sid {
+            write!(f, " ({sid})")?;
+        }
+        Ok(())
     }
 }
 

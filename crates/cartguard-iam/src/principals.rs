@@ -15,8 +15,8 @@ use std::sync::Arc;
 use cartguard_inventory::iam::{AttachedPolicy, AuthorizationDetails, InlinePolicy};
 use rayon::prelude::*;
 
+use crate::arn::account_of;
 use crate::evaluate::{Decision, PolicySet, PrincipalType, Request, RequestPrincipal, evaluate};
-use crate::matching::arn_account;
 use crate::policy::{Policy, PolicyError, PolicyKind, StatementCache};
 
 /// User or role.
@@ -314,7 +314,7 @@ impl Principals {
                     kind: PrincipalKind::User,
                     name: u.user_name.clone(),
                     arn: u.arn.clone(),
-                    account: arn_account(&u.arn).map(str::to_string),
+                    account: account_of(&u.arn).map(str::to_string),
                     id: u.user_id.clone(),
                     tags: tags(&u.tags),
                     groups: u.group_list.clone(),
@@ -363,7 +363,7 @@ impl Principals {
                     kind: PrincipalKind::Role,
                     name: r.role_name.clone(),
                     arn: r.arn.clone(),
-                    account: arn_account(&r.arn).map(str::to_string),
+                    account: account_of(&r.arn).map(str::to_string),
                     id: r.role_id.clone(),
                     tags: tags(&r.tags),
                     groups: Vec::new(),
@@ -426,7 +426,7 @@ impl Principals {
     /// The statement a reference points to, as parsed.
     pub fn statement(
         &self,
-        reference: &crate::evaluate::StatementRef,
+        reference: &crate::policy::StatementRef,
     ) -> Option<&crate::policy::Statement> {
         self.policy(&reference.policy)?
             .statements
@@ -472,6 +472,52 @@ impl Principals {
         self.principals
             .iter()
             .filter(|p| p.kind == PrincipalKind::Role)
+    }
+
+    /// Why the evaluation of `principal` may be incomplete, in one sentence:
+    /// the policies or groups the evidence names but does not describe, and
+    /// its policies that could not be parsed.
+    pub fn incomplete(&self, principal: &Principal) -> Option<String> {
+        let mut missing = principal.unresolved.clone();
+        let names: Vec<&str> = principal
+            .policies
+            .identity
+            .iter()
+            .chain(principal.policies.boundary.iter())
+            .map(|p| p.name.as_ref())
+            .collect();
+        let own = format!("{}#", principal.arn);
+        for failure in &self.errors {
+            if failure.policy.starts_with(&own) || names.contains(&failure.policy.as_str()) {
+                missing.push(format!(
+                    "{} (unreadable: {})",
+                    failure.policy, failure.error
+                ));
+            }
+        }
+        (!missing.is_empty()).then(|| {
+            format!(
+                "not every policy of {} could be evaluated: {}",
+                principal.arn,
+                missing.join(", ")
+            )
+        })
+    }
+
+    /// Why the permissions of `principal` may be incomplete
+    /// ([`Principals::incomplete`]), leaving out an unreadable trust policy,
+    /// which grants the principal nothing.
+    pub fn permissions_incomplete(&self, principal: &Principal) -> Option<String> {
+        let reason = self.incomplete(principal)?;
+        let own = format!("{}#", principal.arn);
+        let trust = format!("{}#trust", principal.arn);
+        let only_trust = principal.unresolved.is_empty()
+            && self
+                .errors
+                .iter()
+                .filter(|e| e.policy.starts_with(&own))
+                .all(|e| e.policy == trust);
+        (!only_trust).then_some(reason)
     }
 }
 

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use crate::catalogue::{ActionSet, catalogue};
 use crate::context::{RequestContext, VariableSource};
 use crate::effective::Scope;
-use crate::evaluate::{Env, PolicySet, RequestPrincipal, StatementRef};
+use crate::evaluate::{Env, PolicySet, RequestPrincipal};
 use crate::matching::{Pattern, Syntax};
-use crate::policy::{Effect, Policy, Statement};
+use crate::policy::{Effect, Policy, Statement, StatementRef};
 use crate::principals::Principal;
 
 /// An `Allow` statement that never takes effect, and what overrides it.

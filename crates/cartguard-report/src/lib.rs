@@ -6,6 +6,7 @@
 
 mod catalogue;
 mod format;
+pub mod iam;
 mod net;
 mod report;
 mod timings;

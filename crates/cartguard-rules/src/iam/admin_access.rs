@@ -1,7 +1,7 @@
 use cartguard_iam::AdminAccess;
 use serde_json::json;
 
-use super::{account_defined, analysed, incomplete, statement_evidence};
+use super::{account_defined, analysed};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -62,16 +62,13 @@ fn check(ctx: &Context, out: &mut Emitter) {
             AdminAccess::Unconditional { by } => (by, false),
             AdminAccess::Conditional { by } => (by, true),
             AdminAccess::No => {
-                if let Some(reason) = incomplete(principals, principal) {
+                if let Some(reason) = principals.incomplete(principal) {
                     out.not_assessed(&principal.arn, "global", reason);
                 }
                 continue;
             }
         };
-        let statements: Vec<_> = by
-            .iter()
-            .map(|s| statement_evidence(principals, s))
-            .collect();
+        let statements: Vec<_> = by.iter().map(|s| principals.quote(s)).collect();
         let sources: Vec<String> = by.iter().map(|s| s.policy.to_string()).collect();
         out.fail(Failure {
             detail: format!(

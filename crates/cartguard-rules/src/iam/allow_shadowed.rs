@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 
-use super::{customer_policies, policy_label, principals, statement_evidence};
+use super::{customer_policies, policy_label, principals};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -66,8 +66,8 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 ),
                 evidence: json!({
                     "source": "policy evaluation",
-                    "allow": statement_evidence(principals, &shadow.allow),
-                    "denied_by": shadow.denied_by.iter().map(|d| statement_evidence(principals, d)).collect::<Vec<_>>(),
+                    "allow": principals.quote(&shadow.allow),
+                    "denied_by": shadow.denied_by.iter().map(|d| principals.quote(d)).collect::<Vec<_>>(),
                 }),
                 remediation: format!(
                     "Decide which is intended: narrow the Deny ({}) with a Resource or Condition, or delete the dead Allow (statement {}).",
@@ -106,8 +106,8 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 evidence: json!({
                     "source": "policy evaluation",
                     "principal": principal.arn,
-                    "allow": statement_evidence(principals, &shadow.allow),
-                    "denied_by": shadow.denied_by.iter().map(|d| statement_evidence(principals, d)).collect::<Vec<_>>(),
+                    "allow": principals.quote(&shadow.allow),
+                    "denied_by": shadow.denied_by.iter().map(|d| principals.quote(d)).collect::<Vec<_>>(),
                     "outside_boundary": shadow.outside_boundary,
                     "outside_scps": shadow.outside_scps,
                 }),

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use super::{customer_policies, policy_label, principals, whole_service_grants};
+use super::{customer_policies, policy_label, principals};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -44,7 +44,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     };
     for (policy, resource, discriminator) in customer_policies(principals) {
         for statement in &policy.statements {
-            let wildcards = whole_service_grants(statement);
+            let wildcards = cartguard_iam::catalogue().whole_service_grants(statement);
             if wildcards.is_empty() {
                 continue;
             }

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use super::{customer_policies, policy_label, principals, whole_service_grants};
+use super::{customer_policies, policy_label, principals};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 /// How many scopable actions a finding lists.
@@ -57,7 +57,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             {
                 continue;
             }
-            if !whole_service_grants(statement).is_empty() {
+            if !catalogue.whole_service_grants(statement).is_empty() {
                 continue;
             }
             let expansion = catalogue.statement_actions(statement);

@@ -5,8 +5,10 @@ use cartguard_iam::catalogue::{AccessLevel, catalogue};
 use cartguard_iam::{EffectivePermissions, Policy, PolicyKind, PolicySet, Principal, StatementRef};
 use serde_json::json;
 
-use super::probe::{Unbounded, default_resource, partition, probe_resource, unbounded};
-use super::{principals, statement_evidence};
+use cartguard_iam::arn::partition_of;
+use cartguard_iam::probe::{Unbounded, default_resource, probe_resource, unbounded};
+
+use super::principals;
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -220,7 +222,7 @@ fn dangerous(boundary: &Policy, bounded: &Principal, account: &str) -> Vec<Allow
         unbounded: Vec::new(),
     };
     for action in BOUNDED_ACTIONS {
-        let default = default_resource(action, partition(&bounded.arn), account);
+        let default = default_resource(action, partition_of(&bounded.arn), account);
         for grant in perms.grants_of(action) {
             let resource = probe_resource(grant, action, &default);
             if let Some(u) = unbounded(&set, &who, action, &resource, grant) {
@@ -338,8 +340,8 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 json!({
                     "kind": a.kind.label(),
                     "actions": a.actions,
-                    "granted_by": a.statements.iter().map(|s| statement_evidence(principals, s)).collect::<Vec<_>>(),
-                    "probes": a.unbounded.iter().map(Unbounded::evidence).collect::<Vec<_>>(),
+                    "granted_by": a.statements.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
+                    "probes": a.unbounded,
                 })
             })
             .collect();

@@ -1,7 +1,7 @@
 use cartguard_iam::policy::PrincipalEntry;
 use serde_json::json;
 
-use super::{account_defined, analysed, statement_evidence, whole_service_grants};
+use super::{account_defined, analysed};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 /// Services whose compute runs with a role's credentials.
@@ -77,7 +77,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             let Some(statement) = grant.source() else {
                 continue;
             };
-            let wildcards = whole_service_grants(statement);
+            let wildcards = cartguard_iam::catalogue().whole_service_grants(statement);
             if !wildcards.is_empty() || statement.actions.negated {
                 broad.push((
                     grant.statement.clone(),
@@ -113,7 +113,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 "instance_profiles": role.instance_profiles,
                 "trusted_services": services,
                 "administrator": admin,
-                "broad_grants": broad.iter().map(|(s, w)| json!({"wildcards": w, "statement": statement_evidence(principals, s)})).collect::<Vec<_>>(),
+                "broad_grants": broad.iter().map(|(s, w)| json!({"wildcards": w, "statement": principals.quote(s)})).collect::<Vec<_>>(),
             }),
             remediation: format!(
                 "Replace the broad grants of {} with the actions its workload uses on its own resources (IAM Access Analyzer can generate the policy from CloudTrail activity).",

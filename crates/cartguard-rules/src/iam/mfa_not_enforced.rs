@@ -1,10 +1,11 @@
+use cartguard_iam::arn::partition_of;
 use cartguard_iam::catalogue::catalogue;
 use cartguard_iam::principals::PrincipalKind;
+use cartguard_iam::probe::probe_resource;
 use cartguard_iam::{Decision, Request, RequestContext, StatementRef};
 use serde_json::json;
 
-use super::probe::{partition, permissions_incomplete, probe_resource};
-use super::{all_users, credential_report, principals, row_evidence, statement_evidence};
+use super::{all_users, credential_report, principals, row_evidence};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -206,7 +207,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             );
             continue;
         };
-        if let Some(reason) = permissions_incomplete(principals, user) {
+        if let Some(reason) = principals.permissions_incomplete(user) {
             out.not_assessed(&user.arn, "global", reason);
             continue;
         }
@@ -318,12 +319,12 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     "pending_conditions": a.pending,
                     "statement": a.statement.to_string(),
                 })).collect::<Vec<_>>(),
-                "granted_by": granting.iter().map(|s| statement_evidence(principals, s)).collect::<Vec<_>>(),
-                "mfa_statements": checks.iter().map(|s| statement_evidence(principals, s)).collect::<Vec<_>>(),
+                "granted_by": granting.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
+                "mfa_statements": checks.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
             }),
             remediation: format!(
                 "Create a policy that denies all but MFA self-service when aws:MultiFactorAuthPresent is false ({{\"Effect\": \"Deny\", \"NotAction\": [\"iam:CreateVirtualMFADevice\", \"iam:EnableMFADevice\", \"iam:GetUser\", \"iam:GetMFADevice\", \"iam:ListMFADevices\", \"iam:ListVirtualMFADevices\", \"iam:ResyncMFADevice\", \"iam:ChangePassword\", \"sts:GetSessionToken\"], \"Resource\": \"*\", \"Condition\": {{\"BoolIfExists\": {{\"aws:MultiFactorAuthPresent\": \"false\"}}}}}}) and attach it: aws iam create-policy --policy-name RequireMFA --policy-document file://require-mfa.json; {target} --policy-arn arn:{}:iam::{account}:policy/RequireMFA.",
-                partition(&user.arn),
+                partition_of(&user.arn),
             ),
             ..Failure::global(user.arn.clone())
         });

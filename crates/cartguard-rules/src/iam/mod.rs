@@ -15,7 +15,6 @@ pub mod mfa_not_enforced;
 pub mod password_policy_weak;
 pub mod policy_unknown_action;
 pub mod privilege_escalation;
-mod probe;
 pub mod role_creation_unbounded;
 pub mod root_access_keys;
 pub mod root_no_mfa;
@@ -23,7 +22,6 @@ pub mod root_recently_used;
 pub mod root_virtual_mfa;
 pub mod secret_read_broad;
 pub mod too_many_admins;
-mod trust;
 pub mod trust_any_principal;
 pub mod trust_oidc_unscoped;
 pub mod trust_third_party_no_external_id;
@@ -197,63 +195,6 @@ pub(crate) fn account_defined(
         .filter(|(_, p)| !p.is_service_linked())
 }
 
-/// Why a principal's evaluation may be incomplete: policies or groups the
-/// evidence names but does not describe, or policies that failed to parse.
-pub fn incomplete(
-    principals: &cartguard_iam::Principals,
-    principal: &cartguard_iam::Principal,
-) -> Option<String> {
-    let mut missing = principal.unresolved.clone();
-    let names: Vec<&str> = principal
-        .policies
-        .identity
-        .iter()
-        .chain(principal.policies.boundary.iter())
-        .map(|p| p.name.as_ref())
-        .collect();
-    for failure in &principals.errors {
-        let owned = failure.policy.starts_with(&format!("{}#", principal.arn))
-            || names.contains(&failure.policy.as_str());
-        if owned {
-            missing.push(format!(
-                "{} (unreadable: {})",
-                failure.policy, failure.error
-            ));
-        }
-    }
-    (!missing.is_empty()).then(|| {
-        format!(
-            "not every policy of {} could be evaluated: {}",
-            principal.arn,
-            missing.join(", ")
-        )
-    })
-}
-
-pub fn statement_evidence(
-    principals: &cartguard_iam::Principals,
-    statement: &cartguard_iam::StatementRef,
-) -> Value {
-    quoted_statement(statement, principals.statement(statement))
-}
-
-/// The evidence for a statement a reference points to, given the statement as
-/// parsed (`None` when it is not at hand: the reference is quoted alone).
-pub fn quoted_statement(
-    statement: &cartguard_iam::StatementRef,
-    parsed: Option<&cartguard_iam::policy::Statement>,
-) -> Value {
-    let text = parsed
-        .map(cartguard_iam::policy::Statement::source_json)
-        .unwrap_or(Value::Null);
-    json!({
-        "policy": statement.policy.as_ref(),
-        "statement_index": statement.index,
-        "sid": statement.sid.as_deref(),
-        "statement": text,
-    })
-}
-
 /// The policies written by the account (customer managed and inline), each
 /// once, with the resource a finding about it names and the finding's
 /// discriminator. AWS managed policies are AWS's to maintain and are left out,
@@ -314,31 +255,57 @@ pub(crate) fn policy_label(name: &str) -> String {
     }
 }
 
-/// The action patterns of an `Allow` statement that grant everything (`*`) or a
-/// whole service: a pattern counts when the catalogue's every action of its
-/// service is covered by the statement (so `s3:*` counts, `s3:Get*` does not).
-pub(crate) fn whole_service_grants(statement: &cartguard_iam::Statement) -> Vec<String> {
-    if statement.effect != cartguard_iam::Effect::Allow || statement.actions.negated {
-        return Vec::new();
-    }
-    let catalogue = cartguard_iam::catalogue();
-    let granted = &catalogue.statement_actions(statement).actions;
-    let mut out = Vec::new();
-    for pattern in &statement.actions.patterns {
-        let text = pattern.as_str();
-        if pattern.is_star() {
-            out.push(text.to_string());
-            continue;
-        }
-        let Some((service, _)) = text.split_once(':') else {
-            continue;
-        };
-        // The expansion of `service:*` is cached by the catalogue.
-        let all = catalogue.expand(&format!("{service}:*"));
-        let whole = !all.is_empty() && all.is_subset(granted);
-        if whole && pattern.has_wildcards() {
-            out.push(text.to_string());
+/// The roles with their parsed trust policies. A role whose trust policy is
+/// missing from the evidence or failed to parse is reported as not assessed.
+pub(crate) fn trust_policies<'p>(
+    principals: &'p cartguard_iam::Principals,
+    out: &mut Emitter,
+) -> Vec<(&'p cartguard_iam::Principal, &'p cartguard_iam::Policy)> {
+    let mut roles = Vec::new();
+    for (role, trust) in cartguard_iam::trust::policies(principals) {
+        match trust {
+            Ok(policy) => roles.push((role, policy)),
+            Err(reason) => out.not_assessed(&role.arn, "global", reason),
         }
     }
-    out
+    roles
+}
+
+/// A trust statement's evidence: the statement, its `Principal` and its `Condition`.
+pub(crate) fn trust_evidence(
+    principals: &cartguard_iam::Principals,
+    role: &cartguard_iam::Principal,
+    policy: &cartguard_iam::Policy,
+    statement: &cartguard_iam::Statement,
+) -> Value {
+    let source = statement.source_json();
+    let principal = source
+        .get("Principal")
+        .or_else(|| source.get("NotPrincipal"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    json!({
+        "source": "get-account-authorization-details (AssumeRolePolicyDocument)",
+        "role": role.arn,
+        "trust_statement": principals.quote(&cartguard_iam::StatementRef::new(policy, statement)),
+        "principal": principal,
+        "condition": source.get("Condition").cloned().unwrap_or(Value::Null),
+    })
+}
+
+/// The command that replaces a policy's document, by how the policy is named.
+pub(crate) fn update_command(policy: &str) -> String {
+    let Some((owner, inline)) = policy.split_once('#') else {
+        let name = policy.rsplit('/').next().unwrap_or(policy);
+        return format!(
+            "aws iam create-policy-version --policy-arn {policy} --policy-document file://{name}.json --set-as-default"
+        );
+    };
+    let name = owner.rsplit('/').next().unwrap_or(owner);
+    let kind = cartguard_iam::Arn::parse(owner)
+        .and_then(|arn| arn.resource.split('/').next())
+        .unwrap_or("role");
+    format!(
+        "aws iam put-{kind}-policy --{kind}-name {name} --policy-name {inline} --policy-document file://{inline}.json"
+    )
 }

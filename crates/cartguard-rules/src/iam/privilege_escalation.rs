@@ -1,7 +1,7 @@
 use cartguard_inventory::ec2;
 use serde_json::json;
 
-use super::{principals, statement_evidence};
+use super::principals;
 use crate::{Context, Emitter, Failure, Severity, declare_rule};
 
 declare_rule! {
@@ -76,7 +76,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     "action": p.action,
                     "resource": p.resource,
                     "unconditional": p.certain,
-                    "granted_by": p.statements.iter().map(|s| statement_evidence(principals, s)).collect::<Vec<_>>(),
+                    "granted_by": p.statements.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -87,7 +87,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             .collect();
         let targets = if finding.targets.is_empty()
             && finding.permissions.iter().any(|p| p.resource == "*")
-            && !cartguard_iam::escalation::INSTANCE_METHODS.contains(&finding.method.id)
+            && !finding.method.through_instance()
             && finding.method.id.contains("update")
         {
             " The compute it acts on (functions, development endpoints) is not in the evidence, so this path is potential: it is real if one runs with a more privileged role.".to_string()

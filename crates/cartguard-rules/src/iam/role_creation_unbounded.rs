@@ -1,8 +1,9 @@
+use cartguard_iam::arn::partition_of;
+use cartguard_iam::probe::{Unbounded, default_resource, probe_resource, unbounded};
 use cartguard_iam::{AdminAccess, StatementRef};
 use serde_json::json;
 
-use super::probe::*;
-use super::{account_defined, analysed, policy_label, statement_evidence};
+use super::{account_defined, analysed, policy_label, update_command};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -86,7 +87,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         let account = principal.account.as_deref().unwrap_or(&ctx.account.id);
         let mut found: Vec<Unbounded> = Vec::new();
         for action in CREATION_ACTIONS {
-            let default = default_resource(action, partition(&principal.arn), account);
+            let default = default_resource(action, partition_of(&principal.arn), account);
             for grant in effective.grants_of(action) {
                 let resource = probe_resource(grant, action, &default);
                 if let Some(u) = unbounded(&principal.policies, &who, action, &resource, grant) {
@@ -94,7 +95,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 }
             }
         }
-        let missing = permissions_incomplete(principals, principal);
+        let missing = principals.permissions_incomplete(principal);
         if found.is_empty() {
             if let Some(reason) = missing {
                 out.not_assessed(&principal.arn, "global", reason);
@@ -135,12 +136,12 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 "source": "policy evaluation",
                 "principal": principal.arn,
                 "permissions_boundary": principal.policies.boundary.as_ref().map(|b| b.name.to_string()),
-                "unbounded": found.iter().map(Unbounded::evidence).collect::<Vec<_>>(),
-                "granted_by": statements.iter().map(|s| statement_evidence(principals, s)).collect::<Vec<_>>(),
+                "unbounded": found,
+                "granted_by": statements.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
             }),
             remediation: format!(
                 "Add \"Condition\": {{\"StringEquals\": {{\"iam:PermissionsBoundary\": \"arn:{}:iam::{}:policy/<boundary>\"}}}} to the statements granting {} ({}), and deny iam:DeleteRolePermissionsBoundary / iam:DeleteUserPermissionsBoundary and changes to the boundary policy; then update the policy: {}.",
-                partition(&principal.arn),
+                partition_of(&principal.arn),
                 account,
                 actions.join(", "),
                 sources.join("; "),

@@ -1,7 +1,7 @@
 use cartguard_iam::Tri;
 use serde_json::json;
 
-use super::{account_defined, analysed, statement_evidence};
+use super::{account_defined, analysed};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -110,7 +110,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             evidence: json!({
                 "source": "policy evaluation",
                 "principal": principal.arn,
-                "grants": found.iter().map(|(a, s, t)| json!({"action": a, "unconditional": *t == Tri::True, "statement": statement_evidence(principals, s)})).collect::<Vec<_>>(),
+                "grants": found.iter().map(|(a, s, t)| json!({"action": a, "unconditional": *t == Tri::True, "statement": principals.quote(s)})).collect::<Vec<_>>(),
             }),
             remediation: format!(
                 "Scope {} of {} to its own secrets (arn:aws:secretsmanager:<region>:{account}:secret:<app>/*) or parameter path (arn:aws:ssm:<region>:{account}:parameter/<app>/*); for AWS managed policies such as AmazonSSMManagedInstanceCore, add a Deny on parameters outside that path.",

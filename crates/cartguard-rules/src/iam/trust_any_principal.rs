@@ -1,11 +1,12 @@
-use cartguard_iam::Effect;
 use cartguard_iam::condition::Condition;
-use cartguard_iam::matching::arn_fields;
 use cartguard_iam::policy::PrincipalEntry;
+use cartguard_iam::trust::{
+    assume_actions, condition_text, has_wildcard, only_wildcards, operator_gap, requiring_operator,
+};
+use cartguard_iam::{Arn, Effect};
 use serde_json::json;
 
-use super::principals;
-use super::trust::*;
+use super::{principals, trust_evidence, trust_policies};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -84,9 +85,10 @@ fn value_too_wide(key: &str, value: &str, wildcards: bool) -> Option<&'static st
     let narrow = match key {
         "aws:principalorgpaths" => literal(value.split('/').next().unwrap_or_default()),
         "aws:userid" => literal(value.split(':').next().unwrap_or_default()),
-        "aws:principalarn" | "aws:sourcearn" => match arn_fields(value) {
-            Some(fields) if !fields[4].is_empty() => literal(fields[4]),
-            Some(fields) => fields[5]
+        "aws:principalarn" | "aws:sourcearn" => match Arn::parse(value) {
+            Some(arn) if !arn.account.is_empty() => literal(arn.account),
+            Some(arn) => arn
+                .resource
                 .chars()
                 .next()
                 .is_some_and(|c| !has_wildcard(c.encode_utf8(&mut [0; 4]), wildcards)),

@@ -1,12 +1,11 @@
 use cartguard_iam::policy::PrincipalEntry;
+use cartguard_iam::trust::{
+    condition_text, has_wildcard, only_wildcards, operator_gap, requiring_operator,
+};
 use cartguard_iam::{Effect, Statement};
 use serde_json::json;
 
-use super::principals;
-use super::trust::{
-    condition_text, has_wildcard, only_wildcards, operator_gap, requiring_operator, trust_evidence,
-    trust_policies,
-};
+use super::{principals, trust_evidence, trust_policies};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {

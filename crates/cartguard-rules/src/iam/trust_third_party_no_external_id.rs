@@ -1,16 +1,12 @@
+use cartguard_iam::arn::{account_of, partition_of};
 use cartguard_iam::condition::Condition;
-use cartguard_iam::matching::arn_account;
 use cartguard_iam::policy::PrincipalEntry;
+use cartguard_iam::trust::{condition_text, only_wildcards, operator_gap, requiring_operator};
 use cartguard_iam::{Effect, Policy, RequestContext, Statement, Tri};
 use cartguard_inventory::organizations;
 use serde_json::json;
 
-use super::principals;
-use super::probe::partition;
-use super::trust::{
-    condition_text, only_wildcards, operator_gap, requiring_operator, trust_evidence,
-    trust_policies,
-};
+use super::{principals, trust_evidence, trust_policies};
 use cartguard_inventory::Collected;
 
 use crate::{Context, Emitter, Failure, declare_rule};
@@ -153,7 +149,7 @@ fn own_organization_only(statement: &Statement, own: Option<&str>) -> bool {
 fn entry_account(entry: &PrincipalEntry) -> Option<&str> {
     match entry {
         PrincipalEntry::Account(account) => Some(account),
-        PrincipalEntry::Arn(arn) => arn_account(arn),
+        PrincipalEntry::Arn(arn) => account_of(arn),
         _ => None,
     }
 }
@@ -200,7 +196,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 .iter()
                 .map(|(e, account)| match e {
                     PrincipalEntry::Arn(arn) => arn.clone(),
-                    _ => format!("arn:{}:iam::{account}:root", partition(&role.arn)),
+                    _ => format!("arn:{}:iam::{account}:root", partition_of(&role.arn)),
                 })
                 .collect();
             let id_conditions: Vec<String> = statement

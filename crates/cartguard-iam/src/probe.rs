@@ -1,23 +1,23 @@
-//! Shared by the rules that probe a principal's permissions with concrete
-//! requests: which resource to ask about for a grant, and whether creating IAM
-//! principals or attaching policies is forced under a permissions boundary.
+//! Probing a principal's permissions with concrete requests: which resource
+//! to ask about for a grant, and whether a request that creates IAM
+//! principals or attaches policies can be made without a permissions
+//! boundary that bounds it.
 
-use cartguard_iam::catalogue::catalogue;
-use cartguard_iam::effective::Grant;
-use cartguard_iam::matching::{arn_fields, wildcard_match};
-use cartguard_iam::{
-    Decision, PolicySet, Request, RequestContext, RequestPrincipal, StatementRef, evaluate,
-};
-use serde_json::{Value, json};
+use serde::{Serialize, Serializer};
 
-use super::incomplete;
+use crate::catalogue::catalogue;
+use crate::context::RequestContext;
+use crate::effective::Grant;
+use crate::evaluate::{Decision, PolicySet, Request, RequestPrincipal, evaluate};
+use crate::matching::{arn_fields, wildcard_match};
+use crate::policy::StatementRef;
 
 /// A boundary that bounds nothing: a request that may set it is unbounded.
-pub(crate) const ANY_BOUNDARY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+const ANY_BOUNDARY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
 /// The resource a probe request names when a grant covers every resource:
 /// a role, user or policy of the account, by the action's resource type.
-pub(crate) fn default_resource(action: &str, partition: &str, account: &str) -> String {
+pub fn default_resource(action: &str, partition: &str, account: &str) -> String {
     let lower = action.to_ascii_lowercase();
     let kind = if lower.contains("role") {
         "role"
@@ -35,7 +35,7 @@ pub(crate) fn default_resource(action: &str, partition: &str, account: &str) -> 
 /// `action`: the grant's resource patterns of the action's service, with
 /// wildcards filled in, preferring one of a resource type the action accepts
 /// (an object ARN for `s3:GetObject`, not the bucket's); else `default`.
-pub(crate) fn probe_resource(grant: &Grant, action: &str, default: &str) -> String {
+pub fn probe_resource(grant: &Grant, action: &str, default: &str) -> String {
     if grant.not_resource || grant.on_all_resources() {
         return default.to_string();
     }
@@ -66,7 +66,7 @@ pub(crate) fn probe_resource(grant: &Grant, action: &str, default: &str) -> Stri
 
 /// An ARN format of the catalogue (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
 /// as a wildcard pattern.
-pub(crate) fn arn_glob(format: &str) -> String {
+fn arn_glob(format: &str) -> String {
     let mut out = String::new();
     let mut rest = format;
     while let Some(start) = rest.find("${") {
@@ -81,43 +81,32 @@ pub(crate) fn arn_glob(format: &str) -> String {
     out
 }
 
-/// The partition of an ARN (`aws` when it has none).
-pub(crate) fn partition(arn: &str) -> &str {
-    arn_fields(arn).map_or("aws", |f| f[1])
-}
-
-/// An unbounded way to make one request.
-pub(crate) struct Unbounded {
+/// An unbounded way to make one request; serialised as evidence, with the
+/// granting statement by reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unbounded {
     /// The action.
     pub action: &'static str,
     /// The resource probed.
     pub resource: String,
-    /// The statement that grants it.
-    pub statement: StatementRef,
-    /// `no permissions boundary` or `AdministratorAccess as the boundary`.
+    /// `no permissions boundary` or `AdministratorAccess as the permissions boundary`.
+    #[serde(rename = "allowed_with")]
     pub how: &'static str,
     /// `Allow` or `Conditional`.
     pub decision: &'static str,
+    /// The statement that grants it.
+    #[serde(serialize_with = "as_text")]
+    pub statement: StatementRef,
 }
 
-impl Unbounded {
-    /// The probe as evidence (the granting statement by reference; its text is
-    /// listed once in the finding).
-    pub fn evidence(&self) -> Value {
-        json!({
-            "action": self.action,
-            "resource": self.resource,
-            "allowed_with": self.how,
-            "decision": self.decision,
-            "statement": self.statement.to_string(),
-        })
-    }
+fn as_text<S: Serializer>(statement: &StatementRef, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(statement)
 }
 
 /// Whether `set` lets `who` perform `action` on `resource` while setting no
 /// permissions boundary, or `AdministratorAccess` as the boundary, and the
 /// statement of `grant` is (or may be) what allows it.
-pub(crate) fn unbounded(
+pub fn unbounded(
     set: &PolicySet,
     who: &RequestPrincipal,
     action: &'static str,
@@ -150,46 +139,34 @@ pub(crate) fn unbounded(
             return Some(Unbounded {
                 action,
                 resource: resource.to_string(),
-                statement: grant.statement.clone(),
                 how,
                 decision: decision.label(),
+                statement: grant.statement.clone(),
             });
         }
     }
     None
 }
 
-/// Why the principal's permissions may be incomplete ([`incomplete`]), leaving
-/// out an unreadable trust policy, which grants the principal nothing.
-pub(crate) fn permissions_incomplete(
-    principals: &cartguard_iam::Principals,
-    principal: &cartguard_iam::Principal,
-) -> Option<String> {
-    let reason = incomplete(principals, principal)?;
-    let own = format!("{}#", principal.arn);
-    let trust = format!("{}#trust", principal.arn);
-    let only_trust = principal.unresolved.is_empty()
-        && principals
-            .errors
-            .iter()
-            .filter(|e| e.policy.starts_with(&own))
-            .all(|e| e.policy == trust);
-    (!only_trust).then_some(reason)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The command that replaces a policy's document, by how the policy is named.
-pub(crate) fn update_command(policy: &str) -> String {
-    let Some((owner, inline)) = policy.split_once('#') else {
-        let name = policy.rsplit('/').next().unwrap_or(policy);
-        return format!(
-            "aws iam create-policy-version --policy-arn {policy} --policy-document file://{name}.json --set-as-default"
+    #[test]
+    fn catalogue_formats_become_patterns() {
+        assert_eq!(
+            arn_glob("arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
+            "arn:*:s3:::*/*"
         );
-    };
-    let name = owner.rsplit('/').next().unwrap_or(owner);
-    let kind = arn_fields(owner)
-        .and_then(|f| f[5].split('/').next())
-        .unwrap_or("role");
-    format!(
-        "aws iam put-{kind}-policy --{kind}-name {name} --policy-name {inline} --policy-document file://{inline}.json"
-    )
+        assert_eq!(arn_glob("arn:${Partition"), "arn:*");
+    }
+
+    #[test]
+    fn the_default_resource_follows_the_action() {
+        assert_eq!(
+            default_resource("iam:CreateRole", "aws", "111122223333"),
+            "arn:aws:iam::111122223333:role/cartguard-probe"
+        );
+        assert_eq!(default_resource("s3:GetObject", "aws", "1"), "*");
+    }
 }

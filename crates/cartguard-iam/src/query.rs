@@ -1,0 +1,459 @@
+//! The auditor's questions about one account, answered as values a report
+//! can render: may this principal perform this action on this resource
+//! ([`can`]), and who is meant by a name or an access key id
+//! ([`principal_named`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+use cartguard_inventory::Account;
+use cartguard_inventory::iam::{GET_ACCOUNT_AUTHORIZATION_DETAILS, LIST_ACCESS_KEYS};
+use serde::Serialize;
+
+use crate::catalogue::catalogue;
+use crate::context::RequestContext;
+use crate::evaluate::{Decision, ImplicitDenyReason, Request, evaluate};
+use crate::policy::{Effect, Policy, StatementRef};
+use crate::principals::{Principal, PrincipalKind, Principals, ResolveError};
+use crate::quote::StatementQuote;
+use crate::resource_policy::{collected_key_policy, names_kms_key};
+use crate::trust::is_assume_action;
+
+/// Why a question about an account cannot be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The evidence holds no authorization details; the message says why.
+    #[error("{0}")]
+    NoPrincipals(String),
+    /// No principal, or more than one, has the name given.
+    #[error(transparent)]
+    Principal(#[from] ResolveError),
+    /// No user in the evidence owns the access key.
+    #[error(
+        "access key {key} is not in the evidence ({evidence} names no user with it)",
+        evidence = LIST_ACCESS_KEYS.global()
+    )]
+    UnknownAccessKey {
+        /// The access key id asked about.
+        key: String,
+    },
+}
+
+/// The account's users and roles, or why the evidence cannot give them.
+pub fn principals_of(account: &Account) -> Result<Principals, QueryError> {
+    Principals::of_account(account).ok_or_else(|| {
+        QueryError::NoPrincipals(
+            account
+                .iam
+                .authorization_details
+                .unavailable_reason(&GET_ACCOUNT_AUTHORIZATION_DETAILS.global())
+                .unwrap_or_else(|| "the authorization details are unavailable".into()),
+        )
+    })
+}
+
+/// Whether `text` has the shape of an access key id: `AKIA…` (a user's
+/// long-term key) or `ASIA…` (a session's), 20 characters.
+pub fn is_access_key_id(text: &str) -> bool {
+    (text.starts_with("AKIA") || text.starts_with("ASIA")) && text.len() == 20
+}
+
+/// The user that owns the access key `key_id`, as each user's list of access
+/// keys in the evidence says.
+pub fn access_key_owner<'a>(account: &'a Account, key_id: &str) -> Option<&'a str> {
+    account.iam.access_keys.iter().find_map(|(user, keys)| {
+        keys.present()?
+            .iter()
+            .any(|k| k.access_key_id == key_id)
+            .then_some(user.as_str())
+    })
+}
+
+/// The principal `who` names: a user or role by ARN or name, or, for an
+/// access key id ([`is_access_key_id`]), the user that owns the key.
+pub fn principal_named<'p>(
+    account: &Account,
+    principals: &'p Principals,
+    who: &str,
+) -> Result<&'p Principal, QueryError> {
+    let name = if is_access_key_id(who) {
+        access_key_owner(account, who).ok_or_else(|| QueryError::UnknownAccessKey {
+            key: who.to_string(),
+        })?
+    } else {
+        who
+    };
+    Ok(principals.resolve(name)?)
+}
+
+/// A request to decide for a principal: the action, the resource, what is
+/// known of the request's context, and the resource's own policies.
+#[derive(Debug, Clone)]
+pub struct Question {
+    /// The action (`s3:GetObject`), in any case.
+    pub action: String,
+    /// The resource ARN, or `*`.
+    pub resource: String,
+    /// The condition keys known to be present or absent; others are unknown.
+    pub context: RequestContext,
+    /// The resource's policies as the auditor supplies them; when there are
+    /// none, the key policy of a KMS key is taken from the evidence.
+    pub resource_policies: Vec<Policy>,
+}
+
+impl Question {
+    /// A question with an open context and no resource policy of its own.
+    pub fn new(action: &str, resource: &str) -> Question {
+        Question {
+            action: action.to_string(),
+            resource: resource.to_string(),
+            context: RequestContext::new(),
+            resource_policies: Vec::new(),
+        }
+    }
+}
+
+/// How a request is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Allowed.
+    Allow,
+    /// Denied by a `Deny` statement.
+    ExplicitDeny,
+    /// Not allowed by what had to allow it.
+    ImplicitDeny,
+    /// Depends on request context that is unknown.
+    Conditional,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Verdict::Allow => "allow",
+            Verdict::ExplicitDeny => "explicit-deny",
+            Verdict::ImplicitDeny => "implicit-deny",
+            Verdict::Conditional => "conditional",
+        })
+    }
+}
+
+/// Serialised as it is displayed.
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A condition or policy variable a conditional decision waits on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingCondition {
+    /// The effect of the statement that holds it.
+    pub effect: Effect,
+    /// `Condition` or `Resource`.
+    pub element: &'static str,
+    /// The condition operator, for conditions.
+    pub operator: Option<String>,
+    /// The condition key or policy variable whose value is unknown.
+    pub key: String,
+    /// The values it is compared with, or the resource patterns.
+    pub values: Vec<String>,
+    /// The statement that holds it.
+    pub statement: StatementRef,
+}
+
+/// The answer to "may this principal perform this action on this resource".
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    /// The decision.
+    pub decision: Verdict,
+    /// The principal's ARN.
+    pub principal: String,
+    /// The action asked about.
+    pub action: String,
+    /// The resource asked about.
+    pub resource: String,
+    /// The statements that decided: those that allow or deny, or, for a
+    /// conditional decision, those that wait on context.
+    pub statements: Vec<StatementQuote>,
+    /// What a conditional decision waits on.
+    pub conditions: Vec<PendingCondition>,
+    /// Why an implicit deny is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ImplicitDenyReason>,
+    /// What the decision could not take into account.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// Decides `question` for `principal` of `account` as AWS would: with its own
+/// policies, its permissions boundary and the account's SCPs; with the
+/// resource policies given, or else the key policy the evidence holds for a
+/// KMS key; and, for the actions that assume a role, with the role's trust
+/// policy. The answer lists what could not be taken into account.
+pub fn can(
+    account: &Account,
+    principals: &Principals,
+    principal: &Principal,
+    question: &Question,
+) -> Answer {
+    let (action, resource) = (question.action.as_str(), question.resource.as_str());
+    let mut request = Request::new(principal.request_principal(), action, resource);
+    request.context = question.context.clone();
+    let mut warnings = Vec::new();
+    let mut policies = principal.policies.clone();
+    let mut own: Vec<Arc<Policy>> = question
+        .resource_policies
+        .iter()
+        .cloned()
+        .map(Arc::new)
+        .collect();
+    let mut unreadable_key_policy = None;
+    if own.is_empty() {
+        match collected_key_policy(account, resource) {
+            Some(Ok(key_policy)) => own.push(Arc::new(key_policy)),
+            Some(Err(failure)) => unreadable_key_policy = Some(failure),
+            None => {}
+        }
+    }
+    policies.resource.extend(own.iter().cloned());
+    if is_assume_action(action) {
+        let role = principals
+            .principals
+            .iter()
+            .find(|p| p.kind == PrincipalKind::Role && p.arn == resource);
+        match role.and_then(|r| r.trust_policy.as_ref()) {
+            Some(trust) => policies.resource.push(Arc::clone(trust)),
+            None => warnings.push(format!(
+                "the trust policy of {resource} is not in the evidence; AWS also requires it to allow the caller"
+            )),
+        }
+    }
+    match unreadable_key_policy {
+        Some(failure) => warnings.push(format!(
+            "the key policy of {resource} in the evidence could not be parsed ({}); it was left out of the decision, and AWS also requires it to allow the caller",
+            failure.error
+        )),
+        None if own.is_empty() && names_kms_key(resource) => warnings.push(format!(
+            "the key policy of {resource} is not in the evidence and was not given (--resource-policy FILE); AWS also requires it to allow the caller"
+        )),
+        None => {}
+    }
+    let decision = evaluate(&policies, &request);
+    // Statements of the resource's own policies are quoted from them: the
+    // account's policies do not hold them.
+    let quote = |s: &StatementRef| match own.iter().find(|p| p.name == s.policy) {
+        Some(policy) => StatementQuote::new(s, policy.statements.get(s.index).map(|st| &**st)),
+        None => principals.quote(s),
+    };
+    if catalogue().lookup(action).is_none() && !action.contains('*') {
+        warnings.push(format!("{action} is not in the IAM action catalogue"));
+    }
+    warnings.extend(unevaluated(principals, principal));
+
+    let mut answer = Answer {
+        decision: Verdict::Allow,
+        principal: principal.arn.clone(),
+        action: action.to_string(),
+        resource: resource.to_string(),
+        statements: Vec::new(),
+        conditions: Vec::new(),
+        reason: None,
+        warnings,
+    };
+    match decision {
+        Decision::Allow { by } => answer.statements = by.iter().map(quote).collect(),
+        Decision::ExplicitDeny { by } => {
+            answer.decision = Verdict::ExplicitDeny;
+            answer.statements = by.iter().map(quote).collect();
+        }
+        Decision::ImplicitDeny { reason } => {
+            answer.decision = Verdict::ImplicitDeny;
+            answer.reason = Some(reason);
+        }
+        Decision::Conditional { pending } => {
+            answer.decision = Verdict::Conditional;
+            answer.statements = pending.iter().map(|p| quote(&p.statement)).collect();
+            answer.conditions = pending
+                .into_iter()
+                .flat_map(|p| {
+                    let (effect, statement) = (p.effect, p.statement);
+                    p.unresolved.into_iter().map(move |u| PendingCondition {
+                        effect,
+                        element: u.element,
+                        operator: u.operator,
+                        key: u.key,
+                        values: u.values,
+                        statement: statement.clone(),
+                    })
+                })
+                .collect();
+        }
+    }
+    answer
+}
+
+/// What a decision for `principal` could not take into account: its policies
+/// that the evidence names but does not hold or that do not parse, and SCPs
+/// that do not parse (left out, so the answer may allow more than AWS does).
+fn unevaluated(principals: &Principals, principal: &Principal) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(reason) = principals.incomplete(principal) {
+        out.push(reason);
+    }
+    for failure in &principals.unreadable_scps {
+        out.push(format!(
+            "the SCP {} could not be parsed ({}); it was left out of the decision",
+            failure.policy, failure.error
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use cartguard_inventory::iam::AccessKeyMetadata;
+    use cartguard_inventory::kms::KmsKey;
+    use cartguard_inventory::{Collected, PolicyDocument, Region};
+    use serde_json::json;
+
+    use super::*;
+
+    pub(crate) const KEY: &str = "arn:aws:kms:eu-west-1:111122223333:key/k1";
+
+    /// An account with an administrator `alice` (access key
+    /// `AKIAALICE00000000001`), a role `web` that EC2 may assume and that may
+    /// decrypt with any key, and a KMS key whose key policy is `key_policy`
+    /// (none when `None`).
+    pub(crate) fn account(key_policy: Option<&str>) -> Account {
+        let mut account = Account {
+            id: "111122223333".into(),
+            ..Account::default()
+        };
+        let admin = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}});
+        account.iam.authorization_details = Collected::Present(
+            serde_json::from_value(json!({
+                "UserDetailList": [{
+                    "UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice",
+                    "UserPolicyList": [{"PolicyName": "admin", "PolicyDocument": admin}]
+                }],
+                "RoleDetailList": [{
+                    "RoleName": "web", "Arn": "arn:aws:iam::111122223333:role/web",
+                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                    "RolePolicyList": [{"PolicyName": "decrypt", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}}}]
+                }]
+            }))
+            .expect("authorization details"),
+        );
+        account.iam.access_keys.insert(
+            "alice".into(),
+            Collected::Present(vec![AccessKeyMetadata {
+                user_name: Some("alice".into()),
+                access_key_id: "AKIAALICE00000000001".into(),
+                status: "Active".into(),
+                create_date: None,
+            }]),
+        );
+        let mut region = Region::default();
+        region.kms.keys = Collected::Present(vec![KmsKey {
+            key_id: "k1".into(),
+            key_arn: Some(KEY.into()),
+        }]);
+        if let Some(text) = key_policy {
+            let document = PolicyDocument::from_text(text).expect("JSON");
+            region
+                .kms
+                .key_policies
+                .insert("k1".into(), Collected::Present(document));
+        }
+        account.regions.insert("eu-west-1".into(), region);
+        account
+    }
+
+    fn ask(account: &Account, who: &str, action: &str, resource: &str) -> Answer {
+        let principals = principals_of(account).expect("principals");
+        let principal = principal_named(account, &principals, who).expect("a principal");
+        can(
+            account,
+            &principals,
+            principal,
+            &Question::new(action, resource),
+        )
+    }
+
+    #[test]
+    fn a_collected_key_policy_decides_and_is_quoted() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"WebDecrypts","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/web"},"Action":"kms:Decrypt","Resource":"*"}]}"#;
+        let account = account(Some(policy));
+        let web = ask(&account, "web", "kms:Decrypt", KEY);
+        assert_eq!(web.decision, Verdict::Allow);
+        assert_eq!(web.statements[0].sid.as_deref(), Some("WebDecrypts"));
+        assert_eq!(web.statements[0].statement["Action"], "kms:Decrypt");
+        assert!(web.warnings.is_empty(), "{:?}", web.warnings);
+        // The key policy names only the role: an administrator is denied.
+        let alice = ask(&account, "alice", "kms:Decrypt", KEY);
+        assert_eq!(alice.decision, Verdict::ImplicitDeny);
+    }
+
+    #[test]
+    fn a_key_policy_that_cannot_be_parsed_is_reported() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEqualsSomehow":{"aws:x":"y"}}}]}"#;
+        let answer = ask(&account(Some(policy)), "web", "kms:Decrypt", KEY);
+        assert_eq!(answer.warnings.len(), 1, "{:?}", answer.warnings);
+        assert!(answer.warnings[0].contains("could not be parsed"));
+        assert!(answer.warnings[0].contains("StringEqualsSomehow"));
+    }
+
+    #[test]
+    fn a_missing_key_policy_is_reported() {
+        let answer = ask(&account(None), "web", "kms:Decrypt", KEY);
+        assert_eq!(answer.warnings.len(), 1, "{:?}", answer.warnings);
+        assert!(answer.warnings[0].contains("is not in the evidence"));
+    }
+
+    #[test]
+    fn assuming_a_role_needs_its_trust_policy() {
+        let account = account(None);
+        let role = "arn:aws:iam::111122223333:role/web";
+        let answer = ask(&account, "alice", "sts:AssumeRole", role);
+        assert_eq!(answer.decision, Verdict::ImplicitDeny);
+        assert_eq!(
+            answer.reason,
+            Some(ImplicitDenyReason::ResourcePolicyRequired)
+        );
+        let elsewhere = ask(
+            &account,
+            "alice",
+            "sts:AssumeRole",
+            "arn:aws:iam::111122223333:role/gone",
+        );
+        assert_eq!(elsewhere.decision, Verdict::Allow);
+        assert!(elsewhere.warnings[0].contains("trust policy"));
+    }
+
+    #[test]
+    fn an_access_key_names_its_owner() {
+        let account = account(None);
+        let principals = principals_of(&account).expect("principals");
+        let owner = principal_named(&account, &principals, "AKIAALICE00000000001");
+        assert_eq!(
+            owner.expect("alice").arn,
+            "arn:aws:iam::111122223333:user/alice"
+        );
+        let unknown = principal_named(&account, &principals, "AKIAUNKNOWN000000000");
+        assert!(matches!(unknown, Err(QueryError::UnknownAccessKey { .. })));
+    }
+
+    #[test]
+    fn answers_serialise_in_the_words_they_print() {
+        let answer = ask(&account(None), "alice", "s3:GetObject", "arn:aws:s3:::b/k");
+        let json = serde_json::to_value(&answer).expect("serialisable");
+        assert_eq!(json["decision"], "allow");
+        assert_eq!(json["statements"][0]["statement_index"], 0);
+        assert!(json.get("warnings").is_none());
+        let denied = ask(&account(None), "web", "s3:GetObject", "arn:aws:s3:::b/k");
+        assert_eq!(
+            serde_json::to_value(&denied).expect("serialisable")["reason"],
+            "no-allow"
+        );
+    }
+}

@@ -1,0 +1,229 @@
+//! The answers to the auditor's IAM questions, `iam can` and
+//! `iam blast-radius`, as the terminal shows them and as JSON documents.
+
+use std::fmt;
+
+use cartguard_iam::Answer;
+use cartguard_iam::blast::BlastRadius;
+
+/// An answer to `iam can` for the terminal: the verdict and the request, then
+/// the statements that decided, what a conditional verdict waits on, and what
+/// the decision could not take into account.
+pub fn answer_text(answer: &Answer) -> String {
+    AnswerText(answer).to_string()
+}
+
+/// An answer to `iam can` as a JSON document.
+pub fn answer_json(answer: &Answer) -> serde_json::Result<String> {
+    Ok(serde_json::to_string_pretty(answer)? + "\n")
+}
+
+/// A blast radius for the terminal: one line per store and access, one per
+/// path to administrator, then what could not be taken into account.
+pub fn blast_radius_text(radius: &BlastRadius) -> String {
+    BlastRadiusText(radius).to_string()
+}
+
+/// A blast radius as a JSON document.
+pub fn blast_radius_json(radius: &BlastRadius) -> serde_json::Result<String> {
+    Ok(serde_json::to_string_pretty(radius)? + "\n")
+}
+
+struct AnswerText<'a>(&'a Answer);
+
+impl fmt::Display for AnswerText<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let answer = self.0;
+        writeln!(
+            out,
+            "{}: {} {} on {}",
+            answer.decision.to_string().to_uppercase(),
+            answer.principal,
+            answer.action,
+            answer.resource
+        )?;
+        if let Some(reason) = answer.reason {
+            writeln!(out, "  no statement allows it ({reason})")?;
+        }
+        for quote in &answer.statements {
+            let sid = quote
+                .sid
+                .as_deref()
+                .map(|sid| format!("({sid}) "))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  statement {} {sid}of {}\n    {}",
+                quote.statement_index, quote.policy, quote.statement
+            )?;
+        }
+        for pending in &answer.conditions {
+            let key = &pending.key;
+            writeln!(
+                out,
+                "  depends on {key} ({} {}) — give it with --context {key}=… or --absent {key}",
+                pending.operator.as_deref().unwrap_or(pending.element),
+                pending.values.join(", ")
+            )?;
+        }
+        for warning in &answer.warnings {
+            writeln!(out, "  warning: {warning}")?;
+        }
+        Ok(())
+    }
+}
+
+struct BlastRadiusText<'a>(&'a BlastRadius);
+
+impl fmt::Display for BlastRadiusText<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let radius = self.0;
+        let administrator = if radius.administrator {
+            " (administrator: every store)"
+        } else {
+            ""
+        };
+        writeln!(out, "blast radius of {}{administrator}", radius.principal)?;
+        if radius.data_stores.is_empty() {
+            writeln!(out, "  no data store in reach")?;
+        }
+        for store in &radius.data_stores {
+            writeln!(
+                out,
+                "  {:<7} {:<11} {:<15} {}  ({})",
+                store.access,
+                store.reach,
+                store.store,
+                store.resource,
+                store.actions.join(", ")
+            )?;
+        }
+        for path in &radius.escalations {
+            let targets = if path.targets.is_empty() {
+                String::new()
+            } else {
+                format!(" (targets: {})", path.targets.join(", "))
+            };
+            writeln!(
+                out,
+                "  escalation: {} — {}{targets}",
+                path.method, path.description
+            )?;
+        }
+        for warning in &radius.warnings {
+            writeln!(out, "  warning: {warning}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cartguard_iam::blast::{Access, EscalationPath, Reach, StoreAccess};
+    use cartguard_iam::query::PendingCondition;
+    use cartguard_iam::{Effect, ImplicitDenyReason, StatementQuote, StatementRef, Verdict};
+    use serde_json::json;
+
+    use super::*;
+
+    fn reference() -> StatementRef {
+        StatementRef {
+            policy: "arn:aws:iam::111122223333:policy/mfa".into(),
+            index: 4,
+            sid: Some("DenyWithoutMfa".into()),
+        }
+    }
+
+    fn answer(decision: Verdict) -> Answer {
+        Answer {
+            decision,
+            principal: "arn:aws:iam::111122223333:user/alice".into(),
+            action: "s3:GetObject".into(),
+            resource: "arn:aws:s3:::media/logo.png".into(),
+            statements: Vec::new(),
+            conditions: Vec::new(),
+            reason: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_conditional_answer_says_what_it_waits_on() {
+        let mut conditional = answer(Verdict::Conditional);
+        conditional.statements.push(StatementQuote {
+            policy: reference().policy,
+            statement_index: 4,
+            sid: reference().sid,
+            statement: json!({"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"}),
+        });
+        conditional.conditions.push(PendingCondition {
+            effect: Effect::Deny,
+            element: "Condition",
+            operator: Some("BoolIfExists".into()),
+            key: "aws:MultiFactorAuthPresent".into(),
+            values: vec!["false".into()],
+            statement: reference(),
+        });
+        conditional
+            .warnings
+            .push("s3:GetObjekt is not in the IAM action catalogue".into());
+        assert_eq!(
+            answer_text(&conditional),
+            "CONDITIONAL: arn:aws:iam::111122223333:user/alice s3:GetObject on arn:aws:s3:::media/logo.png\n\
+             \x20 statement 4 (DenyWithoutMfa) of arn:aws:iam::111122223333:policy/mfa\n\
+             \x20   {\"Effect\":\"Deny\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}\n\
+             \x20 depends on aws:MultiFactorAuthPresent (BoolIfExists false) — give it with --context aws:MultiFactorAuthPresent=… or --absent aws:MultiFactorAuthPresent\n\
+             \x20 warning: s3:GetObjekt is not in the IAM action catalogue\n"
+        );
+        let document: serde_json::Value =
+            serde_json::from_str(&answer_json(&conditional).expect("JSON")).expect("JSON");
+        assert_eq!(document["decision"], "conditional");
+        assert_eq!(document["conditions"][0]["effect"], "Deny");
+        assert_eq!(document["conditions"][0]["statement"]["statement_index"], 4);
+    }
+
+    #[test]
+    fn an_implicit_deny_says_why() {
+        let mut denied = answer(Verdict::ImplicitDeny);
+        denied.reason = Some(ImplicitDenyReason::NoAllow);
+        assert_eq!(
+            answer_text(&denied),
+            "IMPLICIT-DENY: arn:aws:iam::111122223333:user/alice s3:GetObject on arn:aws:s3:::media/logo.png\n\
+             \x20 no statement allows it (no-allow)\n"
+        );
+    }
+
+    #[test]
+    fn a_blast_radius_lines_up_its_columns() {
+        let radius = BlastRadius {
+            principal: "arn:aws:iam::111122223333:user/bruno".into(),
+            administrator: false,
+            data_stores: vec![StoreAccess {
+                store: "s3",
+                resource: "arn:aws:s3:::media".into(),
+                access: Access::Read,
+                reach: Reach::All,
+                actions: vec!["s3:GetObject".into()],
+                granted_by: vec![reference()],
+            }],
+            escalations: vec![EscalationPath {
+                method: "passrole-ec2-run-instances",
+                description: "Launch an instance with a more privileged role.",
+                targets: vec!["arn:aws:iam::111122223333:role/ops".into()],
+                conditional: false,
+            }],
+            warnings: Vec::new(),
+        };
+        assert_eq!(
+            blast_radius_text(&radius),
+            "blast radius of arn:aws:iam::111122223333:user/bruno\n\
+             \x20 read    all         s3              arn:aws:s3:::media  (s3:GetObject)\n\
+             \x20 escalation: passrole-ec2-run-instances — Launch an instance with a more privileged role. (targets: arn:aws:iam::111122223333:role/ops)\n"
+        );
+        let document: serde_json::Value =
+            serde_json::from_str(&blast_radius_json(&radius).expect("JSON")).expect("JSON");
+        assert_eq!(document["data_stores"][0]["access"], "read");
+        assert_eq!(document["data_stores"][0]["reach"], "all");
+        assert!(document.get("warnings").is_none());
+    }
+}

@@ -61,3 +61,49 @@ fn no_evidence_file_path_outside_the_evidence_reader() {
         found.join("\n")
     );
 }
+
+/// The binary asks the engines their documented questions (`query`, `blast`,
+/// `resource_policy`, the network index's reachability) and never reaches into
+/// how they decide, nor into the rules' own modules.
+#[test]
+fn the_cli_uses_only_the_engines_query_apis() {
+    const ALLOWED: &[&str] = &[
+        "cartguard_iam::query::",
+        "cartguard_iam::blast::",
+        "cartguard_iam::resource_policy::",
+    ];
+    let mut sources = Vec::new();
+    rust_sources(&repo().join("crates/cartguard/src"), &mut sources);
+    assert!(!sources.is_empty());
+    let mut found = Vec::new();
+    for path in &sources {
+        let text = std::fs::read_to_string(path).expect("readable source");
+        for (number, line) in text.lines().enumerate() {
+            for engine in ["cartguard_iam::", "cartguard_net::", "cartguard_rules::"] {
+                for (at, _) in line.match_indices(engine) {
+                    let rest = &line[at + engine.len()..];
+                    // A lower-case segment followed by `::` is a module path.
+                    let module = rest.split("::").next().filter(|m| {
+                        rest.len() > m.len() && m.starts_with(|c: char| c.is_ascii_lowercase())
+                    });
+                    if let Some(module) = module {
+                        let path_used = format!("{engine}{module}::");
+                        if !ALLOWED.contains(&path_used.as_str()) {
+                            found.push(format!(
+                                "{}:{}: {}",
+                                path.display(),
+                                number + 1,
+                                line.trim()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the CLI reaches into engine internals:\n{}",
+        found.join("\n")
+    );
+}

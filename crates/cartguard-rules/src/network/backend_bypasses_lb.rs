@@ -3,7 +3,7 @@ use cartguard_net::Target;
 use serde_json::json;
 
 use super::{describe, exposure_evidence, reachable, target_arn};
-use crate::{Context, Emitter, Failure, declare_rule};
+use crate::{Context, Emitter, Failure, RegionNetwork, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -47,6 +47,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
     }
     for region in ctx.networks() {
         let elb = &ctx.account.regions[region.region].elbv2;
+        // Why some load balancer targets of the region are unknown: then every
+        // instance the internet reaches may be a backend, and is said to be undecided.
+        let mut targets_unknown: Vec<String> = Vec::new();
+        let mut judged: Vec<Target> = Vec::new();
         let Some(groups) = super::regional(
             ctx,
             out,
@@ -55,24 +59,31 @@ fn check(ctx: &Context, out: &mut Emitter) {
             elbv2::DESCRIBE_TARGET_GROUPS,
             "targetgroup/*",
         ) else {
+            if let Some(reason) = elb
+                .target_groups
+                .unavailable_reason(&elbv2::DESCRIBE_TARGET_GROUPS.key(region.region))
+            {
+                targets_unknown.push(reason);
+            }
+            undecided_exposed_instances(ctx, region, &targets_unknown, &judged, out);
             continue;
         };
         for group in groups {
             let key = elbv2::DESCRIBE_TARGET_HEALTH.about(region.region, &group.target_group_name);
             let Some(health) = elb.target_health.get(&group.target_group_name) else {
-                out.not_assessed(
-                    &group.target_group_arn,
-                    region.region,
-                    format!("{key} was not collected"),
-                );
+                let reason = format!("{key} was not collected");
+                out.not_assessed(&group.target_group_arn, region.region, reason.clone());
+                targets_unknown.push(reason);
                 continue;
             };
             let Some(targets) = out.require(health, &key, &group.target_group_arn, region.region)
             else {
+                targets_unknown.extend(health.unavailable_reason(&key));
                 continue;
             };
             for target in targets.iter().filter(|t| t.target.id.starts_with("i-")) {
                 let instance = Target::Instance(target.target.id.clone());
+                judged.push(instance.clone());
                 let mut unknown = region.exposure.missing_evidence.clone();
                 for undecided in region
                     .exposure
@@ -127,5 +138,35 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 });
             }
         }
+        undecided_exposed_instances(ctx, region, &targets_unknown, &judged, out);
+    }
+}
+
+/// Reports every instance the internet reaches as undecided when some of the
+/// region's load balancer targets are unknown: any of them may be a backend.
+/// Instances already `judged` as known targets are left out.
+fn undecided_exposed_instances(
+    ctx: &Context,
+    region: &RegionNetwork,
+    targets_unknown: &[String],
+    judged: &[Target],
+    out: &mut Emitter,
+) {
+    if targets_unknown.is_empty() {
+        return;
+    }
+    for reach in &region.exposure.endpoints {
+        if !matches!(reach.target, Target::Instance(_)) || judged.contains(&reach.target) {
+            continue;
+        }
+        out.not_assessed(
+            &target_arn(ctx, region.region, &reach.target),
+            region.region,
+            format!(
+                "the internet reaches {} directly, and whether it serves a load balancer cannot be told: {}",
+                reach.target,
+                targets_unknown.join("; ")
+            ),
+        );
     }
 }

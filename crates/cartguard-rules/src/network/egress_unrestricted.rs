@@ -35,7 +35,7 @@ declare_rule! {
         title: "A backend or database tier allows all outbound traffic",
         severity: Low,
         area: Network,
-        evidence: [cartguard_net::EVIDENCE, &[elbv2::DESCRIBE_TARGET_HEALTH]],
+        evidence: [cartguard_net::EVIDENCE, &[elbv2::DESCRIBE_TARGET_GROUPS, elbv2::DESCRIBE_TARGET_HEALTH]],
         check: check,
     };
 }
@@ -65,6 +65,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             .flatten()
             .map(|t| t.target.id.as_str())
             .collect();
+        let gaps = tiering_gaps(ctx, region.region);
         for group in groups {
             if !region.network.egress_unrestricted(&group.group_id) {
                 continue;
@@ -82,6 +83,17 @@ fn check(ctx: &Context, out: &mut Emitter) {
             } else if members.iter().any(|m| matches!(m, Target::Instance(id) if private_instance(id) || balanced.contains(&id.as_str()))) {
                 "backend"
             } else {
+                if !gaps.is_empty() {
+                    out.not_assessed(
+                        &ec2_arn(ctx, region.region, "security-group", &group.group_id),
+                        region.region,
+                        format!(
+                            "security group {} allows all outbound traffic, and whether it serves a backend or database tier cannot be told: {}",
+                            group.group_id,
+                            gaps.join("; ")
+                        ),
+                    );
+                }
                 continue;
             };
             let member_names: Vec<String> = members.iter().map(ToString::to_string).collect();
@@ -102,4 +114,36 @@ fn check(ctx: &Context, out: &mut Emitter) {
             });
         }
     }
+}
+
+/// What is missing to tell a group's tier: its members (instances and their
+/// interfaces), whether their subnets are private (subnets and route tables),
+/// and which instances serve a load balancer (target groups and their health).
+fn tiering_gaps(ctx: &Context, region: &str) -> Vec<String> {
+    let evidence = &ctx.account.regions[region];
+    let ec2 = &evidence.ec2;
+    let elb = &evidence.elbv2;
+    let mut gaps: Vec<String> = [
+        ec2.instances
+            .unavailable_reason(&ec2::DESCRIBE_INSTANCES.key(region)),
+        ec2.network_interfaces
+            .unavailable_reason(&ec2::DESCRIBE_NETWORK_INTERFACES.key(region)),
+        ec2.subnets
+            .unavailable_reason(&ec2::DESCRIBE_SUBNETS.key(region)),
+        ec2.route_tables
+            .unavailable_reason(&ec2::DESCRIBE_ROUTE_TABLES.key(region)),
+        elb.target_groups
+            .unavailable_reason(&elbv2::DESCRIBE_TARGET_GROUPS.key(region)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for group in elb.target_groups.present().into_iter().flatten() {
+        let key = elbv2::DESCRIBE_TARGET_HEALTH.about(region, &group.target_group_name);
+        match elb.target_health.get(&group.target_group_name) {
+            Some(health) => gaps.extend(health.unavailable_reason(&key)),
+            None => gaps.push(format!("{key} was not collected")),
+        }
+    }
+    gaps
 }

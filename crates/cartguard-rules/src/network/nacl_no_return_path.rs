@@ -1,3 +1,4 @@
+use cartguard_inventory::ec2;
 use serde_json::json;
 
 use super::{acls_assessed, ec2_arn, entry_text};
@@ -48,12 +49,32 @@ fn check(ctx: &Context, out: &mut Emitter) {
         if !acls_assessed(ctx, region, out) {
             continue;
         }
+        // Without the subnets, an ACL that seems unused may be the default of
+        // subnets the evidence does not show.
+        let subnets_unknown = ctx.account.regions[region.region]
+            .ec2
+            .subnets
+            .unavailable_reason(&ec2::DESCRIBE_SUBNETS.key(region.region));
+        let mut undecided: Vec<&str> = Vec::new();
         for gap in &region.acls.missing_return_paths {
             if gap.replies_dropped_for.is_empty() {
                 continue;
             }
             let subnets = region.network.subnets_using_acl(&gap.acl_id);
             if subnets.is_empty() {
+                if let Some(reason) = &subnets_unknown
+                    && !undecided.contains(&gap.acl_id.as_str())
+                {
+                    undecided.push(&gap.acl_id);
+                    out.not_assessed(
+                        &ec2_arn(ctx, region.region, "network-acl", &gap.acl_id),
+                        region.region,
+                        format!(
+                            "network ACL {} drops the replies of a flow it admits, and whether any subnet uses it cannot be told: {reason}",
+                            gap.acl_id
+                        ),
+                    );
+                }
                 continue;
             }
             let flow = entry_text(&gap.flow_entry, gap.direction);

@@ -7,6 +7,7 @@
 mod credential_report;
 mod error;
 mod folder;
+mod json;
 pub mod layout;
 mod services;
 mod snapshot;

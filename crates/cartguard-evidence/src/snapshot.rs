@@ -6,14 +6,11 @@ use std::path::Path;
 use cartguard_inventory::{Inventory, SNAPSHOT_SCHEMA};
 
 use crate::EvidenceError;
-use crate::folder::parse_json;
+use crate::json::{parse_json, read_text};
 
 /// Reads a snapshot file.
 pub fn read_snapshot(path: &Path) -> Result<Inventory, EvidenceError> {
-    let text = std::fs::read_to_string(path).map_err(|source| EvidenceError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = read_text(path)?;
     let inventory: Inventory = parse_json(path, &text)?;
     if inventory.schema != SNAPSHOT_SCHEMA {
         return Err(EvidenceError::Malformed {
@@ -32,9 +29,9 @@ pub fn read_snapshot(path: &Path) -> Result<Inventory, EvidenceError> {
 
 /// Writes a snapshot file.
 pub fn write_snapshot(path: &Path, inventory: &Inventory) -> Result<(), EvidenceError> {
-    let io = |source| EvidenceError::Io {
+    let io = |error| EvidenceError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let text = serde_json::to_string_pretty(inventory).map_err(|e| io(std::io::Error::other(e)))?;
     std::fs::write(path, text + "\n").map_err(io)

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use cartguard_inventory::{Account, Collected, EvidenceKey, Operation, sts};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 use crate::EvidenceError;
-use crate::layout::{file_of, is_regional_folder};
-use crate::services;
+use crate::json::{parse_json, start_of, utf8};
+use crate::layout::{cli_command, file_of, is_regional_folder};
+use crate::services::{self, Response, response};
 
 /// Error codes that are AWS's way of saying "this is not configured".
 const NOT_CONFIGURED_CODES: &[&str] = &[
@@ -25,6 +25,9 @@ const NOT_CONFIGURED_CODES: &[&str] = &[
 pub struct EvidenceFolder {
     /// The account as collected.
     pub account: Account,
+    /// How many evidence files were read; none means the folder holds nothing
+    /// the reader knows (see [`crate::diagnose`] for why).
+    pub files_read: usize,
     /// Files present in the folder that the reader does not use.
     pub unused_files: Vec<PathBuf>,
 }
@@ -33,10 +36,7 @@ pub struct EvidenceFolder {
 pub fn read_evidence_folder(dir: &Path) -> Result<EvidenceFolder, EvidenceError> {
     if !dir.is_dir() {
         if !dir.exists() {
-            return Err(EvidenceError::Io {
-                path: dir.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
-            });
+            return Err(EvidenceError::NotFound(dir.to_path_buf()));
         }
         return Err(EvidenceError::NotAFolder(dir.to_path_buf()));
     }
@@ -49,6 +49,7 @@ pub fn parse_evidence(
     root: &Path,
     files: BTreeMap<String, String>,
 ) -> Result<EvidenceFolder, EvidenceError> {
+    let present = files.len();
     let mut reader = Reader {
         root: root.to_path_buf(),
         files,
@@ -65,9 +66,10 @@ pub fn parse_evidence(
     }
     account.id = account_id(&mut reader, &account)?;
     services::organizations::read(&mut reader, &account.id, &mut account.organizations)?;
-    let unused_files = reader.files.keys().map(|f| root.join(f)).collect();
+    let unused_files: Vec<PathBuf> = reader.files.keys().map(|f| root.join(f)).collect();
     Ok(EvidenceFolder {
         account,
+        files_read: present - unused_files.len(),
         unused_files,
     })
 }
@@ -95,18 +97,17 @@ impl Reader {
 
     /// Reads the evidence under `key` as an AWS CLI response and extracts
     /// what the model keeps of it.
-    pub(crate) fn load<R: DeserializeOwned, T>(
+    pub(crate) fn load<R: Response, T>(
         &mut self,
         key: &EvidenceKey,
         extract: impl FnOnce(R) -> T,
     ) -> Result<Collected<T>, EvidenceError> {
-        let rel = file_of(key).unwrap_or_default();
-        let text = self.take(&rel);
-        decode(&self.root, &rel, text, extract)
+        let text = self.take(&file_of(key).unwrap_or_default());
+        decode(&self.root, key, text, extract)
     }
 
     /// Reads the answers of a per-resource call in `region`, keyed by resource.
-    pub(crate) fn load_each<R: DeserializeOwned, T>(
+    pub(crate) fn load_each<R: Response, T>(
         &mut self,
         operation: Operation,
         region: &str,
@@ -150,9 +151,9 @@ fn read_files(root: &Path) -> Result<BTreeMap<String, String>, EvidenceError> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let io = |source| EvidenceError::Io {
+        let io = |error| EvidenceError::Io {
             path: dir.clone(),
-            source,
+            error,
         };
         for entry in std::fs::read_dir(&dir).map_err(io)? {
             let entry = entry.map_err(io)?;
@@ -178,71 +179,135 @@ fn read_files(root: &Path) -> Result<BTreeMap<String, String>, EvidenceError> {
                 out.insert(rel, String::new());
                 continue;
             }
-            let text = std::fs::read_to_string(&path).map_err(|source| EvidenceError::Io {
+            let bytes = std::fs::read(&path).map_err(|error| EvidenceError::Io {
                 path: path.clone(),
-                source,
+                error,
             })?;
-            out.insert(rel, text);
+            out.insert(rel, utf8(&path, bytes)?);
         }
     }
     Ok(out)
 }
 
-/// The evidence in one file's text (`None`: the file is not in the folder).
-pub(crate) fn decode<R: DeserializeOwned, T>(
+/// The evidence under `key` in its file's text (`None`: the file is not in the folder).
+pub(crate) fn decode<R: Response, T>(
     root: &Path,
-    rel: &str,
+    key: &EvidenceKey,
     text: Option<String>,
     extract: impl FnOnce(R) -> T,
 ) -> Result<Collected<T>, EvidenceError> {
     let Some(text) = text else {
         return Ok(Collected::NotCollected);
     };
-    let path = root.join(rel);
+    let path = root.join(file_of(key).unwrap_or_default());
     if let Some(error) = api_error(&path, &text)? {
         return Ok(error);
     }
-    let response: R = parse_json(&path, &text)?;
+    let response: R =
+        if services::prints_nothing_when_empty(&key.operation) && is_empty_object(&text) {
+            // The CLI printed nothing (an empty answer) and the collector wrote `{}`.
+            let empty: String = R::REQUIRED
+                .iter()
+                .map(|k| format!("\"{k}\":[]"))
+                .collect::<Vec<_>>()
+                .join(",");
+            parse_json(&path, &format!("{{{empty}}}"))?
+        } else {
+            parse_response(&path, &key.operation, &text)?
+        };
     Ok(Collected::Present(extract(response)))
 }
 
-/// Parses JSON text into `T`, naming the file, line, column and JSON path on error.
-///
-/// Valid files take the fast path; only a file that fails is parsed again with
-/// the JSON path tracked, to say where it failed.
-pub(crate) fn parse_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, EvidenceError> {
+/// Whether the text is `{}`, give or take white space.
+fn is_empty_object(text: &str) -> bool {
+    text.len() < 64 && text.split_whitespace().collect::<String>() == "{}"
+}
+
+/// Parses the answer of `operation`. A file without the keys the answer always
+/// has is named for what it holds instead, when that is another operation's answer.
+fn parse_response<R: Response>(
+    path: &Path,
+    operation: &Operation,
+    text: &str,
+) -> Result<R, EvidenceError> {
     if let Ok(value) = serde_json::from_str(text) {
         return Ok(value);
     }
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let json_path = e.path().to_string();
-        let inner = e.into_inner();
-        EvidenceError::Malformed {
+    // The slow path, for files that fail: is it the wrong file, or a damaged one?
+    let Ok(top) = serde_json::from_str::<serde_json::Value>(text) else {
+        return parse_json(path, text);
+    };
+    let (service, command) = cli_command(operation).unwrap_or_default();
+    let (line, column) = start_of(text);
+    let wrong_shape =
+        |missing: Vec<String>, holds: Vec<String>, message: String| EvidenceError::WrongShape {
             path: path.to_path_buf(),
-            line: inner.line(),
-            column: inner.column(),
-            json_path: (json_path != "." && !json_path.is_empty()).then_some(json_path),
-            message: describe(&inner),
-        }
-    })?;
-    deserializer.end().map_err(|e| EvidenceError::Malformed {
-        path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        json_path: None,
-        message: describe(&e),
-    })?;
-    Ok(value)
-}
-
-/// serde_json's message without its own " at line X column Y" suffix.
-fn describe(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(at) => text[..at].to_string(),
-        None => text,
+            line,
+            column,
+            missing,
+            holds,
+            message,
+        };
+    let keys = |list: &[&str]| {
+        list.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(object) = top.as_object() else {
+        let found = match top {
+            serde_json::Value::Array(_) => "a list",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::Bool(_) => "true or false",
+            _ => "null",
+        };
+        return Err(wrong_shape(
+            R::REQUIRED.iter().map(|k| k.to_string()).collect(),
+            Vec::new(),
+            format!(
+                "expected the object `aws {service} {command}` prints, with {} at the top level; found {found}",
+                keys(R::REQUIRED)
+            ),
+        ));
+    };
+    let missing: Vec<&str> = R::REQUIRED
+        .iter()
+        .copied()
+        .filter(|k| !object.contains_key(*k))
+        .collect();
+    if missing.is_empty() {
+        return parse_json(path, text);
     }
+    let present: Vec<&str> = object.keys().map(String::as_str).collect();
+    let holds: Vec<String> = services::operations_answered_by(&present, operation)
+        .iter()
+        .filter_map(cli_command)
+        .map(|(s, c)| format!("{s} {c}"))
+        .collect();
+    let found = if present.is_empty() {
+        "an empty object".to_string()
+    } else {
+        format!("the keys {}", keys(&present))
+    };
+    let message = if holds.is_empty() {
+        format!(
+            "not the output of `aws {service} {command}`: expected {} at the top level (the AWS CLI always prints {}), found {found}",
+            keys(&missing),
+            if missing.len() == 1 { "it" } else { "them" },
+        )
+    } else {
+        format!(
+            "holds the output of {}, not {command} (expected {} at the top level, found {found})",
+            holds.join(" or "),
+            keys(&missing),
+        )
+    };
+    Err(wrong_shape(
+        missing.iter().map(|k| k.to_string()).collect(),
+        holds,
+        message,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -292,18 +357,14 @@ fn api_error<T>(path: &Path, text: &str) -> Result<Option<Collected<T>>, Evidenc
     ))
 }
 
-#[derive(Deserialize)]
-struct CallerIdentity {
-    #[serde(rename = "Account", default)]
-    account: Option<String>,
-}
+response!(CallerIdentity { account: "Account" => String });
 
 /// The account id: from the caller identity, else from any ARN in the evidence.
 fn account_id(reader: &mut Reader, account: &Account) -> Result<String, EvidenceError> {
     let identity = reader.load(&sts::GET_CALLER_IDENTITY.global(), |r: CallerIdentity| {
         r.account
     })?;
-    if let Collected::Present(Some(id)) = identity {
+    if let Collected::Present(id) = identity {
         return Ok(id);
     }
     let from_arn = |arn: &str| {
@@ -458,5 +519,92 @@ mod tests {
         );
         assert!(folder.account.regions.contains_key("eu-west-1"));
         assert_eq!(folder.unused_files, vec![dir.path().join("notes.txt")]);
+    }
+
+    fn error_of(rel: &str, text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), rel, text);
+        let error = read_evidence_folder(dir.path()).unwrap_err().to_string();
+        error
+            .strip_prefix(&format!("{}/", dir.path().display()))
+            .unwrap_or(&error)
+            .to_string()
+    }
+
+    #[test]
+    fn another_operations_output_is_named() {
+        assert_eq!(
+            error_of(
+                "ec2/eu-west-1/describe-security-groups.json",
+                "{\n  \"Vpcs\": []\n}"
+            ),
+            "ec2/eu-west-1/describe-security-groups.json:1:1: holds the output of ec2 describe-vpcs, not describe-security-groups (expected `SecurityGroups` at the top level, found the keys `Vpcs`)"
+        );
+    }
+
+    #[test]
+    fn a_response_without_its_keys_is_refused() {
+        assert_eq!(
+            error_of(
+                "iam/global/get-account-authorization-details.json",
+                r#"{"users": []}"#
+            ),
+            "iam/global/get-account-authorization-details.json:1:1: not the output of `aws iam get-account-authorization-details`: expected `UserDetailList`, `GroupDetailList`, `RoleDetailList`, `Policies` at the top level (the AWS CLI always prints them), found the keys `users`"
+        );
+        assert_eq!(
+            error_of("ec2/eu-west-1/describe-vpcs.json", "  {}"),
+            "ec2/eu-west-1/describe-vpcs.json:1:3: not the output of `aws ec2 describe-vpcs`: expected `Vpcs` at the top level (the AWS CLI always prints it), found an empty object"
+        );
+        assert_eq!(
+            error_of("iam/global/get-account-summary.json", "[]"),
+            "iam/global/get-account-summary.json:1:1: expected the object `aws iam get-account-summary` prints, with `SummaryMap` at the top level; found a list"
+        );
+    }
+
+    #[test]
+    fn empty_output_is_an_empty_answer_only_where_the_cli_prints_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "secretsmanager/eu-west-1/list-secrets.json",
+            "{}\n",
+        );
+        write(dir.path(), "kms/eu-west-1/list-keys.json", "{}\n");
+        let folder = read_evidence_folder(dir.path()).unwrap();
+        let region = &folder.account.regions["eu-west-1"];
+        assert_eq!(
+            region.secretsmanager.secrets.present().map(Vec::len),
+            Some(0)
+        );
+        assert_eq!(region.kms.keys.present().map(Vec::len), Some(0));
+        assert_eq!(folder.files_read, 2);
+        // The same `{}` where the CLI always prints the list is not an answer.
+        assert!(
+            error_of("accessanalyzer/eu-west-1/list-analyzers.json", "{}")
+                .contains("expected `analyzers` at the top level")
+        );
+    }
+
+    #[test]
+    fn a_missing_folder_is_said_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nowhere");
+        assert_eq!(
+            read_evidence_folder(&missing).unwrap_err().to_string(),
+            format!("{}: no such file or folder", missing.display())
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_names_the_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ec2/eu-west-1/describe-vpcs.json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, b"{\"Vpcs\": [\"\xe9\"]}").unwrap();
+        let error = read_evidence_folder(dir.path()).unwrap_err().to_string();
+        assert!(
+            error.ends_with("describe-vpcs.json:1:12: not UTF-8 text: byte 0xe9 at byte offset 11 cannot start or continue a UTF-8 character (the AWS CLI writes UTF-8)"),
+            "{error}"
+        );
     }
 }

@@ -5,13 +5,16 @@
 //! piece of evidence, whether it was collected, not configured, or unavailable.
 
 mod credential_report;
+mod diagnose;
 mod error;
 mod folder;
+mod json;
 pub mod layout;
 mod services;
 mod snapshot;
 
 pub use credential_report::parse_credential_report_csv;
+pub use diagnose::{Diagnosis, diagnose};
 pub use error::EvidenceError;
 pub use folder::{EvidenceFolder, parse_evidence, read_evidence_folder};
 pub use snapshot::{read_snapshot, write_snapshot};

@@ -3,39 +3,118 @@
 
 use std::path::Path;
 
-use cartguard_inventory::{Inventory, SNAPSHOT_SCHEMA};
+use cartguard_inventory::{Inventory, SNAPSHOT_SCHEMAS_READ};
+use serde::Deserialize;
 
 use crate::EvidenceError;
-use crate::folder::parse_json;
+use crate::json::{parse_json, read_text};
 
-/// Reads a snapshot file.
+/// Reads a snapshot file. Its `schema` must name a version this build reads.
 pub fn read_snapshot(path: &Path) -> Result<Inventory, EvidenceError> {
-    let text = std::fs::read_to_string(path).map_err(|source| EvidenceError::Io {
+    let text = read_text(path)?;
+    check_version(path, &text)?;
+    parse_json(path, &text)
+}
+
+/// The first thing read: the version decides how the rest is read.
+#[derive(Deserialize)]
+struct Header {
+    schema: Option<serde_json::Value>,
+}
+
+fn check_version(path: &Path, text: &str) -> Result<(), EvidenceError> {
+    let reads = SNAPSHOT_SCHEMAS_READ
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let refuse = |what: String| EvidenceError::Snapshot {
         path: path.to_path_buf(),
-        source,
-    })?;
-    let inventory: Inventory = parse_json(path, &text)?;
-    if inventory.schema != SNAPSHOT_SCHEMA {
-        return Err(EvidenceError::Malformed {
-            path: path.to_path_buf(),
-            line: 1,
-            column: 1,
-            json_path: Some("schema".into()),
-            message: format!(
-                "unsupported snapshot schema `{}` (expected `{SNAPSHOT_SCHEMA}`)",
-                inventory.schema
-            ),
-        });
+        message: format!("{what}; this build reads snapshots of version {reads}"),
+    };
+    let header: Header = match serde_json::from_str(text) {
+        Ok(header) => header,
+        // Not a JSON object at all: the parser says where and why.
+        Err(e) if e.is_syntax() || e.is_eof() => {
+            return parse_json::<serde_json::Value>(path, text).map(|_| ());
+        }
+        Err(_) => {
+            return Err(refuse(
+                "not a cartguard snapshot (expected a JSON object with `schema`)".into(),
+            ));
+        }
+    };
+    match header.schema {
+        None => Err(refuse(
+            "not a cartguard snapshot: no `schema` naming its format and version".into(),
+        )),
+        Some(serde_json::Value::String(schema))
+            if SNAPSHOT_SCHEMAS_READ.contains(&schema.as_str()) =>
+        {
+            Ok(())
+        }
+        Some(serde_json::Value::String(schema)) => {
+            Err(refuse(format!("unsupported snapshot version `{schema}`")))
+        }
+        Some(other) => Err(refuse(format!("`schema` is {other}, not a version name"))),
     }
-    Ok(inventory)
 }
 
 /// Writes a snapshot file.
 pub fn write_snapshot(path: &Path, inventory: &Inventory) -> Result<(), EvidenceError> {
-    let io = |source| EvidenceError::Io {
+    let io = |error| EvidenceError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let text = serde_json::to_string_pretty(inventory).map_err(|e| io(std::io::Error::other(e)))?;
     std::fs::write(path, text + "\n").map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Inventory, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        std::fs::write(&path, text).unwrap();
+        read_snapshot(&path).map_err(|e| {
+            let e = e.to_string();
+            e.strip_prefix(&format!("{}: ", path.display()))
+                .unwrap_or(&e)
+                .to_string()
+        })
+    }
+
+    #[test]
+    fn a_written_snapshot_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        write_snapshot(&path, &Inventory::default()).unwrap();
+        assert_eq!(
+            read_snapshot(&path).unwrap().schema,
+            "cartguard.snapshot/v1"
+        );
+    }
+
+    #[test]
+    fn the_version_is_required_and_known() {
+        assert_eq!(
+            read(r#"{"accounts": []}"#).unwrap_err(),
+            "not a cartguard snapshot: no `schema` naming its format and version; this build reads snapshots of version `cartguard.snapshot/v1`"
+        );
+        assert_eq!(
+            read(r#"{"schema": "cartguard.snapshot/v2", "accounts": []}"#).unwrap_err(),
+            "unsupported snapshot version `cartguard.snapshot/v2`; this build reads snapshots of version `cartguard.snapshot/v1`"
+        );
+        assert_eq!(
+            read(r#"{"schema": 1}"#).unwrap_err(),
+            "`schema` is 1, not a version name; this build reads snapshots of version `cartguard.snapshot/v1`"
+        );
+        assert_eq!(
+            read("[]").unwrap_err(),
+            "not a cartguard snapshot (expected a JSON object with `schema`); this build reads snapshots of version `cartguard.snapshot/v1`"
+        );
+        assert!(read(r#"{"schema": "cartguard.snapshot/v1"}"#).is_ok());
+    }
 }

@@ -93,14 +93,17 @@ pub(crate) fn each<T>(
         .collect()
 }
 
-/// Schema identifier written into every snapshot.
+/// Schema identifier written into every snapshot: the format and its version.
 pub const SNAPSHOT_SCHEMA: &str = "cartguard.snapshot/v1";
+
+/// The snapshot versions this build reads.
+pub const SNAPSHOT_SCHEMAS_READ: &[&str] = &[SNAPSHOT_SCHEMA];
 
 /// Everything a scan looks at: the accounts and (later) the server files.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Inventory {
-    /// Snapshot schema identifier ([`SNAPSHOT_SCHEMA`]).
-    #[serde(default = "default_schema")]
+    /// Snapshot schema identifier ([`SNAPSHOT_SCHEMA`]); required, as it says
+    /// which version of the format the rest of the file is in.
     pub schema: String,
     /// The AWS accounts in this picture.
     #[serde(default)]

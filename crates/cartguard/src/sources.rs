@@ -1,5 +1,7 @@
 //! Reading the sources a command was given into one inventory.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::bail;
 use cartguard_inventory::{Account, Inventory};
 use rayon::prelude::*;
@@ -19,31 +21,108 @@ pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
     if sources.evidence.is_empty() && sources.snapshot.is_empty() {
         bail!("nothing to scan: give --evidence DIR or --snapshot FILE");
     }
+    refuse_repeated_paths(sources)?;
     let mut inventory = Inventory::default();
     let mut warnings = Vec::new();
+    // Which argument each account came from, to name both when two overlap.
+    let mut origins: Vec<String> = Vec::new();
     // Folders (one per account) are read side by side, and kept in the order given.
     let folders = sources
         .evidence
         .par_iter()
         .map(|dir| cartguard_evidence::read_evidence_folder(dir))
         .collect::<Result<Vec<_>, _>>()?;
-    for folder in folders {
+    for (dir, folder) in sources.evidence.iter().zip(folders) {
+        if folder.files_read == 0 {
+            bail!(
+                "{}: no evidence file cartguard reads; {}",
+                dir.display(),
+                cartguard_evidence::diagnose(dir)
+            );
+        }
         warnings.extend(folder.unused_files.iter().map(|f| {
             format!(
                 "{}: not an evidence file cartguard reads; ignored",
                 f.display()
             )
         }));
+        origins.push(format!("--evidence {}", dir.display()));
         inventory.accounts.push(folder.account);
     }
     for file in &sources.snapshot {
         let snapshot = cartguard_evidence::read_snapshot(file)?;
         for mut account in snapshot.accounts {
             account.sources.push(format!("snapshot:{}", file.display()));
+            origins.push(format!("--snapshot {}", file.display()));
             inventory.accounts.push(account);
         }
     }
+    refuse_repeated_accounts(&inventory.accounts, &origins)?;
     Ok((inventory, warnings))
+}
+
+/// Refuses a folder or snapshot given twice, under any spelling of its path:
+/// its evidence would be counted twice.
+fn refuse_repeated_paths(sources: &SourceArgs) -> anyhow::Result<()> {
+    let given = sources
+        .evidence
+        .iter()
+        .map(|p| ("--evidence", p))
+        .chain(sources.snapshot.iter().map(|p| ("--snapshot", p)));
+    let mut seen: Vec<(PathBuf, String)> = Vec::new();
+    for (flag, path) in given {
+        // A path that cannot be resolved is reported when it is read.
+        let canonical = canonical(path);
+        let label = format!("{flag} {}", path.display());
+        if let Some((_, first)) = seen.iter().find(|(c, _)| *c == canonical) {
+            bail!(
+                "{first} and {label} are the same source ({}); give each source once",
+                canonical.display()
+            );
+        }
+        seen.push((canonical, label));
+    }
+    Ok(())
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Refuses two sources holding the same account: their evidence would be
+/// counted twice, and they may disagree.
+fn refuse_repeated_accounts(accounts: &[Account], origins: &[String]) -> anyhow::Result<()> {
+    for (i, first) in accounts.iter().enumerate() {
+        // Without an id, two sources cannot be told to be the same account.
+        if first.id == "unknown" {
+            continue;
+        }
+        for (j, second) in accounts.iter().enumerate().skip(i + 1) {
+            if second.id != first.id {
+                continue;
+            }
+            let common: Vec<&str> = first
+                .regions
+                .keys()
+                .filter(|r| second.regions.contains_key(*r))
+                .map(String::as_str)
+                .collect();
+            let regions = match common.as_slice() {
+                [] => String::new(),
+                [one] => format!(", both with region {one}"),
+                many => format!(", both with regions {}", many.join(", ")),
+            };
+            let (a, b) = (&origins[i], &origins[j]);
+            if a == b {
+                bail!("{a} holds account {} twice{regions}", first.id);
+            }
+            bail!(
+                "{a} and {b} both hold account {}{regions}; give each account once (sources are not merged)",
+                first.id
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The one account a question is about: the only one given, or the one `hint`

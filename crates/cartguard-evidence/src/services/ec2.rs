@@ -10,7 +10,7 @@ use cartguard_inventory::ec2::{
     NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet, Vpc,
 };
 
-use super::response;
+use super::{part, response};
 use crate::EvidenceError;
 use crate::folder::{Reader, decode};
 use crate::layout::file_of;
@@ -23,13 +23,13 @@ response!(NatGatewaysResponse { gateways: "NatGateways" => Vec<NatGateway> });
 response!(NetworkAclsResponse { acls: "NetworkAcls" => Vec<NetworkAcl> });
 response!(SecurityGroupsResponse { groups: "SecurityGroups" => Vec<SecurityGroup> });
 response!(InstancesResponse { reservations: "Reservations" => Vec<Reservation> });
-response!(Reservation { instances: "Instances" => Vec<Instance> });
+part!(Reservation { instances: "Instances" => Vec<Instance> });
 response!(InterfacesResponse { interfaces: "NetworkInterfaces" => Vec<NetworkInterface> });
 response!(AddressesResponse { addresses: "Addresses" => Vec<Address> });
 response!(FlowLogsResponse { flow_logs: "FlowLogs" => Vec<FlowLog> });
 response!(PrefixListsResponse { lists: "PrefixLists" => Vec<ManagedPrefixList> });
 response!(PrefixListEntriesResponse { entries: "Entries" => Vec<PrefixListEntry> });
-response!(PrefixListEntry { cidr: "Cidr" => String });
+part!(PrefixListEntry { cidr: "Cidr" => String });
 
 /// Reads the region's EC2 evidence.
 pub(crate) fn read(
@@ -58,26 +58,26 @@ pub(crate) fn read(
         |r: NetworkAclsResponse| r.acls,
     )?;
     // The three largest files of a region are parsed side by side.
-    let rel = |key| file_of(&key).unwrap_or_default();
-    let groups_rel = rel(DESCRIBE_SECURITY_GROUPS.key(region));
-    let instances_rel = rel(DESCRIBE_INSTANCES.key(region));
-    let interfaces_rel = rel(DESCRIBE_NETWORK_INTERFACES.key(region));
+    let groups_key = DESCRIBE_SECURITY_GROUPS.key(region);
+    let instances_key = DESCRIBE_INSTANCES.key(region);
+    let interfaces_key = DESCRIBE_NETWORK_INTERFACES.key(region);
+    let rel = |key| file_of(key).unwrap_or_default();
     let texts = (
-        reader.take(&groups_rel),
-        reader.take(&instances_rel),
-        reader.take(&interfaces_rel),
+        reader.take(&rel(&groups_key)),
+        reader.take(&rel(&instances_key)),
+        reader.take(&rel(&interfaces_key)),
     );
     let root = &reader.root;
     let (groups, (instances, interfaces)) = rayon::join(
         || {
-            decode(root, &groups_rel, texts.0, |r: SecurityGroupsResponse| {
+            decode(root, &groups_key, texts.0, |r: SecurityGroupsResponse| {
                 r.groups
             })
         },
         || {
             rayon::join(
                 || {
-                    decode(root, &instances_rel, texts.1, |r: InstancesResponse| {
+                    decode(root, &instances_key, texts.1, |r: InstancesResponse| {
                         r.reservations
                             .into_iter()
                             .flat_map(|r| r.instances)
@@ -85,7 +85,7 @@ pub(crate) fn read(
                     })
                 },
                 || {
-                    decode(root, &interfaces_rel, texts.2, |r: InterfacesResponse| {
+                    decode(root, &interfaces_key, texts.2, |r: InterfacesResponse| {
                         r.interfaces
                     })
                 },

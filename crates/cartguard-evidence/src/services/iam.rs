@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use cartguard_inventory::iam::{
     AccessKeyMetadata, AuthorizationDetails, CredentialReport, GET_ACCOUNT_AUTHORIZATION_DETAILS,
-    GET_ACCOUNT_PASSWORD_POLICY, GET_ACCOUNT_SUMMARY, GET_CREDENTIAL_REPORT, IamEvidence,
-    LIST_ACCESS_KEYS, LIST_OPEN_ID_CONNECT_PROVIDERS, LIST_VIRTUAL_MFA_DEVICES, OidcProviderRef,
-    PasswordPolicy, VirtualMfaDevice,
+    GET_ACCOUNT_PASSWORD_POLICY, GET_ACCOUNT_SUMMARY, GET_CREDENTIAL_REPORT, GroupDetail,
+    IamEvidence, LIST_ACCESS_KEYS, LIST_OPEN_ID_CONNECT_PROVIDERS, LIST_VIRTUAL_MFA_DEVICES,
+    ManagedPolicyDetail, OidcProviderRef, PasswordPolicy, RoleDetail, UserDetail, VirtualMfaDevice,
 };
 use cartguard_inventory::{Collected, GLOBAL, Timestamp};
 
@@ -22,8 +22,15 @@ response!(VirtualMfaResponse { devices: "VirtualMFADevices" => Vec<VirtualMfaDev
 response!(OidcResponse { providers: "OpenIDConnectProviderList" => Vec<OidcProviderRef> });
 response!(AccessKeysResponse { keys: "AccessKeyMetadata" => Vec<AccessKeyMetadata> });
 response!(CredentialReportResponse {
-    content: "Content" => Option<String>,
-    generated_time: "GeneratedTime" => Option<Timestamp>,
+    content: "Content" => String,
+} optional {
+    generated_time: "GeneratedTime" => Timestamp,
+});
+response!(AuthorizationDetailsResponse {
+    users: "UserDetailList" => Vec<UserDetail>,
+    groups: "GroupDetailList" => Vec<GroupDetail>,
+    roles: "RoleDetailList" => Vec<RoleDetail>,
+    policies: "Policies" => Vec<ManagedPolicyDetail>,
 });
 
 /// The decoded form of the credential report, accepted beside the CLI's JSON.
@@ -33,7 +40,12 @@ const CREDENTIAL_REPORT_CSV: &str = "iam/global/credential-report.csv";
 pub(crate) fn read(reader: &mut Reader, iam: &mut IamEvidence) -> Result<(), EvidenceError> {
     iam.authorization_details = reader.load(
         &GET_ACCOUNT_AUTHORIZATION_DETAILS.global(),
-        |r: AuthorizationDetails| r,
+        |r: AuthorizationDetailsResponse| AuthorizationDetails {
+            user_detail_list: r.users,
+            group_detail_list: r.groups,
+            role_detail_list: r.roles,
+            policies: r.policies,
+        },
     )?;
     iam.credential_report = read_credential_report(reader)?;
     iam.account_summary = reader.load(&GET_ACCOUNT_SUMMARY.global(), |r: SummaryResponse| {
@@ -85,11 +97,8 @@ fn read_credential_report(
         json_path: Some("Content".into()),
         message,
     };
-    let content = response
-        .content
-        .ok_or_else(|| malformed("the credential report has no `Content`".into()))?;
     let bytes = base64::engine::general_purpose::STANDARD
-        .decode(content.trim())
+        .decode(response.content.trim())
         .map_err(|e| malformed(format!("`Content` is not base64: {e}")))?;
     let csv_text = String::from_utf8(bytes)
         .map_err(|e| malformed(format!("`Content` does not decode to UTF-8 text: {e}")))?;

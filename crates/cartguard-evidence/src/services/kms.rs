@@ -8,7 +8,7 @@ use crate::EvidenceError;
 use crate::folder::Reader;
 
 response!(KeysResponse { keys: "Keys" => Vec<KmsKey> });
-response!(KeyPolicyResponse { policy: "Policy" => Option<String> });
+response!(KeyPolicyResponse { policy: "Policy" => String });
 
 /// Reads the region's KMS evidence.
 pub(crate) fn read(
@@ -21,21 +21,18 @@ pub(crate) fn read(
         reader.load_each(GET_KEY_POLICY, region, |r: KeyPolicyResponse| r.policy)?
     {
         let document = match policy.into_present() {
-            Ok(text) => {
-                let text = text.unwrap_or_default();
-                match PolicyDocument::from_text(&text) {
-                    Ok(document) => Collected::Present(document),
-                    Err(message) => {
-                        return Err(EvidenceError::Malformed {
-                            path: reader.path_of(&GET_KEY_POLICY.about(region, &key)),
-                            line: 1,
-                            column: 1,
-                            json_path: Some("Policy".into()),
-                            message,
-                        });
-                    }
+            Ok(text) => match PolicyDocument::from_text(&text) {
+                Ok(document) => Collected::Present(document),
+                Err(message) => {
+                    return Err(EvidenceError::Malformed {
+                        path: reader.path_of(&GET_KEY_POLICY.about(region, &key)),
+                        line: 1,
+                        column: 1,
+                        json_path: Some("Policy".into()),
+                        message,
+                    });
                 }
-            }
+            },
             Err(absent) => absent,
         };
         out.key_policies.insert(key, document);

@@ -13,14 +13,40 @@ pub(crate) mod s3;
 pub(crate) mod secretsmanager;
 pub(crate) mod sso;
 
-use cartguard_inventory::Region;
+use cartguard_inventory::{Operation, Region};
 
 use crate::EvidenceError;
 use crate::folder::Reader;
 
-/// Declares the part of an AWS CLI response the reader keeps. Every field is
-/// optional in the file (AWS omits empty lists) and unknown fields are ignored.
+/// A response as the AWS CLI prints it.
+pub(crate) trait Response: serde::de::DeserializeOwned {
+    /// The top-level keys that make a file this operation's answer: the list
+    /// of a list call, the keys a get or describe call always prints.
+    const REQUIRED: &'static [&'static str];
+}
+
+/// Declares the part of an AWS CLI response the reader keeps. The fields in
+/// braces are the keys the CLI always prints for the operation (it prints an
+/// empty list as `[]`): a file without them holds something else. Fields after
+/// `optional` may be absent. Unknown fields are ignored, as AWS adds fields.
 macro_rules! response {
+    ($name:ident { $($field:ident : $json:literal => $ty:ty),+ $(,)? }
+        $(optional { $($ofield:ident : $ojson:literal => $oty:ty),+ $(,)? })?) => {
+        #[derive(serde::Deserialize)]
+        pub(crate) struct $name {
+            $(#[serde(rename = $json)] pub(crate) $field: $ty,)+
+            $($(#[serde(rename = $ojson, default)] pub(crate) $ofield: Option<$oty>,)+)?
+        }
+        impl $crate::services::Response for $name {
+            const REQUIRED: &'static [&'static str] = &[$($json),+];
+        }
+    };
+}
+pub(crate) use response;
+
+/// Declares a part nested in a response. Every field is optional in the file
+/// (AWS omits empty and unset values) and unknown fields are ignored.
+macro_rules! part {
     ($name:ident { $($field:ident : $json:literal => $ty:ty),+ $(,)? }) => {
         #[derive(serde::Deserialize)]
         pub(crate) struct $name {
@@ -28,7 +54,146 @@ macro_rules! response {
         }
     };
 }
-pub(crate) use response;
+pub(crate) use part;
+
+/// Operations whose empty answer the AWS CLI prints as nothing at all, which
+/// `scripts/collect-evidence.sh` stores as `{}`. These are the list calls of
+/// JSON-protocol services whose list is optional in the service's model: the
+/// service may leave an empty list out, the CLI then has `{}` to print and
+/// prints nothing. XML-protocol services (IAM, EC2, RDS, ELB, S3, STS) always
+/// send the list's element, which the CLI prints as `[]`.
+const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
+    cartguard_inventory::organizations::LIST_ACCOUNTS,
+    cartguard_inventory::organizations::LIST_PARENTS,
+    cartguard_inventory::organizations::LIST_POLICIES_FOR_TARGET,
+    cartguard_inventory::sso::LIST_INSTANCES,
+    cartguard_inventory::secretsmanager::LIST_SECRETS,
+    cartguard_inventory::dynamodb::LIST_TABLES,
+    cartguard_inventory::kms::LIST_KEYS,
+];
+
+/// Whether `{}` is `operation`'s empty answer.
+pub(crate) fn prints_nothing_when_empty(operation: &Operation) -> bool {
+    PRINTS_NOTHING_WHEN_EMPTY.contains(operation)
+}
+
+/// Every operation the folder may answer in JSON, with the keys of its response.
+pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
+    use cartguard_inventory::{
+        accessanalyzer as aa, dynamodb as ddb, ec2 as e, elbv2 as lb, iam as i, kms as k,
+        organizations as o, rds as r, s3 as s, secretsmanager as sm, sso as ss, sts as st,
+    };
+    vec![
+        (
+            st::GET_CALLER_IDENTITY,
+            crate::folder::CallerIdentity::REQUIRED,
+        ),
+        (
+            i::GET_ACCOUNT_AUTHORIZATION_DETAILS,
+            iam::AuthorizationDetailsResponse::REQUIRED,
+        ),
+        (
+            i::GET_CREDENTIAL_REPORT,
+            iam::CredentialReportResponse::REQUIRED,
+        ),
+        (i::GET_ACCOUNT_SUMMARY, iam::SummaryResponse::REQUIRED),
+        (
+            i::GET_ACCOUNT_PASSWORD_POLICY,
+            iam::PasswordPolicyResponse::REQUIRED,
+        ),
+        (
+            i::LIST_VIRTUAL_MFA_DEVICES,
+            iam::VirtualMfaResponse::REQUIRED,
+        ),
+        (
+            i::LIST_OPEN_ID_CONNECT_PROVIDERS,
+            iam::OidcResponse::REQUIRED,
+        ),
+        (i::LIST_ACCESS_KEYS, iam::AccessKeysResponse::REQUIRED),
+        (
+            o::DESCRIBE_ORGANIZATION,
+            organizations::OrganizationResponse::REQUIRED,
+        ),
+        (o::LIST_ACCOUNTS, organizations::AccountsResponse::REQUIRED),
+        (o::LIST_PARENTS, organizations::ParentsResponse::REQUIRED),
+        (
+            o::LIST_POLICIES_FOR_TARGET,
+            organizations::TargetPoliciesResponse::REQUIRED,
+        ),
+        (
+            o::DESCRIBE_POLICY,
+            organizations::DescribePolicyResponse::REQUIRED,
+        ),
+        (s::LIST_BUCKETS, s3::BucketsResponse::REQUIRED),
+        (e::DESCRIBE_VPCS, ec2::VpcsResponse::REQUIRED),
+        (e::DESCRIBE_SUBNETS, ec2::SubnetsResponse::REQUIRED),
+        (e::DESCRIBE_ROUTE_TABLES, ec2::RouteTablesResponse::REQUIRED),
+        (
+            e::DESCRIBE_INTERNET_GATEWAYS,
+            ec2::InternetGatewaysResponse::REQUIRED,
+        ),
+        (e::DESCRIBE_NAT_GATEWAYS, ec2::NatGatewaysResponse::REQUIRED),
+        (e::DESCRIBE_NETWORK_ACLS, ec2::NetworkAclsResponse::REQUIRED),
+        (
+            e::DESCRIBE_SECURITY_GROUPS,
+            ec2::SecurityGroupsResponse::REQUIRED,
+        ),
+        (e::DESCRIBE_INSTANCES, ec2::InstancesResponse::REQUIRED),
+        (
+            e::DESCRIBE_NETWORK_INTERFACES,
+            ec2::InterfacesResponse::REQUIRED,
+        ),
+        (e::DESCRIBE_ADDRESSES, ec2::AddressesResponse::REQUIRED),
+        (e::DESCRIBE_FLOW_LOGS, ec2::FlowLogsResponse::REQUIRED),
+        (
+            e::DESCRIBE_MANAGED_PREFIX_LISTS,
+            ec2::PrefixListsResponse::REQUIRED,
+        ),
+        (
+            e::GET_MANAGED_PREFIX_LIST_ENTRIES,
+            ec2::PrefixListEntriesResponse::REQUIRED,
+        ),
+        (r::DESCRIBE_DB_INSTANCES, rds::DbInstancesResponse::REQUIRED),
+        (
+            lb::DESCRIBE_LOAD_BALANCERS,
+            elbv2::LoadBalancersResponse::REQUIRED,
+        ),
+        (lb::DESCRIBE_LISTENERS, elbv2::ListenersResponse::REQUIRED),
+        (
+            lb::DESCRIBE_TARGET_GROUPS,
+            elbv2::TargetGroupsResponse::REQUIRED,
+        ),
+        (
+            lb::DESCRIBE_TARGET_HEALTH,
+            elbv2::TargetHealthResponse::REQUIRED,
+        ),
+        (
+            aa::LIST_ANALYZERS,
+            accessanalyzer::AnalyzersResponse::REQUIRED,
+        ),
+        (ss::LIST_INSTANCES, sso::SsoInstancesResponse::REQUIRED),
+        (sm::LIST_SECRETS, secretsmanager::SecretsResponse::REQUIRED),
+        (ddb::LIST_TABLES, dynamodb::TablesResponse::REQUIRED),
+        (k::LIST_KEYS, kms::KeysResponse::REQUIRED),
+        (k::GET_KEY_POLICY, kms::KeyPolicyResponse::REQUIRED),
+    ]
+}
+
+/// The operations, other than `expected`, whose answer has every key of `keys`;
+/// of those, the ones whose signature is largest (the most specific match).
+pub(crate) fn operations_answered_by(keys: &[&str], expected: &Operation) -> Vec<Operation> {
+    let matches: Vec<(Operation, usize)> = signatures()
+        .into_iter()
+        .filter(|(op, required)| op != expected && required.iter().all(|k| keys.contains(k)))
+        .map(|(op, required)| (op, required.len()))
+        .collect();
+    let best = matches.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    matches
+        .into_iter()
+        .filter(|(_, n)| *n == best)
+        .map(|(op, _)| op)
+        .collect()
+}
 
 /// Everything an evidence folder holds for one region.
 pub(crate) fn read_region(reader: &mut Reader, region: &str) -> Result<Region, EvidenceError> {
@@ -42,4 +207,34 @@ pub(crate) fn read_region(reader: &mut Reader, region: &str) -> Result<Region, E
     dynamodb::read(reader, region, &mut out.dynamodb)?;
     kms::read(reader, region, &mut out.kms)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_json_file_of_the_layout_has_a_signature() {
+        let signed: Vec<Operation> = signatures().into_iter().map(|(op, _)| op).collect();
+        for (operation, _, _) in crate::layout::LAYOUT {
+            assert_eq!(
+                signed.iter().filter(|op| *op == operation).count(),
+                1,
+                "{operation} needs exactly one entry in signatures()"
+            );
+        }
+        assert_eq!(signed.len(), crate::layout::LAYOUT.len());
+    }
+
+    #[test]
+    fn recognises_another_operations_output() {
+        let found = operations_answered_by(
+            &["Vpcs"],
+            &cartguard_inventory::ec2::DESCRIBE_SECURITY_GROUPS,
+        );
+        assert_eq!(found, vec![cartguard_inventory::ec2::DESCRIBE_VPCS]);
+        assert!(
+            operations_answered_by(&["users"], &cartguard_inventory::ec2::DESCRIBE_VPCS).is_empty()
+        );
+    }
 }

@@ -9,24 +9,24 @@ use cartguard_inventory::organizations::{
 };
 use cartguard_inventory::{Collected, GLOBAL, PolicyDocument};
 
-use super::response;
+use super::{part, response};
 use crate::EvidenceError;
 use crate::folder::Reader;
 use crate::layout::file_of;
 
-response!(OrganizationResponse { organization: "Organization" => Option<Organization> });
+response!(OrganizationResponse { organization: "Organization" => Organization });
 response!(AccountsResponse { accounts: "Accounts" => Vec<OrganizationAccount> });
 response!(ParentsResponse { parents: "Parents" => Vec<Parent> });
-response!(Parent { id: "Id" => String, parent_type: "Type" => String });
+part!(Parent { id: "Id" => String, parent_type: "Type" => String });
 response!(TargetPoliciesResponse { policies: "Policies" => Vec<PolicySummary> });
-response!(PolicySummary {
+part!(PolicySummary {
     id: "Id" => String,
     name: "Name" => String,
     arn: "Arn" => Option<String>,
     policy_type: "Type" => Option<String>,
 });
-response!(DescribePolicyResponse { policy: "Policy" => Option<DescribedPolicy> });
-response!(DescribedPolicy { content: "Content" => Option<String> });
+response!(DescribePolicyResponse { policy: "Policy" => DescribedPolicy });
+part!(DescribedPolicy { content: "Content" => Option<String> });
 
 /// The folder of every Organizations file.
 fn organizations_folder() -> String {
@@ -49,8 +49,7 @@ pub(crate) fn read(
         |r: OrganizationResponse| r.organization,
     )?;
     let organization = match organization {
-        Collected::Present(Some(organization)) => Collected::Present(organization),
-        Collected::Present(None) => Collected::NotCollected,
+        Collected::Present(organization) => Collected::Present(organization),
         Collected::Failed { code, .. } if code == "AWSOrganizationsNotInUseException" => {
             Collected::NotConfigured { code }
         }
@@ -143,9 +142,7 @@ fn read_scps(
                 continue;
             }
             let key = DESCRIBE_POLICY.about(GLOBAL, &summary.id);
-            let content = reader.load(&key, |r: DescribePolicyResponse| {
-                r.policy.and_then(|p| p.content)
-            })?;
+            let content = reader.load(&key, |r: DescribePolicyResponse| r.policy.content)?;
             let content = match content.into_present() {
                 Ok(Some(content)) => content,
                 Ok(None) => String::new(),

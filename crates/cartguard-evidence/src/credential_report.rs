@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use cartguard_inventory::Timestamp;
 use cartguard_inventory::iam::{CredentialReport, CredentialReportKey, CredentialReportRow};
 
-/// Columns a report must have for the rules to read it.
+/// The columns IAM writes into every credential report, in its order (IAM User
+/// Guide, "Getting credential reports"). All are required: a header without
+/// one of them was cut short or is not a credential report, and reading it
+/// as a report with fewer users would pass what could not be checked.
 const REQUIRED_COLUMNS: &[&str] = &[
     "user",
     "arn",
@@ -13,13 +16,22 @@ const REQUIRED_COLUMNS: &[&str] = &[
     "password_enabled",
     "password_last_used",
     "password_last_changed",
+    "password_next_rotation",
     "mfa_active",
     "access_key_1_active",
     "access_key_1_last_rotated",
     "access_key_1_last_used_date",
+    "access_key_1_last_used_region",
+    "access_key_1_last_used_service",
     "access_key_2_active",
     "access_key_2_last_rotated",
     "access_key_2_last_used_date",
+    "access_key_2_last_used_region",
+    "access_key_2_last_used_service",
+    "cert_1_active",
+    "cert_1_last_rotated",
+    "cert_2_active",
+    "cert_2_last_rotated",
 ];
 
 /// Parses the decoded CSV of a credential report. Errors carry the 1-based CSV line.
@@ -33,7 +45,13 @@ pub fn parse_credential_report_csv(
     let headers = reader.headers().map_err(|e| (1, e.to_string()))?.clone();
     for column in REQUIRED_COLUMNS {
         if !headers.iter().any(|h| h == *column) {
-            return Err((1, format!("missing column `{column}`")));
+            return Err((
+                1,
+                format!(
+                    "missing column `{column}` (IAM writes {} columns; a shorter header means the file was cut or is not a credential report)",
+                    REQUIRED_COLUMNS.len()
+                ),
+            ));
         }
     }
     let mut rows = Vec::new();

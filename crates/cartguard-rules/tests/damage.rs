@@ -530,7 +530,6 @@ fn report(title: &str, violations: &BTreeSet<Violation>) -> String {
 }
 
 #[test]
-#[ignore = "damaged evidence still loses findings today; run explicitly by scripts/test.sh (-- --ignored)"]
 fn every_damage_to_every_demo_file_keeps_the_promise() {
     let started = Instant::now();
     let (account, baseline) = &accounts()[0];
@@ -616,7 +615,6 @@ fn seed() -> [u8; 32] {
 }
 
 #[test]
-#[ignore = "damaged evidence still loses findings today; run explicitly by scripts/test.sh (-- --ignored)"]
 fn random_damage_to_the_fixture_accounts_keeps_the_promise() {
     let started = Instant::now();
     let strategy = (

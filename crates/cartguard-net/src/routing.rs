@@ -7,6 +7,7 @@ use cartguard_inventory::ec2;
 
 use crate::EvidenceProblem;
 use crate::address::AddressSet;
+use crate::located::Located;
 
 /// Where a route sends traffic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +41,7 @@ pub(crate) struct ParsedRouteTable<'a> {
 impl<'a> ParsedRouteTable<'a> {
     pub(crate) fn new(
         raw: &'a ec2::RouteTable,
+        at: &Located,
         prefix_lists: &HashMap<&str, AddressSet>,
         attached_gateways: Option<&HashSet<(&str, &str)>>,
         problems: &mut Vec<EvidenceProblem>,
@@ -48,21 +50,30 @@ impl<'a> ParsedRouteTable<'a> {
         let mut unknown = Vec::new();
         // (prefix length, addresses, destination text, target, target id)
         let mut candidates: Vec<(u8, AddressSet, String, RouteTarget, String)> = Vec::new();
-        for r in &raw.routes {
+        for (i, r) in raw.routes.iter().enumerate() {
             let (target, target_id) = classify(r, &raw.vpc_id, attached_gateways);
-            let cidr = r
-                .destination_cidr_block
-                .as_deref()
-                .or(r.destination_ipv6_cidr_block.as_deref());
-            if let Some(text) = cidr {
+            let cidr = match (&r.destination_cidr_block, &r.destination_ipv6_cidr_block) {
+                (Some(text), _) => Some(("DestinationCidrBlock", text)),
+                (None, Some(text)) => Some(("DestinationIpv6CidrBlock", text)),
+                (None, None) => None,
+            };
+            if let Some((field, text)) = cidr {
                 match parse_prefix(text) {
                     Some((len, set)) => {
-                        candidates.push((len, set, text.to_string(), target, target_id))
+                        candidates.push((len, set, text.clone(), target, target_id))
                     }
-                    None => problems.push(EvidenceProblem {
-                        resource: format!("{id} route"),
-                        detail: format!("`{text}` is not a CIDR block"),
-                    }),
+                    None => {
+                        // An unreadable route may send any destination anywhere,
+                        // the internet gateway included, or take a destination
+                        // away from it: every answer through this table is open.
+                        let problem = at.field("Routes").item(i).field(field).problem(
+                            &format!("{id} route {i}"),
+                            text.clone(),
+                            "not a CIDR block".into(),
+                        );
+                        unknown.push(problem.to_string());
+                        problems.push(problem);
+                    }
                 }
             } else if let Some(pl) = r.destination_prefix_list_id.as_deref() {
                 match prefix_lists.get(pl) {

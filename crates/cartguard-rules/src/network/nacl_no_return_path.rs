@@ -48,6 +48,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         if !acls_assessed(ctx, region, out) {
             continue;
         }
+        super::unreadable_acls(ctx, region, out);
         for gap in &region.acls.missing_return_paths {
             if gap.replies_dropped_for.is_empty() {
                 continue;

@@ -90,11 +90,14 @@ pub struct EvidenceProblem {
 
 impl std::fmt::Display for EvidenceProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: {}, {} = {:?} cannot be read ({})",
-            self.resource, self.key, self.path, self.value, self.detail
-        )
+        write!(f, "{}: {}, {} = ", self.resource, self.key, self.path)?;
+        // A JSON fragment reads best as written; a scalar is quoted.
+        if self.value.starts_with('{') {
+            write!(f, "{}", self.value)?;
+        } else {
+            write!(f, "{:?}", self.value)?;
+        }
+        write!(f, " cannot be read ({})", self.detail)
     }
 }
 

@@ -489,7 +489,24 @@ impl<'a> Network<'a> {
                 .collect();
             let mut notes = Vec::new();
             let listeners = match region.elbv2.listeners.get(&lb.load_balancer_name) {
-                Some(Collected::Present(ls)) => Some(listener_services(ls)),
+                Some(Collected::Present(ls)) => {
+                    let at = Located::answer(
+                        elbv2::DESCRIBE_LISTENERS.about(&self.region, &lb.load_balancer_name),
+                    )
+                    .field("Listeners");
+                    match listener_services(ls, &at) {
+                        Ok(services) => Some(services),
+                        Err(unreadable) => {
+                            // Narrowing to the listeners that could be read would
+                            // hide the traffic of the one that could not.
+                            notes.push(format!(
+                                "load balancer {}: {unreadable}; every port its security groups admit is shown",
+                                lb.load_balancer_name
+                            ));
+                            None
+                        }
+                    }
+                }
                 other => {
                     let why = other.map_or_else(
                         || "listeners were not collected".to_string(),
@@ -979,11 +996,22 @@ fn group_ids(groups: &[ec2::GroupIdentifier]) -> Vec<String> {
     groups.iter().map(|g| g.group_id.clone()).collect()
 }
 
-fn listener_services(listeners: &[cartguard_inventory::elbv2::Listener]) -> ServiceSet {
+/// What a load balancer's listeners accept, or the first listener whose port cannot be read.
+fn listener_services(
+    listeners: &[cartguard_inventory::elbv2::Listener],
+    at: &Located,
+) -> Result<ServiceSet, String> {
     let mut out = ServiceSet::empty();
-    for l in listeners {
+    for (i, l) in listeners.iter().enumerate() {
         let Some(port) = l.port.and_then(|p| u16::try_from(p).ok()) else {
-            continue;
+            let value = l
+                .port
+                .map_or_else(|| "(none)".to_string(), |p| p.to_string());
+            return Err(at
+                .item(i)
+                .field("Port")
+                .problem("listener", value, "not a port number".into())
+                .to_string());
         };
         let protocol = l.protocol.as_deref().unwrap_or("TCP").to_ascii_uppercase();
         if protocol == "UDP" || protocol == "TCP_UDP" {
@@ -993,7 +1021,7 @@ fn listener_services(listeners: &[cartguard_inventory::elbv2::Listener]) -> Serv
             out = out.union(&ServiceSet::port(Protocol::Tcp, port));
         }
     }
-    out
+    Ok(out)
 }
 
 fn unavailable_evidence(region_name: &str, region: &Region) -> HashMap<Evidence, String> {

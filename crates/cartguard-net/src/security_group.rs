@@ -184,7 +184,7 @@ fn parse_rules(
                     // cannot be named, so what it admits is unknown.
                     let problem = at.field("UserIdGroupPairs").item(i).problem(
                         &resource,
-                        serde_json::to_string(pair).unwrap_or_default(),
+                        written(pair),
                         "a security group reference without GroupId".into(),
                     );
                     let reason = problem.to_string();
@@ -244,4 +244,16 @@ fn table(group_id: &str, rules: &[SgRule]) -> Partition<SgCell> {
             cell
         },
     )
+}
+
+/// A value as the evidence wrote it: compact JSON without the fields it left out.
+fn written(value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(mut fields)) => {
+            fields.retain(|_, v| !v.is_null());
+            serde_json::Value::Object(fields).to_string()
+        }
+        Ok(other) => other.to_string(),
+        Err(e) => format!("(not shown: {e})"),
+    }
 }

@@ -801,3 +801,26 @@ fn a_tcp_acl_entry_without_ports_is_not_read_as_every_port() {
         "{answer:#?}"
     );
 }
+
+#[test]
+fn a_listener_without_a_readable_port_does_not_narrow_what_is_reachable() {
+    let mut v = fixture("store");
+    v["listeners"]["shop"] = json!([
+        {"ListenerArn": "a", "Port": 443, "Protocol": "HTTPS"},
+        {"ListenerArn": "b", "Port": 70000, "Protocol": "TCP"}
+    ]);
+    let r = region(&v);
+    let net = Network::new("us-east-1", &r);
+    let lb = net.resolve_target("shop").expect("found by name");
+    let ssh = net.reach(&Source::Internet, &lb, &tcp(22));
+    // sg-lb admits every TCP port: with one listener unreadable, 22 is not
+    // known to be closed.
+    assert!(ssh.reachable, "{ssh:#?}");
+    assert!(
+        ssh.notes
+            .iter()
+            .any(|n| n.contains("Listeners[1].Port = \"70000\"")),
+        "{:?}",
+        ssh.notes
+    );
+}

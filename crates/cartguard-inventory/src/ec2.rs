@@ -236,6 +236,15 @@ pub struct Route {
     /// Peering target.
     #[serde(default)]
     pub vpc_peering_connection_id: Option<String>,
+    /// Carrier gateway target (Wavelength zones).
+    #[serde(default)]
+    pub carrier_gateway_id: Option<String>,
+    /// Local gateway target (Outposts).
+    #[serde(default)]
+    pub local_gateway_id: Option<String>,
+    /// Cloud WAN core network target.
+    #[serde(default)]
+    pub core_network_arn: Option<String>,
     /// `active` or `blackhole`.
     #[serde(default)]
     pub state: Option<String>,

@@ -39,12 +39,18 @@ pub struct IngressSources {
     pub cidrs: Vec<String>,
     /// Referenced prefix lists.
     pub prefix_lists: Vec<String>,
+    /// Sources that cannot be read (a malformed CIDR, a group reference without
+    /// an id), with where they are in the evidence.
+    pub unreadable: Vec<String>,
 }
 
 impl IngressSources {
     /// Whether every ingress source is another security group (and there is at least one).
     pub fn only_security_groups(&self) -> bool {
-        !self.security_groups.is_empty() && self.cidrs.is_empty() && self.prefix_lists.is_empty()
+        !self.security_groups.is_empty()
+            && self.cidrs.is_empty()
+            && self.prefix_lists.is_empty()
+            && self.unreadable.is_empty()
     }
 }
 
@@ -88,6 +94,16 @@ impl Network<'_> {
             .any(|r| r.services != ServiceSet::all() && r.services.intersects(&db_ports))
     }
 
+    /// Why the traffic some of a security group's rules admit cannot be read
+    /// (an unknown protocol, a port range out of bounds), ingress or egress.
+    pub fn unreadable_traffic(&self, group_id: &str, ingress: bool) -> Vec<String> {
+        let Some(g) = self.group(group_id) else {
+            return Vec::new();
+        };
+        let rules = if ingress { &g.ingress } else { &g.egress };
+        rules.iter().filter_map(|r| r.problem.clone()).collect()
+    }
+
     /// The sources a security group's ingress rules name (`None` for an unknown group).
     pub fn ingress_sources(&self, group_id: &str) -> Option<IngressSources> {
         let g = self.group(group_id)?;
@@ -95,9 +111,8 @@ impl Network<'_> {
         for rule in &g.ingress {
             for peer in &rule.peers {
                 let (list, value) = match peer {
-                    Peer::Cidr { text, .. } | Peer::Malformed { text, .. } => {
-                        (&mut out.cidrs, text)
-                    }
+                    Peer::Cidr { text, .. } => (&mut out.cidrs, text),
+                    Peer::Unreadable { reason } => (&mut out.unreadable, reason),
                     Peer::Group(id) => (&mut out.security_groups, id),
                     Peer::PrefixList { id, .. } => (&mut out.prefix_lists, id),
                 };

@@ -26,6 +26,7 @@ mod address;
 mod exposure;
 mod groups;
 mod interval;
+mod located;
 mod nacl;
 mod network;
 mod partition;
@@ -34,7 +35,7 @@ mod routing;
 mod security_group;
 mod service;
 
-use cartguard_inventory::{Operation, Region, ec2, elbv2, rds};
+use cartguard_inventory::{EvidenceKey, Operation, Region, ec2, elbv2, rds};
 use serde::Serialize;
 
 pub use address::{AddressError, AddressSet};
@@ -75,10 +76,29 @@ pub const EVIDENCE: &[Operation] = &[
 /// an unknown protocol): the answers it could change are marked not assessed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceProblem {
+    /// The answer that holds the value.
+    pub key: EvidenceKey,
+    /// Where the value sits in that answer (`SecurityGroups[2].IpPermissions[0].IpRanges[1].CidrIp`).
+    pub path: String,
+    /// The value as written.
+    pub value: String,
     /// The resource and the part of it (`acl-… ingress entry 100`).
     pub resource: String,
     /// What is wrong.
     pub detail: String,
+}
+
+impl std::fmt::Display for EvidenceProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}, {} = ", self.resource, self.key, self.path)?;
+        // A JSON fragment reads best as written; a scalar is quoted.
+        if self.value.starts_with('{') {
+            write!(f, "{}", self.value)?;
+        } else {
+            write!(f, "{:?}", self.value)?;
+        }
+        write!(f, " cannot be read ({})", self.detail)
+    }
 }
 
 /// Which traffic of `services` from `source` reaches `target` in one region.

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::EvidenceProblem;
 use crate::address::AddressSet;
 use crate::interval::IntervalSet;
+use crate::located::Located;
 use crate::partition::Partition;
 use crate::service::{Protocol, ServiceRange, ServiceSet};
 
@@ -121,11 +122,17 @@ pub(crate) struct ParsedAcl<'a> {
 }
 
 impl<'a> ParsedAcl<'a> {
-    pub(crate) fn new(raw: &'a ec2::NetworkAcl, problems: &mut Vec<EvidenceProblem>) -> Self {
+    /// Parses the ACL at `at` in the region's describe-network-acls answer.
+    pub(crate) fn new(
+        raw: &'a ec2::NetworkAcl,
+        at: &Located,
+        problems: &mut Vec<EvidenceProblem>,
+    ) -> Self {
         let mut inbound = Vec::new();
         let mut outbound = Vec::new();
-        for e in &raw.entries {
-            let entry = parse_entry(&raw.network_acl_id, e, problems);
+        let entries = at.field("Entries");
+        for (i, e) in raw.entries.iter().enumerate() {
+            let entry = parse_entry(&raw.network_acl_id, &entries.item(i), e, problems);
             if e.egress {
                 outbound.push(entry);
             } else {
@@ -134,9 +141,8 @@ impl<'a> ParsedAcl<'a> {
         }
         inbound.sort_by_key(|e| e.rule_number);
         outbound.sort_by_key(|e| e.rule_number);
-        let id = raw.network_acl_id.as_str();
-        let inbound_table = table(id, &inbound);
-        let outbound_table = table(id, &outbound);
+        let inbound_table = table(&inbound);
+        let outbound_table = table(&outbound);
         let mut acl = ParsedAcl {
             raw,
             inbound,
@@ -287,12 +293,13 @@ fn merge_attribution(into: &mut Vec<(i64, AddressSet)>, from: &[(i64, AddressSet
 
 fn parse_entry(
     acl_id: &str,
+    at: &Located,
     e: &ec2::NetworkAclEntry,
     problems: &mut Vec<EvidenceProblem>,
 ) -> AclEntry {
     let direction = if e.egress { "egress" } else { "ingress" };
     let resource = format!("{acl_id} {direction} entry {}", e.rule_number);
-    let mut problem = None;
+    let mut found = Vec::new();
     let services = match ServiceSet::from_acl_entry(
         &e.protocol,
         e.port_range.map(|r| (r.from, r.to)),
@@ -300,11 +307,22 @@ fn parse_entry(
     ) {
         Ok(s) => s,
         Err(reason) => {
+            let value = serde_json::json!({
+                "Protocol": e.protocol,
+                "PortRange": e.port_range.map(|r| serde_json::json!({"From": r.from, "To": r.to})),
+                "IcmpTypeCode": e.icmp_type_code.map(|c| serde_json::json!({"Type": c.icmp_type})),
+            })
+            .to_string();
+            found.push(at.problem(&resource, value, reason));
             // Unknown traffic could be anything: treat it as covering everything
             // so every decision it might change is marked unknown.
-            problem = Some(reason);
             ServiceSet::all()
         }
+    };
+    let field = if e.cidr_block.is_none() && e.ipv6_cidr_block.is_some() {
+        "Ipv6CidrBlock"
+    } else {
+        "CidrBlock"
     };
     let cidr = e
         .cidr_block
@@ -315,7 +333,7 @@ fn parse_entry(
     let addresses = match AddressSet::parse(&cidr) {
         Ok(a) => a,
         Err(err) => {
-            problem.get_or_insert(err.to_string());
+            found.push(at.field(field).problem(&resource, cidr.clone(), err.reason));
             AddressSet::empty()
         }
     };
@@ -323,16 +341,22 @@ fn parse_entry(
         "allow" => true,
         "deny" => false,
         other => {
-            problem.get_or_insert(format!("unknown rule action `{other}`"));
+            found.push(at.field("RuleAction").problem(
+                &resource,
+                e.rule_action.clone(),
+                format!("unknown rule action `{other}`"),
+            ));
             false
         }
     };
-    if let Some(p) = &problem {
-        problems.push(EvidenceProblem {
-            resource,
-            detail: p.clone(),
-        });
-    }
+    let problem = (!found.is_empty()).then(|| {
+        found
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    });
+    problems.extend(found);
     AclEntry {
         rule_number: e.rule_number,
         allow,
@@ -343,7 +367,7 @@ fn parse_entry(
     }
 }
 
-fn table(acl_id: &str, entries: &[AclEntry]) -> Partition<AclDecision> {
+fn table(entries: &[AclEntry]) -> Partition<AclDecision> {
     Partition::build(
         entries,
         |e| &e.services,
@@ -353,8 +377,7 @@ fn table(acl_id: &str, entries: &[AclEntry]) -> Partition<AclDecision> {
             for e in covering {
                 if let Some(p) = &e.problem {
                     if !remaining.is_empty() {
-                        d.unknown
-                            .push(format!("network ACL {acl_id} entry {}: {p}", e.rule_number));
+                        d.unknown.push(p.clone());
                     }
                     continue;
                 }
@@ -703,6 +726,8 @@ mod tests {
             .enumerate()
             .map(|(i, (allow, proto, ports, net, len))| {
                 let addr = Ipv4Addr::from(net << 30);
+                // AWS always gives a TCP or UDP entry its range.
+                let ports = ports.or((proto == "6" || proto == "17").then_some((0, 65535)));
                 let mut e = serde_json::json!({
                     "RuleNumber": (i as i64 + 1) * 10,
                     "Protocol": proto,
@@ -718,6 +743,12 @@ mod tests {
             .collect();
         let v = serde_json::json!({"NetworkAclId": "acl-p", "VpcId": "vpc-p", "Entries": entries});
         serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn test_place() -> Located {
+        Located::answer(cartguard_inventory::ec2::DESCRIBE_NETWORK_ACLS.key("eu-west-1"))
+            .field("NetworkAcls")
+            .item(0)
     }
 
     fn packet() -> impl Strategy<Value = (Protocol, u16, IpAddr)> {
@@ -741,7 +772,7 @@ mod tests {
             packets in prop::collection::vec(packet(), 1..30),
         ) {
             let raw_acl = acl(raw);
-            let parsed = ParsedAcl::new(&raw_acl, &mut Vec::new());
+            let parsed = ParsedAcl::new(&raw_acl, &test_place(), &mut Vec::new());
             for (p, port, addr) in packets {
                 let p_port = if p == Protocol::Other { 47 } else { port.min(if p == Protocol::Icmp { 255 } else { port }) };
                 let (allow, rule) = naive(&parsed.inbound, p, p_port, addr);
@@ -759,7 +790,7 @@ mod tests {
             packets in prop::collection::vec(packet(), 1..60),
         ) {
             let raw_acl = acl(raw);
-            let parsed = ParsedAcl::new(&raw_acl, &mut Vec::new());
+            let parsed = ParsedAcl::new(&raw_acl, &test_place(), &mut Vec::new());
             let shadowed: Vec<i64> = parsed.shadowed_entries().iter().map(|s| s.entry.rule_number).collect();
             for (p, port, addr) in packets {
                 let p_port = if p == Protocol::Other { 47 } else { port.min(if p == Protocol::Icmp { 255 } else { port }) };

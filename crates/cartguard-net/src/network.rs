@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::EvidenceProblem;
 use crate::address::AddressSet;
+use crate::located::Located;
 use crate::nacl::ParsedAcl;
 use crate::routing::ParsedRouteTable;
 use crate::security_group::ParsedGroup;
@@ -168,15 +169,20 @@ impl<'a> Network<'a> {
         for pl in present(&ec2.prefix_lists) {
             let mut set = AddressSet::empty();
             let mut ok = true;
-            for entry in &pl.entries {
+            let entries = Located::answer(
+                ec2::GET_MANAGED_PREFIX_LIST_ENTRIES.about(region_name, &pl.prefix_list_id),
+            )
+            .field("Entries");
+            for (i, entry) in pl.entries.iter().enumerate() {
                 match AddressSet::parse(entry) {
                     Ok(a) => set.extend(&a),
                     Err(e) => {
                         ok = false;
-                        problems.push(EvidenceProblem {
-                            resource: pl.prefix_list_id.clone(),
-                            detail: e.to_string(),
-                        });
+                        problems.push(entries.item(i).field("Cidr").problem(
+                            &pl.prefix_list_id,
+                            entry.clone(),
+                            e.reason,
+                        ));
                     }
                 }
             }
@@ -202,40 +208,69 @@ impl<'a> Network<'a> {
         });
 
         let mut vpcs: HashMap<&str, VpcInfo> = HashMap::new();
-        for v in present(&ec2.vpcs) {
+        let vpc_list = Located::answer(ec2::DESCRIBE_VPCS.key(region_name)).field("Vpcs");
+        for (i, v) in present(&ec2.vpcs).iter().enumerate() {
             let info = vpcs.entry(&v.vpc_id).or_default();
+            let at = vpc_list.item(i);
             let cidrs = v
                 .cidr_block
                 .iter()
-                .map(String::as_str)
+                .map(|c| (at.field("CidrBlock"), c))
                 .chain(
                     v.cidr_block_association_set
                         .iter()
-                        .map(|c| c.cidr_block.as_str()),
+                        .enumerate()
+                        .map(|(j, c)| {
+                            (
+                                at.field("CidrBlockAssociationSet")
+                                    .item(j)
+                                    .field("CidrBlock"),
+                                &c.cidr_block,
+                            )
+                        }),
                 )
                 .chain(
                     v.ipv6_cidr_block_association_set
                         .iter()
-                        .map(|c| c.ipv6_cidr_block.as_str()),
+                        .enumerate()
+                        .map(|(j, c)| {
+                            (
+                                at.field("Ipv6CidrBlockAssociationSet")
+                                    .item(j)
+                                    .field("Ipv6CidrBlock"),
+                                &c.ipv6_cidr_block,
+                            )
+                        }),
                 );
-            for c in cidrs {
+            for (place, c) in cidrs {
                 match AddressSet::parse(c) {
                     Ok(a) => info.cidrs.extend(&a),
-                    Err(e) => problems.push(EvidenceProblem {
-                        resource: v.vpc_id.clone(),
-                        detail: e.to_string(),
-                    }),
+                    Err(e) => problems.push(place.problem(&v.vpc_id, c.clone(), e.reason)),
                 }
             }
         }
 
+        let table_list =
+            Located::answer(ec2::DESCRIBE_ROUTE_TABLES.key(region_name)).field("RouteTables");
         let route_tables: Vec<ParsedRouteTable> = present(&ec2.route_tables)
             .iter()
-            .map(|rt| ParsedRouteTable::new(rt, &prefix_lists, attached.as_ref(), &mut problems))
+            .enumerate()
+            .map(|(i, rt)| {
+                ParsedRouteTable::new(
+                    rt,
+                    &table_list.item(i),
+                    &prefix_lists,
+                    attached.as_ref(),
+                    &mut problems,
+                )
+            })
             .collect();
+        let acl_list =
+            Located::answer(ec2::DESCRIBE_NETWORK_ACLS.key(region_name)).field("NetworkAcls");
         let acls: Vec<ParsedAcl> = present(&ec2.network_acls)
             .iter()
-            .map(|a| ParsedAcl::new(a, &mut problems))
+            .enumerate()
+            .map(|(i, a)| ParsedAcl::new(a, &acl_list.item(i), &mut problems))
             .collect();
 
         let mut subnet_route: HashMap<&str, usize> = HashMap::new();
@@ -261,20 +296,31 @@ impl<'a> Network<'a> {
 
         let mut subnets: HashMap<&str, SubnetInfo> = HashMap::new();
         let vpcs_collected = ec2.vpcs.present().is_some();
-        for s in present(&ec2.subnets) {
+        let subnet_list = Located::answer(ec2::DESCRIBE_SUBNETS.key(region_name)).field("Subnets");
+        for (i, s) in present(&ec2.subnets).iter().enumerate() {
             let mut cidr = AddressSet::empty();
-            let texts = s.cidr_block.iter().map(String::as_str).chain(
-                s.ipv6_cidr_block_association_set
-                    .iter()
-                    .map(|c| c.ipv6_cidr_block.as_str()),
-            );
-            for c in texts {
+            let at = subnet_list.item(i);
+            let texts = s
+                .cidr_block
+                .iter()
+                .map(|c| (at.field("CidrBlock"), c))
+                .chain(
+                    s.ipv6_cidr_block_association_set
+                        .iter()
+                        .enumerate()
+                        .map(|(j, c)| {
+                            (
+                                at.field("Ipv6CidrBlockAssociationSet")
+                                    .item(j)
+                                    .field("Ipv6CidrBlock"),
+                                &c.ipv6_cidr_block,
+                            )
+                        }),
+                );
+            for (place, c) in texts {
                 match AddressSet::parse(c) {
                     Ok(a) => cidr.extend(&a),
-                    Err(e) => problems.push(EvidenceProblem {
-                        resource: s.subnet_id.clone(),
-                        detail: e.to_string(),
-                    }),
+                    Err(e) => problems.push(place.problem(&s.subnet_id, c.clone(), e.reason)),
                 }
             }
             let vpc = vpcs.entry(&s.vpc_id).or_default();
@@ -300,9 +346,14 @@ impl<'a> Network<'a> {
             );
         }
 
+        let group_list =
+            Located::answer(ec2::DESCRIBE_SECURITY_GROUPS.key(region_name)).field("SecurityGroups");
         let groups: Vec<ParsedGroup> = present(&ec2.security_groups)
             .iter()
-            .map(|g| ParsedGroup::new(g, Some(&prefix_lists), &mut problems))
+            .enumerate()
+            .map(|(i, g)| {
+                ParsedGroup::new(g, &group_list.item(i), Some(&prefix_lists), &mut problems)
+            })
             .collect();
         let group_index = groups
             .iter()
@@ -438,7 +489,24 @@ impl<'a> Network<'a> {
                 .collect();
             let mut notes = Vec::new();
             let listeners = match region.elbv2.listeners.get(&lb.load_balancer_name) {
-                Some(Collected::Present(ls)) => Some(listener_services(ls)),
+                Some(Collected::Present(ls)) => {
+                    let at = Located::answer(
+                        elbv2::DESCRIBE_LISTENERS.about(&self.region, &lb.load_balancer_name),
+                    )
+                    .field("Listeners");
+                    match listener_services(ls, &at) {
+                        Ok(services) => Some(services),
+                        Err(unreadable) => {
+                            // Narrowing to the listeners that could be read would
+                            // hide the traffic of the one that could not.
+                            notes.push(format!(
+                                "load balancer {}: {unreadable}; every port its security groups admit is shown",
+                                lb.load_balancer_name
+                            ));
+                            None
+                        }
+                    }
+                }
                 other => {
                     let why = other.map_or_else(
                         || "listeners were not collected".to_string(),
@@ -530,6 +598,20 @@ impl<'a> Network<'a> {
     /// answers it could change as not assessed.
     pub fn problems(&self) -> &[EvidenceProblem] {
         &self.problems
+    }
+
+    /// What could not be read about one resource (a security group, a network
+    /// ACL, a route table, a VPC, a subnet, a prefix list), by its id.
+    pub fn problems_of(&self, resource_id: &str) -> Vec<&EvidenceProblem> {
+        self.problems
+            .iter()
+            .filter(|p| {
+                p.resource == resource_id
+                    || p.resource
+                        .strip_prefix(resource_id)
+                        .is_some_and(|rest| rest.starts_with(' '))
+            })
+            .collect()
     }
 
     /// The region's name.
@@ -624,11 +706,28 @@ impl<'a> Network<'a> {
     }
 
     /// Whether a subnet's route table sends some destination to an attached
-    /// internet gateway (`None` when the subnet or its route table is unknown).
+    /// internet gateway (`None` when the subnet or its route table is unknown,
+    /// or when only a route that cannot be read could make it public).
     pub fn subnet_is_public(&self, subnet_id: &str) -> Option<bool> {
         let s = self.subnets.get(subnet_id)?;
-        s.route_table
-            .map(|i| !self.route_tables[i].internet.is_empty())
+        let rt = &self.route_tables[s.route_table?];
+        if !rt.internet.is_empty() {
+            Some(true)
+        } else if rt.unknown.is_empty() {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// Why the public-or-private answer for a subnet is open: its route table's
+    /// routes that cannot be read.
+    pub fn subnet_routing_unknown(&self, subnet_id: &str) -> Vec<String> {
+        self.subnets
+            .get(subnet_id)
+            .and_then(|s| s.route_table)
+            .map(|i| self.route_tables[i].unknown.clone())
+            .unwrap_or_default()
     }
 
     /// The subnets that use a network ACL (explicitly or as their VPC's default).
@@ -897,11 +996,22 @@ fn group_ids(groups: &[ec2::GroupIdentifier]) -> Vec<String> {
     groups.iter().map(|g| g.group_id.clone()).collect()
 }
 
-fn listener_services(listeners: &[cartguard_inventory::elbv2::Listener]) -> ServiceSet {
+/// What a load balancer's listeners accept, or the first listener whose port cannot be read.
+fn listener_services(
+    listeners: &[cartguard_inventory::elbv2::Listener],
+    at: &Located,
+) -> Result<ServiceSet, String> {
     let mut out = ServiceSet::empty();
-    for l in listeners {
+    for (i, l) in listeners.iter().enumerate() {
         let Some(port) = l.port.and_then(|p| u16::try_from(p).ok()) else {
-            continue;
+            let value = l
+                .port
+                .map_or_else(|| "(none)".to_string(), |p| p.to_string());
+            return Err(at
+                .item(i)
+                .field("Port")
+                .problem("listener", value, "not a port number".into())
+                .to_string());
         };
         let protocol = l.protocol.as_deref().unwrap_or("TCP").to_ascii_uppercase();
         if protocol == "UDP" || protocol == "TCP_UDP" {
@@ -911,7 +1021,7 @@ fn listener_services(listeners: &[cartguard_inventory::elbv2::Listener]) -> Serv
             out = out.union(&ServiceSet::port(Protocol::Tcp, port));
         }
     }
-    out
+    Ok(out)
 }
 
 fn unavailable_evidence(region_name: &str, region: &Region) -> HashMap<Evidence, String> {

@@ -251,6 +251,10 @@ pub struct ReachablePorts {
     pub from_anywhere: bool,
     /// The steps that admit it.
     pub path: Vec<Hop>,
+    /// Why more sources than `sources` may get through: evidence on the way
+    /// that cannot be read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<String>,
 }
 
 /// A range of traffic that is stopped, and by what.
@@ -325,6 +329,46 @@ impl Reachability {
         self.ports
             .iter()
             .any(|p| p.from_anywhere && p.ports.contains(protocol, port))
+    }
+
+    /// Why traffic of `of` may get through from more sources than [`Self::ports`]
+    /// says, so that a question about `of` cannot be answered "no": the ranges
+    /// whose fate is unknown, the reachable ranges not open to the whole internet
+    /// that unreadable evidence may open wider, and reasons that hold for the
+    /// whole target (a placement that could not be followed); with the part of
+    /// `of` they leave open. Empty reasons when the evidence decides all of `of`.
+    pub fn undecided(&self, of: &ServiceSet) -> (ServiceSet, Vec<String>) {
+        let mut ports = ServiceSet::empty();
+        let mut reasons = Vec::new();
+        if of.is_empty() {
+            return (ports, reasons);
+        }
+        let set = |r: &ServiceRange| ServiceSet::ports(r.protocol, r.from_port, r.to_port);
+        let ranges = self.unknown.iter().map(|u| (&u.ports, &u.reasons)).chain(
+            self.ports
+                .iter()
+                .filter(|p| !p.from_anywhere)
+                .map(|p| (&p.ports, &p.undecided)),
+        );
+        for (range, why) in ranges {
+            let open = set(range).intersection(of);
+            if open.is_empty() || why.is_empty() {
+                continue;
+            }
+            ports = ports.union(&open);
+            for reason in why {
+                push_unique(&mut reasons, reason.clone());
+            }
+        }
+        // Reasons not tied to a range of traffic leave every range open.
+        for reason in &self.not_assessed {
+            let of_a_range = self.ports.iter().any(|p| p.undecided.contains(reason));
+            if !of_a_range {
+                ports = of.clone();
+                push_unique(&mut reasons, reason.clone());
+            }
+        }
+        (ports, reasons)
     }
 
     /// The traffic that gets through, as a set.
@@ -410,6 +454,8 @@ struct CellResult {
     hops: Vec<Hop>,
     blocked: Option<(Stage, BlockedBy)>,
     unknown: Vec<String>,
+    /// Why sources beyond `admitted` may get through too.
+    undecided: Vec<String>,
 }
 
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
@@ -989,6 +1035,7 @@ impl<'a> Network<'a> {
                                     push_unique(&mut r.notes, n);
                                 }
                                 for u in unknown {
+                                    push_unique(&mut cell.undecided, u.clone());
                                     push_unique(&mut r.not_assessed, u);
                                 }
                             }
@@ -1008,6 +1055,7 @@ impl<'a> Network<'a> {
                 if !cell.admitted.is_empty() {
                     cell.blocked = None;
                     for u in std::mem::take(&mut cell.unknown) {
+                        push_unique(&mut cell.undecided, u.clone());
                         push_unique(&mut r.not_assessed, u);
                     }
                 } else if !cell.unknown.is_empty() {
@@ -1039,6 +1087,7 @@ impl<'a> Network<'a> {
                     from_anywhere: cell.admitted.covers_internet_family(),
                     sources: cell.admitted,
                     path: cell.hops,
+                    undecided: cell.undecided,
                 });
             } else if !cell.unknown.is_empty() {
                 r.unknown.push(UnknownPorts {

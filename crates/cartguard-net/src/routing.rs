@@ -7,6 +7,7 @@ use cartguard_inventory::ec2;
 
 use crate::EvidenceProblem;
 use crate::address::AddressSet;
+use crate::located::Located;
 
 /// Where a route sends traffic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +41,7 @@ pub(crate) struct ParsedRouteTable<'a> {
 impl<'a> ParsedRouteTable<'a> {
     pub(crate) fn new(
         raw: &'a ec2::RouteTable,
+        at: &Located,
         prefix_lists: &HashMap<&str, AddressSet>,
         attached_gateways: Option<&HashSet<(&str, &str)>>,
         problems: &mut Vec<EvidenceProblem>,
@@ -48,21 +50,45 @@ impl<'a> ParsedRouteTable<'a> {
         let mut unknown = Vec::new();
         // (prefix length, addresses, destination text, target, target id)
         let mut candidates: Vec<(u8, AddressSet, String, RouteTarget, String)> = Vec::new();
-        for r in &raw.routes {
+        for (i, r) in raw.routes.iter().enumerate() {
             let (target, target_id) = classify(r, &raw.vpc_id, attached_gateways);
-            let cidr = r
-                .destination_cidr_block
-                .as_deref()
-                .or(r.destination_ipv6_cidr_block.as_deref());
-            if let Some(text) = cidr {
+            let cidr = match (&r.destination_cidr_block, &r.destination_ipv6_cidr_block) {
+                (Some(text), _) => Some(("DestinationCidrBlock", text)),
+                (None, Some(text)) => Some(("DestinationIpv6CidrBlock", text)),
+                (None, None) => None,
+            };
+            if target == RouteTarget::Other
+                && target_id == NO_TARGET
+                && (cidr.is_some() || r.destination_prefix_list_id.is_some())
+            {
+                // Every route AWS reports has a target: one without may be the
+                // route to the internet gateway, so answers through it are open.
+                let problem = at.field("Routes").item(i).problem(
+                    &format!("{id} route {i}"),
+                    "no target".into(),
+                    "a route without a gateway, NAT gateway, interface, instance, peering or transit gateway target".into(),
+                );
+                unknown.push(problem.to_string());
+                problems.push(problem);
+                continue;
+            }
+            if let Some((field, text)) = cidr {
                 match parse_prefix(text) {
                     Some((len, set)) => {
-                        candidates.push((len, set, text.to_string(), target, target_id))
+                        candidates.push((len, set, text.clone(), target, target_id))
                     }
-                    None => problems.push(EvidenceProblem {
-                        resource: format!("{id} route"),
-                        detail: format!("`{text}` is not a CIDR block"),
-                    }),
+                    None => {
+                        // An unreadable route may send any destination anywhere,
+                        // the internet gateway included, or take a destination
+                        // away from it: every answer through this table is open.
+                        let problem = at.field("Routes").item(i).field(field).problem(
+                            &format!("{id} route {i}"),
+                            text.clone(),
+                            "not a CIDR block".into(),
+                        );
+                        unknown.push(problem.to_string());
+                        problems.push(problem);
+                    }
                 }
             } else if let Some(pl) = r.destination_prefix_list_id.as_deref() {
                 match prefix_lists.get(pl) {
@@ -132,6 +158,9 @@ fn parse_prefix(text: &str) -> Option<(u8, AddressSet)> {
     Some((net.prefix_len(), AddressSet::from_net(net)))
 }
 
+/// The target id of a route that names none.
+const NO_TARGET: &str = "unknown";
+
 fn classify(
     r: &ec2::Route,
     vpc_id: &str,
@@ -146,11 +175,14 @@ fn classify(
         r.vpc_peering_connection_id.as_deref(),
         r.network_interface_id.as_deref(),
         r.instance_id.as_deref(),
+        r.carrier_gateway_id.as_deref(),
+        r.local_gateway_id.as_deref(),
+        r.core_network_arn.as_deref(),
     ]
     .into_iter()
     .flatten()
     .next()
-    .unwrap_or("unknown")
+    .unwrap_or(NO_TARGET)
     .to_string();
     if r.state.as_deref() == Some("blackhole") {
         return (RouteTarget::Blackhole, target_id);

@@ -6,6 +6,7 @@ use cartguard_inventory::ec2;
 
 use crate::EvidenceProblem;
 use crate::address::AddressSet;
+use crate::located::Located;
 use crate::partition::Partition;
 use crate::service::{Protocol, ServiceSet};
 
@@ -21,8 +22,9 @@ pub(crate) enum Peer {
         id: String,
         addresses: Option<AddressSet>,
     },
-    Malformed {
-        text: String,
+    /// A peer that cannot be read (a malformed CIDR, a group reference without
+    /// an id), with where it is in the evidence.
+    Unreadable {
         reason: String,
     },
 }
@@ -59,16 +61,26 @@ pub(crate) struct ParsedGroup<'a> {
 }
 
 impl<'a> ParsedGroup<'a> {
+    /// Parses the group at `at` in the region's describe-security-groups answer.
     pub(crate) fn new(
         raw: &'a ec2::SecurityGroup,
+        at: &Located,
         prefix_lists: Option<&HashMap<&str, AddressSet>>,
         problems: &mut Vec<EvidenceProblem>,
     ) -> Self {
         let id = raw.group_id.as_str();
-        let ingress = parse_rules(id, "ingress", &raw.ip_permissions, prefix_lists, problems);
+        let ingress = parse_rules(
+            id,
+            "ingress",
+            &at.field("IpPermissions"),
+            &raw.ip_permissions,
+            prefix_lists,
+            problems,
+        );
         let egress = parse_rules(
             id,
             "egress",
+            &at.field("IpPermissionsEgress"),
             &raw.ip_permissions_egress,
             prefix_lists,
             problems,
@@ -109,6 +121,7 @@ impl<'a> ParsedGroup<'a> {
 fn parse_rules(
     group_id: &str,
     direction: &str,
+    list: &Located,
     permissions: &[ec2::IpPermission],
     prefix_lists: Option<&HashMap<&str, AddressSet>>,
     problems: &mut Vec<EvidenceProblem>,
@@ -116,6 +129,7 @@ fn parse_rules(
     let mut out = Vec::with_capacity(permissions.len());
     for (index, perm) in permissions.iter().enumerate() {
         let resource = format!("{group_id} {direction} rule {index}");
+        let at = list.item(index);
         let (services, problem) = match ServiceSet::from_security_group_rule(
             &perm.ip_protocol,
             perm.from_port,
@@ -123,40 +137,60 @@ fn parse_rules(
         ) {
             Ok(s) => (s, None),
             Err(reason) => {
-                problems.push(EvidenceProblem {
-                    resource: resource.clone(),
-                    detail: reason.clone(),
-                });
-                (ServiceSet::all(), Some(reason))
+                let value = serde_json::json!({
+                    "IpProtocol": perm.ip_protocol,
+                    "FromPort": perm.from_port,
+                    "ToPort": perm.to_port,
+                })
+                .to_string();
+                let problem = at.problem(&resource, value, reason);
+                let text = problem.to_string();
+                problems.push(problem);
+                // Traffic the rule names unreadably could be any traffic.
+                (ServiceSet::all(), Some(text))
             }
         };
         let mut peers = Vec::new();
         let cidrs = perm
             .ip_ranges
             .iter()
-            .map(|r| r.cidr_ip.as_str())
-            .chain(perm.ipv6_ranges.iter().map(|r| r.cidr_ipv6.as_str()));
-        for text in cidrs {
+            .enumerate()
+            .map(|(i, r)| (at.field("IpRanges").item(i).field("CidrIp"), &r.cidr_ip))
+            .chain(perm.ipv6_ranges.iter().enumerate().map(|(i, r)| {
+                (
+                    at.field("Ipv6Ranges").item(i).field("CidrIpv6"),
+                    &r.cidr_ipv6,
+                )
+            }));
+        for (place, text) in cidrs {
             peers.push(match AddressSet::parse(text) {
                 Ok(addresses) => Peer::Cidr {
                     text: text.to_string(),
                     addresses,
                 },
                 Err(e) => {
-                    problems.push(EvidenceProblem {
-                        resource: resource.clone(),
-                        detail: e.to_string(),
-                    });
-                    Peer::Malformed {
-                        text: text.to_string(),
-                        reason: e.reason,
-                    }
+                    let problem = place.problem(&resource, text.clone(), e.reason);
+                    let reason = problem.to_string();
+                    problems.push(problem);
+                    Peer::Unreadable { reason }
                 }
             });
         }
-        for pair in &perm.user_id_group_pairs {
-            if let Some(g) = &pair.group_id {
-                peers.push(Peer::Group(g.clone()));
+        for (i, pair) in perm.user_id_group_pairs.iter().enumerate() {
+            match &pair.group_id {
+                Some(g) => peers.push(Peer::Group(g.clone())),
+                None => {
+                    // A pair without a group id admits members of a group that
+                    // cannot be named, so what it admits is unknown.
+                    let problem = at.field("UserIdGroupPairs").item(i).problem(
+                        &resource,
+                        written(pair),
+                        "a security group reference without GroupId".into(),
+                    );
+                    let reason = problem.to_string();
+                    problems.push(problem);
+                    peers.push(Peer::Unreadable { reason });
+                }
             }
         }
         for pl in &perm.prefix_list_ids {
@@ -182,8 +216,7 @@ fn table(group_id: &str, rules: &[SgRule]) -> Partition<SgCell> {
             let mut cell = SgCell::default();
             for r in covering {
                 if let Some(p) = &r.problem {
-                    cell.unknown
-                        .push(format!("security group {group_id} rule {}: {p}", r.index));
+                    cell.unknown.push(p.clone());
                     continue;
                 }
                 for peer in &r.peers {
@@ -204,14 +237,23 @@ fn table(group_id: &str, rules: &[SgRule]) -> Partition<SgCell> {
                             r.index
                         )),
                         Peer::Group(g) => cell.group_peers.push((r.index, g.clone())),
-                        Peer::Malformed { text, reason } => cell.unknown.push(format!(
-                            "security group {group_id} rule {} has a malformed CIDR `{text}`: {reason}",
-                            r.index
-                        )),
+                        Peer::Unreadable { reason } => cell.unknown.push(reason.clone()),
                     }
                 }
             }
             cell
         },
     )
+}
+
+/// A value as the evidence wrote it: compact JSON without the fields it left out.
+fn written(value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(mut fields)) => {
+            fields.retain(|_, v| !v.is_null());
+            serde_json::Value::Object(fields).to_string()
+        }
+        Ok(other) => other.to_string(),
+        Err(e) => format!("(not shown: {e})"),
+    }
 }

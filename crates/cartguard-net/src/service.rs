@@ -252,8 +252,9 @@ impl ServiceSet {
                 let (from, to) = match (from_port, to_port) {
                     (None | Some(-1), None | Some(-1)) => (0, 65535),
                     (Some(f), Some(t)) => (f, t),
-                    (Some(f), None) => (f, f),
-                    (None, Some(t)) => (t, t),
+                    // Guessing the missing end could narrow what the rule admits.
+                    (Some(_), None) => return Err("FromPort without ToPort".into()),
+                    (None, Some(_)) => return Err("ToPort without FromPort".into()),
                 };
                 let (from, to) = (port_value(from)?, port_value(to)?);
                 if from > to {
@@ -282,7 +283,9 @@ impl ServiceSet {
         match parse_protocol(protocol)? {
             ProtocolSpec::All => Ok(Self::all()),
             ProtocolSpec::One(p @ (Protocol::Tcp | Protocol::Udp)) => match port_range {
-                None => Ok(Self::protocol(p)),
+                // AWS always reports the range of a TCP or UDP entry; assuming every
+                // port would let a deny block more than it may.
+                None => Err(format!("{} entry without PortRange", protocol.trim())),
                 Some((from, to)) => {
                     let (from, to) = (port_value(from)?, port_value(to)?);
                     if from > to {
@@ -357,6 +360,9 @@ mod tests {
         assert_eq!(gre.ranges()[0].to_string(), "protocol 47");
         assert!(ServiceSet::from_security_group_rule("tcp", Some(70000), Some(70001)).is_err());
         assert!(ServiceSet::from_security_group_rule("carrier-pigeon", None, None).is_err());
+        assert!(ServiceSet::from_security_group_rule("tcp", Some(22), None).is_err());
+        assert!(ServiceSet::from_security_group_rule("udp", None, Some(53)).is_err());
+        assert!(ServiceSet::from_security_group_rule("tcp", Some(443), Some(80)).is_err());
     }
 
     #[test]
@@ -371,5 +377,7 @@ mod tests {
         let esp = ServiceSet::from_acl_entry("50", Some((1, 2)), None).unwrap();
         assert!(esp.contains(Protocol::Other, 50));
         assert_eq!(ServiceSet::all().ranges()[0].to_string(), "all tcp");
+        assert!(ServiceSet::from_acl_entry("6", None, None).is_err());
+        assert!(ServiceSet::from_acl_entry("udp", Some((0, 70000)), None).is_err());
     }
 }

@@ -678,3 +678,149 @@ fn sources_parse_from_the_command_line() {
     );
     assert!(Source::parse("10.0.0.0/99").is_err());
 }
+
+/// The problems of a network, as text.
+fn problem_texts(net: &Network) -> Vec<String> {
+    net.problems().iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn an_unreadable_rule_beside_an_open_port_leaves_its_own_port_undecided() {
+    let mut v = fixture("store");
+    let g = find(&mut v, "security_groups", "GroupId", "sg-web");
+    g["IpPermissions"][1]["IpRanges"] = json!([{"CidrIp": "0.0.0.0/99"}]);
+    let r = region(&v);
+    let net = Network::new("us-east-1", &r);
+    let located = "ec2:DescribeSecurityGroups in us-east-1, SecurityGroups[1].IpPermissions[1].IpRanges[0].CidrIp = \"0.0.0.0/99\"";
+    assert!(
+        problem_texts(&net).iter().any(|p| p.contains(located)),
+        "{:?}",
+        problem_texts(&net)
+    );
+    let exposure = net.exposure();
+    let web = exposure
+        .endpoints
+        .iter()
+        .find(|e| e.target == instance("i-web"))
+        .expect("the web server is reachable on 443");
+    // SSH is neither reachable nor blocked: its only rule cannot be read.
+    assert!(!web.open_to_world(Protocol::Tcp, 22));
+    let admin = tcp(22).union(&tcp(3389));
+    let (ports, why) = web.undecided(&admin);
+    assert_eq!(ports, tcp(22));
+    assert!(why.iter().any(|u| u.contains(located)), "{why:?}");
+    // What the evidence decides stays decided.
+    assert!(web.undecided(&tcp(443)).1.is_empty());
+    assert!(web.undecided(&ServiceSet::empty()).1.is_empty());
+}
+
+#[test]
+fn an_unreadable_peer_beside_a_narrow_one_may_open_the_port_wider() {
+    let mut v = fixture("store");
+    let g = find(&mut v, "security_groups", "GroupId", "sg-web");
+    g["IpPermissions"][1]["IpRanges"] =
+        json!([{"CidrIp": "198.51.100.0/24"}, {"CidrIp": "::/200"}]);
+    let r = region(&v);
+    let net = Network::new("us-east-1", &r);
+    let answer = net.reach(&Source::Internet, &instance("i-web"), &tcp(22));
+    assert_eq!(answer.status, Verdict::Reachable);
+    assert!(!answer.open_to_world(Protocol::Tcp, 22));
+    let (ports, why) = answer.undecided(&tcp(22));
+    assert_eq!(ports, tcp(22));
+    assert!(
+        why.iter()
+            .any(|u| u.contains("IpRanges[1].CidrIp = \"::/200\"")),
+        "{why:?}"
+    );
+}
+
+#[test]
+fn a_group_reference_without_an_id_is_an_unreadable_source() {
+    let mut v = fixture("store");
+    let g = find(&mut v, "security_groups", "GroupId", "sg-db");
+    g["IpPermissions"][0]["UserIdGroupPairs"] = json!([{"UserId": "123456789012"}]);
+    let r = region(&v);
+    let net = Network::new("us-east-1", &r);
+    let sources = net.ingress_sources("sg-db").expect("sg-db is known");
+    assert!(!sources.only_security_groups());
+    assert_eq!(sources.unreadable.len(), 1, "{sources:?}");
+    assert!(
+        sources.unreadable[0].contains("IpPermissions[0].UserIdGroupPairs[0]"),
+        "{sources:?}"
+    );
+    assert_eq!(net.problems_of("sg-db").len(), 1);
+    assert!(net.problems_of("sg-d").is_empty());
+}
+
+#[test]
+fn an_unreadable_route_leaves_the_subnet_neither_public_nor_private() {
+    let mut v = fixture("store");
+    let rt = find(&mut v, "route_tables", "RouteTableId", "rtb-main");
+    rt["Routes"].as_array_mut().unwrap().push(json!(
+        {"DestinationCidrBlock": "0.0.0.0/99", "GatewayId": "igw-store", "State": "active"}
+    ));
+    let r = region(&v);
+    let net = Network::new("us-east-1", &r);
+    assert_eq!(net.subnet_is_public("subnet-app"), None);
+    assert_eq!(net.subnet_is_public("subnet-public"), Some(true));
+    let why = net.subnet_routing_unknown("subnet-app");
+    assert!(
+        why.iter().any(|u| u.contains(
+            "ec2:DescribeRouteTables in us-east-1, RouteTables[1].Routes[3].DestinationCidrBlock = \"0.0.0.0/99\""
+        )),
+        "{why:?}"
+    );
+}
+
+#[test]
+fn a_tcp_acl_entry_without_ports_is_not_read_as_every_port() {
+    let mut v = fixture("store");
+    let acl = find(&mut v, "network_acls", "NetworkAclId", "acl-public");
+    acl["Entries"].as_array_mut().unwrap().push(json!({
+        "RuleNumber": 40, "Protocol": "6", "RuleAction": "deny", "Egress": false,
+        "CidrBlock": "0.0.0.0/0"
+    }));
+    let r = region(&v);
+    let net = Network::new("us-east-1", &r);
+    let problems = net.problems_of("acl-public");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].detail.contains("PortRange"), "{problems:?}");
+    assert_eq!(
+        problems[0].key.to_string(),
+        "ec2:DescribeNetworkAcls in us-east-1"
+    );
+    // A deny that cannot be read is not assumed to block: HTTPS still gets in,
+    // and the answer says what it could not read on the way.
+    let answer = net.reach(&Source::Internet, &instance("i-web"), &tcp(443));
+    assert!(answer.open_to_world(Protocol::Tcp, 443), "{answer:#?}");
+    assert!(
+        answer.ports[0]
+            .undecided
+            .iter()
+            .any(|u| u.contains("entry 40")),
+        "{answer:#?}"
+    );
+}
+
+#[test]
+fn a_listener_without_a_readable_port_does_not_narrow_what_is_reachable() {
+    let mut v = fixture("store");
+    v["listeners"]["shop"] = json!([
+        {"ListenerArn": "a", "Port": 443, "Protocol": "HTTPS"},
+        {"ListenerArn": "b", "Port": 70000, "Protocol": "TCP"}
+    ]);
+    let r = region(&v);
+    let net = Network::new("us-east-1", &r);
+    let lb = net.resolve_target("shop").expect("found by name");
+    let ssh = net.reach(&Source::Internet, &lb, &tcp(22));
+    // sg-lb admits every TCP port: with one listener unreadable, 22 is not
+    // known to be closed.
+    assert!(ssh.reachable, "{ssh:#?}");
+    assert!(
+        ssh.notes
+            .iter()
+            .any(|n| n.contains("Listeners[1].Port = \"70000\"")),
+        "{:?}",
+        ssh.notes
+    );
+}

@@ -393,9 +393,16 @@ fn check(account: &Account, baseline: &[Finding], rel: &str, damage: &Damage) ->
                 && f.status == Status::Fail
                 && !fails.contains(f.fingerprint.as_str())
         }) {
-            let excused = unassessed
+            // The resource still failing under another rule is no pass either:
+            // without its SCPs, a principal that could escalate to administrator
+            // is reported as an administrator instead.
+            let still_failing = findings
                 .iter()
-                .any(|n| covers(&n.resource, &lost.resource) || whole_scope(n, lost));
+                .any(|f| f.status == Status::Fail && f.resource == lost.resource);
+            let excused = still_failing
+                || unassessed
+                    .iter()
+                    .any(|n| covers(&n.resource, &lost.resource) || whole_scope(n, lost));
             if !excused {
                 let what = format!(
                     "lost fail on {} ({})",

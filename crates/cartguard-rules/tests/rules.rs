@@ -2,7 +2,8 @@
 //! (`rules/<rule-id>/fires…` or `quiet…`, see `tests/fixtures/README.md`) is a
 //! test of its own: a `fires…` case must make its rule fail, with the findings
 //! pinned in `tests/snapshots/<rule-id>__<case>.snap`; a `quiet…` case must make
-//! it say nothing at all. The rules come from the registry and the cases from
+//! it say nothing at all; an `undecided…` case must make it report `not-assessed`
+//! and nothing else (evidence it cannot read is never a pass), pinned likewise. The rules come from the registry and the cases from
 //! the fixture tree, so neither is listed here.
 //!
 //! Run one case with `cargo test -p cartguard-rules --test rules -- <rule-id>/<case>`.
@@ -114,8 +115,19 @@ fn check_case(fixtures: &Fixtures, case: &Case) -> Result<(), Failed> {
         } else {
             Err(format!("{layer}: expected silence, got {findings:#?}").into())
         }
+    } else if name.starts_with("undecided") {
+        if findings.is_empty() {
+            return Err(format!("{layer}: expected the rule to report not-assessed").into());
+        }
+        if !findings.iter().all(|f| f["status"] == "not-assessed") {
+            return Err(format!("{layer}: expected only not-assessed, got {findings:#?}").into());
+        }
+        insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_json_snapshot!(format!("{}__{name}", case.rule_id), findings);
+        });
+        Ok(())
     } else {
-        Err(format!("{layer}: cases are named fires… or quiet…").into())
+        Err(format!("{layer}: cases are named fires…, quiet… or undecided…").into())
     }
 }
 

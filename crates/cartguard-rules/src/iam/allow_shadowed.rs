@@ -49,6 +49,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     };
     let mut reported = BTreeSet::new();
+    super::unreadable_customer_policies(principals, out);
     for (policy, resource, discriminator) in customer_policies(principals) {
         for shadow in cartguard_iam::shadow::in_policy(policy) {
             reported.insert((shadow.allow.policy.to_string(), shadow.allow.index));

@@ -42,6 +42,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let Some(principals) = principals(ctx, out) else {
         return;
     };
+    super::unreadable_customer_policies(principals, out);
     for (policy, resource, discriminator) in customer_policies(principals) {
         for statement in &policy.statements {
             let wildcards = cartguard_iam::catalogue().whole_service_grants(statement);

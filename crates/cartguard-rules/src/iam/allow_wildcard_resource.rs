@@ -47,6 +47,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     };
     let catalogue = cartguard_iam::catalogue();
+    super::unreadable_customer_policies(principals, out);
     for (policy, resource, discriminator) in customer_policies(principals) {
         for statement in &policy.statements {
             let everywhere = !statement.resources.negated

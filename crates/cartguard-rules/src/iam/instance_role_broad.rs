@@ -90,6 +90,9 @@ fn check(ctx: &Context, out: &mut Emitter) {
             }
         }
         if !admin && broad.is_empty() {
+            if let Some(reason) = principals.permissions_incomplete(role) {
+                out.not_assessed(&role.arn, "global", reason);
+            }
             continue;
         }
         let how: Vec<String> = broad

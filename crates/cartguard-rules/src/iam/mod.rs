@@ -247,6 +247,44 @@ pub(crate) fn customer_policies(
     out
 }
 
+/// Reports, for a rule that reads the statements of the account's own
+/// policies, every such policy that could not be parsed: its statements are
+/// unknown, so the rule cannot say they pass. One finding per resource (the
+/// managed policy, or the owner of inline policies). Trust policies are left
+/// to the trust rules, AWS managed policies to AWS.
+pub(crate) fn unreadable_customer_policies(
+    principals: &cartguard_iam::Principals,
+    out: &mut Emitter,
+) {
+    let mut by_resource: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for failure in &principals.errors {
+        let name = failure.policy.as_str();
+        if name.starts_with("arn:aws:iam::aws:policy/") || name.ends_with("#trust") {
+            continue;
+        }
+        let resource = name.split_once('#').map_or(name, |(owner, _)| owner);
+        by_resource
+            .entry(resource.to_string())
+            .or_default()
+            .push(format!(
+                "{} could not be parsed: {}",
+                policy_label(name),
+                failure.error
+            ));
+    }
+    for (resource, reasons) in by_resource {
+        out.not_assessed(
+            &resource,
+            "global",
+            format!(
+                "{}: {}",
+                GET_ACCOUNT_AUTHORIZATION_DETAILS.global(),
+                reasons.join("; ")
+            ),
+        );
+    }
+}
+
 /// How to name a policy in a sentence.
 pub(crate) fn policy_label(name: &str) -> String {
     match name.split_once('#') {

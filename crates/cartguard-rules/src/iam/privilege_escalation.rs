@@ -67,6 +67,19 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let Some(paths) = ctx.admin_paths() else {
         return;
     };
+    let Some(analysis) = ctx.iam_analysis() else {
+        return;
+    };
+    // A principal with a policy that could not be read may hold the permission
+    // an escalation needs; one already admin has nothing to escalate to.
+    for (index, principal) in super::account_defined(principals) {
+        if analysis.admin[index].is_admin() || paths.iter().any(|f| f.principal == principal.arn) {
+            continue;
+        }
+        if let Some(reason) = principals.permissions_incomplete(principal) {
+            out.not_assessed(&principal.arn, "global", reason);
+        }
+    }
     for finding in paths {
         let permissions: Vec<_> = finding
             .permissions

@@ -89,6 +89,9 @@ fn check(ctx: &Context, out: &mut Emitter) {
             }
         }
         if found.is_empty() {
+            if let Some(reason) = principals.permissions_incomplete(principal) {
+                out.not_assessed(&principal.arn, "global", reason);
+            }
             continue;
         }
         let mut actions: Vec<&str> = found.iter().map(|(a, _, _)| a.as_str()).collect();

@@ -57,10 +57,9 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     };
     let mut admins = Vec::new();
+    let mut undecided = Vec::new();
     for (index, principal) in principals.principals.iter().enumerate() {
-        if !matches!(analysis.admin[index], AdminAccess::Unconditional { .. }) {
-            continue;
-        }
+        let admin = matches!(analysis.admin[index], AdminAccess::Unconditional { .. });
         let human = match principal.kind {
             cartguard_iam::principals::PrincipalKind::User => report.users().any(|r| r.arn == principal.arn && r.has_password()),
             cartguard_iam::principals::PrincipalKind::Role => {
@@ -74,11 +73,28 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     })
             }
         };
-        if human {
+        if !human {
+            continue;
+        }
+        if admin {
             admins.push(principal.arn.clone());
+        } else if let Some(reason) = principals.permissions_incomplete(principal) {
+            // A policy that could not be read may be the one that makes it an admin.
+            undecided.push(reason);
         }
     }
     if admins.len() <= MAX_HUMAN_ADMINS {
+        if admins.len() + undecided.len() > MAX_HUMAN_ADMINS {
+            out.not_assessed(
+                &resource,
+                "global",
+                format!(
+                    "{} people are known to have unconditional administrator access, and whether others do cannot be decided: {}",
+                    admins.len(),
+                    undecided.join("; ")
+                ),
+            );
+        }
         return;
     }
     out.fail(Failure {

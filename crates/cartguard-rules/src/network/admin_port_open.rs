@@ -1,6 +1,6 @@
 use super::{
     OpenClass, admin_ports, describe, exposure_evidence, exposure_gaps, latent_findings,
-    open_to_world, target_arn,
+    open_to_world, target_arn, undecided_exposure,
 };
 use crate::{Context, Emitter, Failure, declare_rule};
 
@@ -53,6 +53,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         exposure_gaps(ctx, region, out);
         for reach in &region.exposure.endpoints {
             let open = open_to_world(reach).intersection(&admin);
+            undecided_exposure(ctx, region, reach, &admin.difference(&open), out);
             if open.is_empty() {
                 continue;
             }

@@ -2,7 +2,7 @@ use cartguard_net::{Protocol, ServiceSet};
 
 use super::{
     OpenClass, describe, exposure_evidence, exposure_gaps, latent_findings, open_to_world,
-    target_arn,
+    target_arn, undecided_exposure,
 };
 use crate::{Context, Emitter, Failure, declare_rule};
 
@@ -52,6 +52,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         for reach in &region.exposure.endpoints {
             let open = open_to_world(reach);
             if !every_tcp_port.is_subset(&open) {
+                undecided_exposure(ctx, region, reach, &every_tcp_port.difference(&open), out);
                 continue;
             }
             out.fail(Failure {

@@ -51,7 +51,21 @@ fn check(ctx: &Context, out: &mut Emitter) {
             continue;
         };
         for group in groups {
+            let arn = ec2_arn(ctx, region.region, "security-group", &group.group_id);
             if !region.network.is_database_tier(&group.group_id) {
+                // An ingress rule whose traffic cannot be read may be on a database port.
+                let unreadable = region.network.unreadable_traffic(&group.group_id, true);
+                if !unreadable.is_empty() {
+                    out.not_assessed(
+                        &arn,
+                        region.region,
+                        format!(
+                            "whether {} guards a database tier cannot be decided: {}",
+                            group.group_id,
+                            unreadable.join("; ")
+                        ),
+                    );
+                }
                 continue;
             }
             let Some(sources) = region.network.ingress_sources(&group.group_id) else {
@@ -63,6 +77,17 @@ fn check(ctx: &Context, out: &mut Emitter) {
             let mut ranges = sources.cidrs.clone();
             ranges.extend(sources.prefix_lists.iter().cloned());
             if ranges.is_empty() {
+                if !sources.unreadable.is_empty() {
+                    out.not_assessed(
+                        &arn,
+                        region.region,
+                        format!(
+                            "whether database security group {} admits address ranges cannot be decided: {}",
+                            group.group_id,
+                            sources.unreadable.join("; ")
+                        ),
+                    );
+                }
                 continue;
             }
             out.fail(Failure {

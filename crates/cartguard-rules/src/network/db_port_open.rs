@@ -1,6 +1,6 @@
 use super::{
     OpenClass, database_ports, describe, exposure_evidence, exposure_gaps, latent_findings,
-    open_to_world, reachable, target_arn,
+    open_to_world, reachable, target_arn, undecided_exposure,
 };
 use crate::{Context, Emitter, Failure, Severity, declare_rule};
 
@@ -53,6 +53,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         exposure_gaps(ctx, region, out);
         for reach in &region.exposure.endpoints {
             let open = reachable(reach).intersection(&databases);
+            undecided_exposure(ctx, region, reach, &databases.difference(&open), out);
             if open.is_empty() {
                 continue;
             }

@@ -67,7 +67,16 @@ fn check(ctx: &Context, out: &mut Emitter) {
             .collect();
         let gaps = tiering_gaps(ctx, region.region);
         for group in groups {
-            if !region.network.egress_unrestricted(&group.group_id) {
+            let unrestricted = region.network.egress_unrestricted(&group.group_id);
+            // An egress rule that cannot be read may be the one that lets everything out.
+            let unreadable: Vec<String> = region
+                .network
+                .problems_of(&group.group_id)
+                .iter()
+                .filter(|p| p.resource.contains(" egress rule "))
+                .map(ToString::to_string)
+                .collect();
+            if !unrestricted && unreadable.is_empty() {
                 continue;
             }
             let members = region.network.attachments(&group.group_id);
@@ -96,6 +105,18 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 }
                 continue;
             };
+            if !unrestricted {
+                out.not_assessed(
+                    &ec2_arn(ctx, region.region, "security-group", &group.group_id),
+                    region.region,
+                    format!(
+                        "whether security group {} of a {tier} tier allows all outbound traffic cannot be decided: {}",
+                        group.group_id,
+                        unreadable.join("; ")
+                    ),
+                );
+                continue;
+            }
             let member_names: Vec<String> = members.iter().map(ToString::to_string).collect();
             out.fail(Failure {
                 detail: format!(

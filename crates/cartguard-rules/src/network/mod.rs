@@ -160,6 +160,57 @@ pub(crate) fn exposure_gaps(ctx: &Context, region: &RegionNetwork, out: &mut Emi
     }
 }
 
+/// Reports an exposure rule not assessed for a reachable endpoint when evidence
+/// that cannot be read leaves open whether the traffic of `of` it asks about
+/// gets through (a rule, a route or an entry on the way that was not read).
+pub(crate) fn undecided_exposure(
+    ctx: &Context,
+    region: &RegionNetwork,
+    reach: &Reachability,
+    of: &ServiceSet,
+    out: &mut Emitter,
+) {
+    let (ports, reasons) = reach.undecided(of);
+    if reasons.is_empty() {
+        return;
+    }
+    out.not_assessed(
+        &target_arn(ctx, region.region, &reach.target),
+        region.region,
+        format!(
+            "whether the internet reaches {} on {} cannot be decided: {}",
+            reach.target,
+            describe(&ports),
+            reasons.join("; ")
+        ),
+    );
+}
+
+/// Reports a network ACL rule not assessed for each ACL with an entry that
+/// cannot be read: such an entry may match any traffic, so what the ACL's other
+/// entries decide is open.
+pub(crate) fn unreadable_acls(ctx: &Context, region: &RegionNetwork, out: &mut Emitter) {
+    let Some(acls) = region.network.ec2().network_acls.present() else {
+        return;
+    };
+    for acl in acls {
+        let problems = region.network.problems_of(&acl.network_acl_id);
+        if problems.is_empty() {
+            continue;
+        }
+        let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        out.not_assessed(
+            &ec2_arn(ctx, region.region, "network-acl", &acl.network_acl_id),
+            region.region,
+            format!(
+                "network ACL {} holds entries that cannot be read: {}",
+                acl.network_acl_id,
+                reasons.join("; ")
+            ),
+        );
+    }
+}
+
 /// Which exposure rule speaks for a security group open to the world: the one
 /// for the most serious traffic it admits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

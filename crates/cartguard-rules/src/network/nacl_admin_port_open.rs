@@ -51,6 +51,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         if !acls_assessed(ctx, region, out) {
             continue;
         }
+        super::unreadable_acls(ctx, region, out);
         for admin in &region.acls.admin_ports {
             let entry = entry_text(&admin.entry, cartguard_net::Direction::Inbound);
             let ports: Vec<String> = admin.admin_ports.iter().map(|p| p.to_string()).collect();

@@ -49,6 +49,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         if !acls_assessed(ctx, region, out) {
             continue;
         }
+        super::unreadable_acls(ctx, region, out);
         // Without the subnets, an ACL that seems unused may be the default of
         // subnets the evidence does not show.
         let subnets_unknown = ctx.account.regions[region.region]

@@ -49,6 +49,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         if !acls_assessed(ctx, region, out) {
             continue;
         }
+        super::unreadable_acls(ctx, region, out);
         for shadowed in &region.acls.shadowed {
             let by: Vec<String> = shadowed
                 .shadowed_by

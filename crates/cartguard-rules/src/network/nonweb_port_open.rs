@@ -1,8 +1,8 @@
 use cartguard_net::{Protocol, ServiceSet};
 
 use super::{
-    OpenClass, admin_ports, database_ports, describe, exposure_evidence, exposure_gaps,
-    latent_findings, non_web, open_to_world, target_arn,
+    OpenClass, admin_ports, all_ports, database_ports, describe, exposure_evidence, exposure_gaps,
+    latent_findings, non_web, open_to_world, target_arn, undecided_exposure,
 };
 use crate::{Context, Emitter, Failure, declare_rule};
 
@@ -55,6 +55,8 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 continue;
             }
             let open = non_web(&world).difference(&reported_elsewhere);
+            let asked = non_web(&all_ports()).difference(&reported_elsewhere);
+            undecided_exposure(ctx, region, reach, &asked.difference(&open), out);
             if open.is_empty() {
                 continue;
             }

@@ -85,10 +85,21 @@ fn check(ctx: &Context, out: &mut Emitter) {
                             if unknown_subnets.is_empty() {
                                 "no subnet group was reported".to_string()
                             } else {
-                                format!(
-                                    "the route tables of {} were not collected",
-                                    unknown_subnets.join(", ")
-                                )
+                                unknown_subnets
+                                    .iter()
+                                    .map(|s| {
+                                        let unreadable = region.network.subnet_routing_unknown(s);
+                                        if unreadable.is_empty() {
+                                            format!("the route table of {s} was not collected")
+                                        } else {
+                                            format!(
+                                                "the route table of {s} holds routes that cannot be read: {}",
+                                                unreadable.join("; ")
+                                            )
+                                        }
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
                             }
                         ),
                     );

@@ -18,7 +18,7 @@ pub const COMPOSE_FILE: &str = "compose.txt";
 pub struct Case {
     /// The rule the case is for.
     pub rule_id: String,
-    /// `fires…` or `quiet…`.
+    /// `fires…`, `quiet…` or `undecided…`.
     pub name: String,
 }
 

@@ -151,6 +151,69 @@ impl Account {
         format!("arn:aws:iam::{}:root", self.id)
     }
 
+    /// The newest date the IAM evidence states, and what states it (`the
+    /// credential report's GeneratedTime`, `alice's access_key_1_last_used_date
+    /// in the credential report`). The evidence existed by then, so a "now"
+    /// before it contradicts the evidence and would make every age wrong.
+    pub fn newest_evidence_time(&self) -> Option<(Timestamp, String)> {
+        let mut dates: Vec<(Timestamp, String)> = Vec::new();
+        if let Some(report) = self.iam.credential_report.present() {
+            let mut add = |time: Option<Timestamp>, what: String| {
+                if let Some(time) = time {
+                    dates.push((time, what));
+                }
+            };
+            add(
+                report.generated_time,
+                "the credential report's GeneratedTime".to_string(),
+            );
+            for row in &report.rows {
+                let column = |name: &str| format!("{}'s {name} in the credential report", row.user);
+                add(row.user_creation_time, column("user_creation_time"));
+                add(row.password_last_used, column("password_last_used"));
+                add(row.password_last_changed, column("password_last_changed"));
+                for (slot, key) in row.access_keys.iter().enumerate() {
+                    let n = slot + 1;
+                    add(
+                        key.last_rotated,
+                        column(&format!("access_key_{n}_last_rotated")),
+                    );
+                    add(
+                        key.last_used,
+                        column(&format!("access_key_{n}_last_used_date")),
+                    );
+                }
+            }
+        }
+        for (user, keys) in &self.iam.access_keys {
+            for key in keys.present().into_iter().flatten() {
+                if let Some(time) = key.create_date {
+                    dates.push((
+                        time,
+                        format!(
+                            "the CreateDate of {user}'s access key {}",
+                            key.access_key_id
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(details) = self.iam.authorization_details.present() {
+            for role in &details.role_detail_list {
+                if let Some(time) = role.role_last_used.as_ref().and_then(|u| u.last_used_date) {
+                    dates.push((
+                        time,
+                        format!("the RoleLastUsed date of the role {}", role.role_name),
+                    ));
+                }
+            }
+        }
+        // The first of equal dates, so the answer does not depend on ties.
+        dates
+            .into_iter()
+            .reduce(|newest, date| if date.0 > newest.0 { date } else { newest })
+    }
+
     /// The evidence held for `operation`: its key and availability, once for an
     /// account-wide or regional call (in every region of the account), once
     /// per resource for per-resource calls. Operations whose answers are folded

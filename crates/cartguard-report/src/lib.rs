@@ -16,5 +16,5 @@ pub use format::json::{FINDINGS_SCHEMA, JsonRenderer};
 pub use format::text::TextRenderer;
 pub use format::{FORMATS, Format, RenderOptions, Renderer, format_named};
 pub use net::{AccountExposure, exposure_json, exposure_text, reach_json, reach_text};
-pub use report::{Report, ScanInfo, Tally};
+pub use report::{Incomplete, NowFrom, Report, ScanInfo, Tally};
 pub use timings::timings_text;

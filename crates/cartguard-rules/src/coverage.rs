@@ -33,6 +33,17 @@ pub struct Coverage {
     pub reason: Option<String>,
 }
 
+impl Coverage {
+    /// Whether no rule could read anything: every area of every account is
+    /// `not-assessed`, or there is no area at all (no account). Such a scan
+    /// proves nothing, so it must not be reported as a scan that passed.
+    pub fn nothing_assessed(coverage: &[Coverage]) -> bool {
+        coverage
+            .iter()
+            .all(|area| area.status == CoverageStatus::NotAssessed)
+    }
+}
+
 /// The coverage of every account in the inventory: for every operation some
 /// rule reads, whether its evidence was collected, grouped by service and
 /// region (account-wide services first, then each region).
@@ -107,4 +118,44 @@ fn push(
         status,
         reason: (!missing.is_empty()).then(|| missing.join("; ")),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(status: CoverageStatus) -> Coverage {
+        Coverage {
+            account: "111122223333".into(),
+            area: "iam".into(),
+            region: GLOBAL.into(),
+            status,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn nothing_is_assessed_only_when_no_area_was() {
+        use CoverageStatus::*;
+        assert!(Coverage::nothing_assessed(&[]));
+        assert!(Coverage::nothing_assessed(&[
+            area(NotAssessed),
+            area(NotAssessed)
+        ]));
+        assert!(!Coverage::nothing_assessed(&[
+            area(NotAssessed),
+            area(Partial)
+        ]));
+        assert!(!Coverage::nothing_assessed(&[area(Assessed)]));
+    }
+
+    #[test]
+    fn an_account_without_evidence_has_nothing_assessed() {
+        let empty = Inventory {
+            accounts: vec![Account::default()],
+            ..Inventory::default()
+        };
+        assert!(Coverage::nothing_assessed(&coverage(&empty)));
+        assert!(Coverage::nothing_assessed(&coverage(&Inventory::default())));
+    }
 }

@@ -8,8 +8,8 @@ use anyhow::{Context, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Audits the AWS account and servers behind an online store, with evidence for
-/// every verdict, mapped to PCI DSS v4.0.1 and the CIS AWS Foundations Benchmark.
+/// Audits the AWS account behind an online store, with evidence for every
+/// verdict, mapped to PCI DSS v4.0.1 and the CIS AWS Foundations Benchmark.
 #[derive(Debug, Parser)]
 #[command(
     name = "cartguard",
@@ -22,14 +22,29 @@ pub struct Cli {
     command: Command,
 }
 
+/// The exit statuses of `scan`, as `scan --help` lists them.
+const SCAN_EXIT_STATUS: &str = "\
+Exit status:
+  0  nothing at or above --fail-on failed (and, with --fail-on-not-assessed,
+     nothing was not assessed). An incomplete scan exits 0 unless
+     --fail-on-not-assessed is given, but always says INCOMPLETE.
+  1  the gate failed: a failure at or above --fail-on, or, with
+     --fail-on-not-assessed, a result that could not be assessed.
+  2  a usage or input error: a bad option, unreadable or malformed evidence,
+     --now earlier than the evidence, or a scan in which nothing could be
+     assessed (no evidence any rule reads).";
+
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Scan evidence, snapshots, server files or a live account and report findings.
+    /// Scan evidence folders or snapshots and report findings.
     ///
-    /// Exit status: 0 when nothing at or above --fail-on failed, 1 when something
-    /// did, 2 for a usage or input error.
+    /// What could not be assessed (evidence missing or denied) is reported as
+    /// not-assessed, with why, and an incomplete scan says INCOMPLETE at the top
+    /// and on its last line.
+    #[command(after_help = SCAN_EXIT_STATUS)]
     Scan(ScanArgs),
     /// Save a snapshot of a live account for offline scans.
+    #[command(hide = true)]
     Collect(CollectArgs),
     /// List every rule with its severity, area and compliance references.
     Rules(RulesArgs),
@@ -150,14 +165,15 @@ pub struct SourceArgs {
     /// An evidence folder of AWS CLI JSON output (see docs/evidence.md).
     #[arg(long, value_name = "DIR")]
     pub evidence: Vec<PathBuf>,
-    /// A snapshot written by `cartguard collect` or `scan --save-snapshot`.
+    /// A snapshot written by `scan --save-snapshot`.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Vec<PathBuf>,
     /// Server files or a source tree (nginx config, Magento root, .env, code).
-    #[arg(long, value_name = "PATH")]
+    // Hidden until server files are read: help lists only what the build does.
+    #[arg(long, value_name = "PATH", hide = true)]
     pub path: Vec<PathBuf>,
     /// Scan a live account with the standard AWS credential chain.
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub aws: bool,
     #[command(flatten)]
     pub live: LiveArgs,
@@ -167,13 +183,14 @@ pub struct SourceArgs {
 #[derive(Debug, Args)]
 pub struct LiveArgs {
     /// AWS profile for live access.
-    #[arg(long, value_name = "PROFILE")]
+    // Hidden with --aws until live access is built.
+    #[arg(long, value_name = "PROFILE", hide = true)]
     pub profile: Option<String>,
     /// Region to collect (repeatable; default: the profile's region).
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", hide = true)]
     pub region: Vec<String>,
     /// Send AWS API calls to this endpoint (an emulator on 127.0.0.1, say).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", hide = true)]
     pub endpoint_url: Option<String>,
 }
 
@@ -199,7 +216,12 @@ pub struct ScanArgs {
     /// (critical, high, medium, low, info, or none to never fail).
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]
     pub fail_on: FailOn,
-    /// "Today" for age-based rules (RFC 3339, e.g. 2026-11-20T12:00:00Z); default: the clock.
+    /// Also exit with status 1 when anything could not be assessed (for audits
+    /// and strict CI gates).
+    #[arg(long)]
+    pub fail_on_not_assessed: bool,
+    /// "Today" for age-based rules (RFC 3339, e.g. 2026-11-20T12:00:00Z); default:
+    /// the clock. It may not be earlier than the dates the evidence holds.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Days without use after which keys count as unused and users as inactive

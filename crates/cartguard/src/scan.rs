@@ -3,9 +3,10 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Context;
-use cartguard_report::{RenderOptions, Report, ScanInfo};
-use cartguard_rules::Settings;
+use anyhow::{Context, bail};
+use cartguard_inventory::Inventory;
+use cartguard_report::{NowFrom, RenderOptions, Report, ScanInfo};
+use cartguard_rules::{Coverage, Settings};
 
 use crate::cli::{ScanArgs, write_stdout_with};
 
@@ -20,6 +21,18 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let started_at = Instant::now();
     let (inventory, warnings) = crate::sources::load(&args.sources)?;
     let loaded = Instant::now();
+    let coverage = cartguard_rules::coverage(&inventory);
+    if Coverage::nothing_assessed(&coverage) {
+        // The warnings name the files that were not used: often the reason.
+        for warning in &warnings {
+            eprintln!("warning: {warning}");
+        }
+        bail!("{}", nothing_read(&inventory));
+    }
+    let now = args.now.unwrap_or(started);
+    if args.now.is_some() {
+        check_now_against_evidence(&inventory, now)?;
+    }
     if let Some(path) = &args.save_snapshot {
         cartguard_evidence::write_snapshot(path, &inventory)?;
     }
@@ -28,12 +41,16 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         unused_credential_days: args.unused_days,
         ..Settings::default()
     };
-    let now = args.now.unwrap_or(started);
     let (findings, timings) = cartguard_rules::run_timed(&inventory, &settings, now);
     let checked = Instant::now();
-    let coverage = cartguard_rules::coverage(&inventory);
     let scan = ScanInfo {
-        started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        started: rfc3339(started),
+        now: rfc3339(now),
+        now_from: if args.now.is_some() {
+            NowFrom::Option
+        } else {
+            NowFrom::Clock
+        },
         accounts: inventory.accounts.iter().map(|a| a.id.clone()).collect(),
         sources: inventory
             .accounts
@@ -41,6 +58,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             .flat_map(|a| a.sources.clone())
             .collect(),
         fail_on: args.fail_on.0,
+        fail_on_not_assessed: args.fail_on_not_assessed,
         warnings,
     };
     let report = Report::new(scan, coverage, findings);
@@ -79,4 +97,62 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn rfc3339(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The error for a scan in which no rule could read anything: reporting it
+/// would show an empty list of failures, which a CI gate would take for a pass.
+fn nothing_read(inventory: &Inventory) -> String {
+    let sources: Vec<&str> = inventory
+        .accounts
+        .iter()
+        .flat_map(|a| a.sources.iter().map(String::as_str))
+        .collect();
+    let read = if sources.is_empty() {
+        "the sources hold no account".to_string()
+    } else {
+        format!("nothing usable was read from {}", sources.join(", "))
+    };
+    // One operation per service, so the examples show the shape of the folder.
+    let operations = cartguard_rules::evidence_read();
+    let mut examples: Vec<String> = Vec::new();
+    let mut services: Vec<&str> = Vec::new();
+    for operation in &operations {
+        if !services.contains(&operation.service) && examples.len() < 4 {
+            services.push(operation.service);
+            examples.push(operation.to_string());
+        }
+    }
+    format!(
+        "{read}: no evidence that any rule reads was found, so nothing could be assessed; \
+         cartguard expects the AWS CLI's JSON output of operations such as {} ({} operations in all); \
+         see docs/evidence.md for the files and the commands that produce them",
+        examples.join(", "),
+        operations.len()
+    )
+}
+
+/// A "now" before a date the evidence states would compute negative or
+/// shortened ages: a key used an hour ago would look unused for days.
+fn check_now_against_evidence(
+    inventory: &Inventory,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    for account in &inventory.accounts {
+        if let Some((newest, what)) = account.newest_evidence_time()
+            && now < newest
+        {
+            bail!(
+                "--now {} is earlier than the evidence of account {}: {what} is {}; \
+                 give a --now at or after it, or leave --now out to use the clock",
+                rfc3339(now),
+                account.id,
+                rfc3339(newest),
+            );
+        }
+    }
+    Ok(())
 }

@@ -282,6 +282,38 @@ fn generated_docs_are_current() {
     );
 }
 
+/// The README opens with the two commands a newcomer runs, and the demo builds
+/// where the test suite builds, so running both does not build twice.
+#[test]
+fn readme_opens_with_the_demo_and_the_test_suite_sharing_a_build() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    let lines: Vec<&str> = readme.lines().take(6).collect();
+    assert_eq!(lines[2], "```sh");
+    assert!(
+        lines[3].starts_with(
+            "CARGO_TARGET_DIR=~/.cache/cartguard/target cargo run --locked -p cartguard -- scan --evidence examples/securecart/evidence "
+        ),
+        "{}",
+        lines[3]
+    );
+    assert!(lines[4].starts_with("scripts/test.sh "), "{}", lines[4]);
+    let test_sh = std::fs::read_to_string(repo().join("scripts/test.sh")).expect("test.sh");
+    assert!(
+        test_sh
+            .contains(r#"CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cartguard/target}""#),
+        "scripts/test.sh builds elsewhere than the README's demo"
+    );
+    assert!(
+        !test_sh.contains("--release"),
+        "the suite builds debug, as the demo command does"
+    );
+    let ci = std::fs::read_to_string(repo().join(".ci/run")).expect(".ci/run");
+    assert!(
+        ci.contains("exec scripts/test.sh"),
+        "CI runs the README's command"
+    );
+}
+
 /// The demo store's whole report, pinned: any change in a verdict shows up here.
 #[test]
 fn demo_store_report() {

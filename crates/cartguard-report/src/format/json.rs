@@ -16,8 +16,33 @@ pub const FINDINGS_SCHEMA: &str = "cartguard.findings/v1";
 struct Head<'a> {
     schema: &'static str,
     tool: Tool,
-    scan: &'a ScanInfo,
+    scan: Scan<'a>,
     coverage: &'a [Coverage],
+}
+
+/// The scan object: what the scan was, and whether it is complete.
+#[derive(Serialize)]
+struct Scan<'a> {
+    #[serde(flatten)]
+    info: &'a ScanInfo,
+    /// Whether every rule could decide on every resource.
+    complete: bool,
+    /// Not-assessed results, as in `findings`.
+    not_assessed: usize,
+    /// Distinct rules with a not-assessed result.
+    not_assessed_rules: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn of(report: &'a Report) -> Scan<'a> {
+        let incomplete = report.incomplete();
+        Scan {
+            info: report.scan(),
+            complete: incomplete.is_none(),
+            not_assessed: incomplete.map_or(0, |i| i.findings),
+            not_assessed_rules: incomplete.map_or(0, |i| i.rules),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -36,7 +61,7 @@ pub struct JsonRenderer;
 
 impl Renderer for JsonRenderer {
     fn render(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        write_json(out, report.scan(), report.coverage(), report.findings())
+        write_json(out, Scan::of(report), report.coverage(), report.findings())
     }
 }
 
@@ -44,7 +69,7 @@ impl Renderer for JsonRenderer {
 /// a large account's report never has to fit in memory.
 fn write_json(
     out: &mut dyn io::Write,
-    scan: &ScanInfo,
+    scan: Scan<'_>,
     coverage: &[Coverage],
     findings: &[Finding],
 ) -> io::Result<()> {
@@ -136,9 +161,12 @@ mod tests {
     fn both(findings: Vec<Finding>) -> (String, String) {
         let scan = ScanInfo {
             started: "2026-01-01T00:00:00Z".into(),
+            now: "2026-01-01T00:00:00Z".into(),
+            now_from: crate::NowFrom::Option,
             accounts: vec!["111122223333".into()],
             sources: vec!["evidence:x".into()],
             fail_on: None,
+            fail_on_not_assessed: false,
             warnings: vec!["a warning".into()],
         };
         let coverage = vec![Coverage {
@@ -157,7 +185,7 @@ mod tests {
                 name: "cartguard",
                 version: env!("CARGO_PKG_VERSION"),
             },
-            scan: report.scan(),
+            scan: Scan::of(&report),
             coverage: report.coverage(),
         };
         let whole = Whole {

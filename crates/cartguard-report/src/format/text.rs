@@ -8,10 +8,14 @@ use anstyle::{AnsiColor, Style};
 use cartguard_rules::{Coverage, CoverageStatus, Finding, Severity, Status};
 use serde_json::Value;
 
-use crate::{Renderer, Report, Tally};
+use crate::{Incomplete, NowFrom, Renderer, Report, Tally};
 
 /// How many evidence lines a finding shows before pointing at the JSON output.
 const EVIDENCE_LINES: usize = 12;
+
+/// How many distinct reasons the summary of an incomplete scan names; the rest
+/// are counted, and listed under NOT ASSESSED.
+const REASONS_SHOWN: usize = 5;
 
 struct Paint {
     color: bool,
@@ -92,6 +96,21 @@ fn render_text(report: &Report, color: bool) -> String {
         },
         scan.sources.join(", ")
     );
+    let _ = match scan.now_from {
+        NowFrom::Option => writeln!(
+            out,
+            "{}",
+            p.dim(&format!("ages computed as of {} (--now)", scan.now))
+        ),
+        NowFrom::Clock => writeln!(
+            out,
+            "{}",
+            p.dim(&format!(
+                "ages computed as of {} (today; fix it with --now to reproduce this report)",
+                scan.now
+            ))
+        ),
+    };
     for warning in &scan.warnings {
         let _ = writeln!(
             out,
@@ -103,6 +122,9 @@ fn render_text(report: &Report, color: bool) -> String {
         );
     }
     summary(&mut out, &p, tally);
+    if let Some(incomplete) = report.incomplete() {
+        incomplete_lines(&mut out, &p, incomplete);
+    }
     coverage_lines(&mut out, &p, report.coverage());
 
     for severity in Severity::DESCENDING {
@@ -148,24 +170,75 @@ fn render_text(report: &Report, color: bool) -> String {
     }
     out.push('\n');
     summary(&mut out, &p, tally);
-    if let (Some(threshold), Some(failing)) = (scan.fail_on, report.failing()) {
-        let verdict = if failing > 0 {
-            p.severity(
-                Severity::Critical,
-                &format!(
-                    "FAIL: {failing} finding(s) at or above {}",
-                    threshold.name()
-                ),
-            )
-        } else {
-            p.paint(
-                Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
-                &format!("PASS: nothing at or above {}", threshold.name()),
-            )
-        };
+    if let Some(verdict) = verdict(&p, report) {
         let _ = writeln!(out, "{verdict}");
     }
     out
+}
+
+/// The last line: whether the gate passed, and whether the scan was complete.
+/// A scan that could not assess everything never says PASS on its own.
+fn verdict(p: &Paint, report: &Report) -> Option<String> {
+    let scan = report.scan();
+    let fail = |text: String| p.severity(Severity::Critical, &text);
+    let mut parts = Vec::new();
+    if let (Some(threshold), Some(failing)) = (scan.fail_on, report.failing()) {
+        if failing > 0 {
+            parts.push(fail(format!(
+                "FAIL: {failing} finding(s) at or above {}",
+                threshold.name()
+            )));
+        } else if !report.fails_on_not_assessed() {
+            parts.push(p.paint(
+                Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
+                &format!("PASS: nothing at or above {}", threshold.name()),
+            ));
+        }
+    }
+    if let Some(incomplete) = report.incomplete() {
+        let what = not_assessed_count(incomplete);
+        parts.push(if report.fails_on_not_assessed() {
+            fail(format!("FAIL: {what} (--fail-on-not-assessed)"))
+        } else {
+            incomplete_label(p, &what)
+        });
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// "3 findings of 2 rules not assessed".
+fn not_assessed_count(incomplete: &Incomplete) -> String {
+    format!(
+        "{} finding{} of {} rule{} not assessed",
+        incomplete.findings,
+        if incomplete.findings == 1 { "" } else { "s" },
+        incomplete.rules,
+        if incomplete.rules == 1 { "" } else { "s" },
+    )
+}
+
+fn incomplete_label(p: &Paint, what: &str) -> String {
+    p.paint(
+        Style::new().bold().fg_color(Some(AnsiColor::Yellow.into())),
+        &format!("INCOMPLETE: {what}"),
+    )
+}
+
+/// The summary of an incomplete scan: how much was not assessed, and why.
+fn incomplete_lines(out: &mut String, p: &Paint, incomplete: &Incomplete) {
+    let what = not_assessed_count(incomplete);
+    let _ = writeln!(out, "{}, because:", incomplete_label(p, &what));
+    for (reason, count) in incomplete.reasons.iter().take(REASONS_SHOWN) {
+        let _ = writeln!(out, "  - {reason} {}", p.dim(&format!("(×{count})")));
+    }
+    let more = incomplete.reasons.len().saturating_sub(REASONS_SHOWN);
+    if more > 0 {
+        let _ = writeln!(
+            out,
+            "  - and {more} more reason{} (see NOT ASSESSED below)",
+            if more == 1 { "" } else { "s" }
+        );
+    }
 }
 
 fn summary(out: &mut String, p: &Paint, tally: &Tally) {
@@ -300,7 +373,106 @@ fn scalar(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ScanInfo;
     use serde_json::json;
+    use std::sync::Arc;
+
+    fn finding(rule_id: &'static str, status: Status, detail: &str) -> Finding {
+        Finding {
+            rule_id,
+            severity: Severity::High,
+            status,
+            resource: "arn:aws:iam::111122223333:user/alice".into(),
+            account: "111122223333".into(),
+            region: "global".into(),
+            title: "title",
+            detail: detail.into(),
+            rationale: Arc::from("why"),
+            evidence: serde_json::value::to_raw_value(&json!({})).expect("serializes"),
+            remediation: "fix".into(),
+            compliance: Arc::new(Default::default()),
+            fingerprint: "0".into(),
+        }
+    }
+
+    fn text(findings: Vec<Finding>, now_from: NowFrom, fail_on_not_assessed: bool) -> String {
+        let scan = ScanInfo {
+            started: "2026-12-03T10:00:00Z".into(),
+            now: "2026-12-03T10:00:00Z".into(),
+            now_from,
+            accounts: vec!["111122223333".into()],
+            sources: vec!["evidence:x".into()],
+            fail_on: Some(Severity::High),
+            fail_on_not_assessed,
+            warnings: vec![],
+        };
+        render_text(&Report::new(scan, vec![], findings), false)
+    }
+
+    /// Seven distinct reasons, the first given three times.
+    fn incomplete_findings() -> Vec<Finding> {
+        let mut findings = vec![finding("iam-root-no-mfa", Status::NotAssessed, "r0"); 3];
+        for n in 1..7 {
+            findings.push(finding(
+                "iam-admin-access",
+                Status::NotAssessed,
+                &format!("r{n}"),
+            ));
+        }
+        findings
+    }
+
+    #[test]
+    fn an_incomplete_scan_says_so_at_the_top_and_never_passes_alone() {
+        let report = text(incomplete_findings(), NowFrom::Option, false);
+        let lines: Vec<&str> = report.lines().collect();
+        assert_eq!(
+            lines[1..11],
+            [
+                "ages computed as of 2026-12-03T10:00:00Z (--now)",
+                "0 failed: 0 critical, 0 high, 0 medium, 0 low, 0 info · 9 not assessed",
+                "INCOMPLETE: 9 findings of 2 rules not assessed, because:",
+                "  - r0 (×3)",
+                "  - r1 (×1)",
+                "  - r2 (×1)",
+                "  - r3 (×1)",
+                "  - r4 (×1)",
+                "  - and 2 more reasons (see NOT ASSESSED below)",
+                "",
+            ]
+        );
+        assert_eq!(
+            lines.last(),
+            Some(
+                &"PASS: nothing at or above high · INCOMPLETE: 9 findings of 2 rules not assessed"
+            )
+        );
+        let strict = text(incomplete_findings(), NowFrom::Option, true);
+        assert_eq!(
+            strict.lines().last(),
+            Some("FAIL: 9 findings of 2 rules not assessed (--fail-on-not-assessed)")
+        );
+    }
+
+    #[test]
+    fn a_complete_scan_passes_without_a_word_about_incompleteness() {
+        let report = text(
+            vec![finding("iam-root-no-mfa", Status::Fail, "d")],
+            NowFrom::Clock,
+            true,
+        );
+        assert!(!report.contains("INCOMPLETE"), "{report}");
+        assert!(
+            report.contains(
+                "ages computed as of 2026-12-03T10:00:00Z (today; fix it with --now to reproduce this report)"
+            ),
+            "{report}"
+        );
+        assert_eq!(
+            report.lines().last(),
+            Some("FAIL: 1 finding(s) at or above high")
+        );
+    }
 
     #[test]
     fn flattens_nested_evidence() {

@@ -66,20 +66,31 @@ fn a_scan_that_reads_nothing_is_an_input_error_not_a_pass() {
         r#"{"UserId": "AIDAEXAMPLE", "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/auditor"}"#,
     )
     .expect("write");
-    for dir in [empty.path(), identity_only.path()] {
-        for args in [
-            &["scan"][..],
-            &["scan", "--format", "json", "--fail-on", "none"],
-            &["scan", "--now", NOW, "--fail-on-not-assessed"],
-        ] {
-            let (status, stdout, stderr) = run(args, dir);
-            assert_eq!(status, Some(2), "{args:?}: {stderr}");
-            assert_eq!(stdout, "", "{args:?}: nothing on standard output");
-            assert_nothing_read(
-                &stderr,
-                &format!("nothing usable was read from evidence:{}", dir.display()),
-            );
-        }
+    for args in [
+        &["scan"][..],
+        &["scan", "--format", "json", "--fail-on", "none"],
+        &["scan", "--now", NOW, "--fail-on-not-assessed"],
+    ] {
+        // The empty folder is recognised as such while the folder is read.
+        let (status, stdout, stderr) = run(args, empty.path());
+        assert_eq!(status, Some(2), "{args:?}: {stderr}");
+        assert_eq!(stdout, "", "{args:?}: nothing on standard output");
+        assert_eq!(
+            stderr,
+            format!(
+                "error: {}: no evidence file cartguard reads; the folder is empty; produce an evidence folder with scripts/collect-evidence.sh (docs/evidence.md)\n",
+                empty.path().display()
+            )
+        );
+        // A folder with evidence that no rule reads is caught after reading.
+        let dir = identity_only.path();
+        let (status, stdout, stderr) = run(args, dir);
+        assert_eq!(status, Some(2), "{args:?}: {stderr}");
+        assert_eq!(stdout, "", "{args:?}: nothing on standard output");
+        assert_nothing_read(
+            &stderr,
+            &format!("nothing usable was read from evidence:{}", dir.display()),
+        );
     }
 }
 

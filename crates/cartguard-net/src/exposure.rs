@@ -155,8 +155,11 @@ impl Network<'_> {
                     .get(g.id())
                     .map(Vec::as_slice)
                     .unwrap_or_default();
+                // A member whose addresses or placement are not fully known may
+                // be addressable: the group is then not called latent.
                 let any_addressable = placements.iter().any(|&(e, p)| {
-                    self.addressable(&self.endpoints[e].placements[p]) != Some(false)
+                    !self.endpoints[e].unknown.is_empty()
+                        || self.addressable(&self.endpoints[e].placements[p]) != Some(false)
                 });
                 if any_addressable {
                     continue;

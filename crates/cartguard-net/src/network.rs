@@ -391,6 +391,14 @@ impl<'a> Network<'a> {
         endpoints.extend(bare_interface_endpoints(ec2, &elastic_ips));
         endpoints.extend(self.database_endpoints());
         endpoints.extend(self.load_balancer_endpoints(&elastic_ips));
+        // An address that cannot be read may be the one the internet reaches:
+        // the endpoint's answers are not assessed rather than narrowed.
+        let unreadable = unreadable_addresses(&self.region, ec2);
+        for endpoint in &mut endpoints {
+            if let Some(reasons) = unreadable.get(&endpoint.target) {
+                endpoint.unknown.extend(reasons.iter().cloned());
+            }
+        }
         self.endpoint_index = index_by_target(&endpoints);
         self.members = security_group_members(&endpoints);
         self.endpoints = endpoints;
@@ -930,6 +938,76 @@ fn addresses<'s>(texts: impl IntoIterator<Item = &'s str>) -> AddressSet {
         // An unreadable interface address only narrows what is known to be there.
         if let Ok(a) = AddressSet::parse(t) {
             out.extend(&a);
+        }
+    }
+    out
+}
+
+/// The interface addresses of instances and network interfaces that cannot be
+/// read, by the endpoint they belong to, each named by its evidence and field.
+fn unreadable_addresses(region: &str, ec2: &Ec2Evidence) -> HashMap<Target, Vec<String>> {
+    let mut out: HashMap<Target, Vec<String>> = HashMap::new();
+    let mut check = |target: Target, key: &EvidenceKey, place: String, text: &str| {
+        if let Err(e) = AddressSet::parse(text) {
+            out.entry(target).or_default().push(format!(
+                "{key}, {place} = {text:?} cannot be read ({})",
+                e.reason
+            ));
+        }
+    };
+    let instances_key = ec2::DESCRIBE_INSTANCES.key(region);
+    for inst in present(&ec2.instances) {
+        let target = Target::Instance(inst.instance_id.clone());
+        let id = &inst.instance_id;
+        for (field, text) in [
+            ("PrivateIpAddress", &inst.private_ip_address),
+            ("PublicIpAddress", &inst.public_ip_address),
+        ] {
+            if let Some(text) = text {
+                check(
+                    target.clone(),
+                    &instances_key,
+                    format!("instance {id} {field}"),
+                    text,
+                );
+            }
+        }
+        for (i, ni) in inst.network_interfaces.iter().enumerate() {
+            for (k, p) in ni.private_ip_addresses.iter().enumerate() {
+                if let Some(text) = &p.private_ip_address {
+                    let place = format!(
+                        "instance {id} NetworkInterfaces[{i}].PrivateIpAddresses[{k}].PrivateIpAddress"
+                    );
+                    check(target.clone(), &instances_key, place, text);
+                }
+            }
+            for (k, a) in ni.ipv6_addresses.iter().enumerate() {
+                let place =
+                    format!("instance {id} NetworkInterfaces[{i}].Ipv6Addresses[{k}].Ipv6Address");
+                check(target.clone(), &instances_key, place, &a.ipv6_address);
+            }
+        }
+    }
+    let interfaces_key = ec2::DESCRIBE_NETWORK_INTERFACES.key(region);
+    for (i, ni) in present(&ec2.network_interfaces).iter().enumerate() {
+        let target = match ni.attachment.as_ref().and_then(|a| a.instance_id.clone()) {
+            Some(instance) => Target::Instance(instance),
+            None => Target::NetworkInterface(ni.network_interface_id.clone()),
+        };
+        if let Some(text) = &ni.private_ip_address {
+            let place = format!("NetworkInterfaces[{i}].PrivateIpAddress");
+            check(target.clone(), &interfaces_key, place, text);
+        }
+        for (k, p) in ni.private_ip_addresses.iter().enumerate() {
+            if let Some(text) = &p.private_ip_address {
+                let place =
+                    format!("NetworkInterfaces[{i}].PrivateIpAddresses[{k}].PrivateIpAddress");
+                check(target.clone(), &interfaces_key, place, text);
+            }
+        }
+        for (k, a) in ni.ipv6_addresses.iter().enumerate() {
+            let place = format!("NetworkInterfaces[{i}].Ipv6Addresses[{k}].Ipv6Address");
+            check(target.clone(), &interfaces_key, place, &a.ipv6_address);
         }
     }
     out

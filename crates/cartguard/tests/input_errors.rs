@@ -208,3 +208,51 @@ fn a_snapshot_without_a_known_version_is_refused() {
         )
     );
 }
+
+/// A value inside a valid file that cannot be read (here the only rule that
+/// opens SSH has the CIDR `0.0.0.0/99`) is never dropped: the scan says the
+/// instance could not be assessed, naming the call, the JSON path and the
+/// value, announces an incomplete scan, and fails a strict gate.
+#[test]
+fn an_unreadable_value_is_not_assessed_never_dropped() {
+    let case = common::fixture("net-admin-port-open/undecided-only-rule-invalid");
+    let run = |extra: &[&str]| {
+        common::cartguard()
+            .args(["scan", "--now", common::NOW])
+            .args(extra)
+            .arg("--evidence")
+            .arg(case.path())
+            .output()
+            .expect("runs")
+    };
+    let json = run(&["--format", "json", "--fail-on", "none"]);
+    assert_eq!(
+        json.status.code(),
+        Some(0),
+        "not-assessed alone does not fail a gate"
+    );
+    let document: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let finding = document["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "net-admin-port-open")
+        .expect("net-admin-port-open speaks about the instance");
+    assert_eq!(finding["status"], "not-assessed");
+    let detail = finding["detail"].as_str().expect("detail");
+    for part in [
+        "ec2:DescribeSecurityGroups in eu-west-1",
+        "IpRanges[0].CidrIp",
+        "\"0.0.0.0/99\"",
+    ] {
+        assert!(detail.contains(part), "{part} not in: {detail}");
+    }
+    assert_eq!(document["scan"]["complete"], false);
+
+    let text = run(&[]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains("INCOMPLETE:"), "{stdout}");
+
+    let strict = run(&["--fail-on", "none", "--fail-on-not-assessed"]);
+    assert_eq!(strict.status.code(), Some(1));
+}

@@ -208,9 +208,13 @@ impl Request {
     }
 
     fn resource_account(&self) -> Option<&str> {
-        self.resource_account
-            .as_deref()
-            .or_else(|| crate::arn::account_of(&self.resource))
+        self.resource_account.as_deref().or_else(|| {
+            // AWS managed policies (`arn:aws:iam::aws:policy/…`) belong to no
+            // customer account: AWS decides requests on them with the caller's
+            // own policies alone (IAM User Guide, "AWS managed policies"), so
+            // they are never another account's resource.
+            crate::arn::account_of(&self.resource).filter(|account| *account != "aws")
+        })
     }
 
     fn same_account(&self) -> bool {

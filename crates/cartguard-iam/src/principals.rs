@@ -359,6 +359,13 @@ impl Principals {
                     },
                     None => None,
                 };
+                // "SCPs don't affect service-linked roles" (AWS Organizations
+                // User Guide, Service control policies): their service acts
+                // with the permissions AWS defines, whatever the organization denies.
+                let service_linked = r
+                    .arn
+                    .split_once(":role/")
+                    .is_some_and(|(_, path)| path.starts_with("aws-service-role/"));
                 let principal = Principal {
                     kind: PrincipalKind::Role,
                     name: r.role_name.clone(),
@@ -370,7 +377,11 @@ impl Principals {
                     policies: PolicySet {
                         identity: own.identity,
                         boundary,
-                        scps: scps.to_vec(),
+                        scps: if service_linked {
+                            Vec::new()
+                        } else {
+                            scps.to_vec()
+                        },
                         ..PolicySet::default()
                     },
                     trust_policy,
@@ -610,6 +621,38 @@ mod tests {
             }]
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn service_control_policies_do_not_affect_service_linked_roles() {
+        // "SCPs don't affect service-linked roles" (AWS Organizations User
+        // Guide, Service control policies).
+        let details: AuthorizationDetails = serde_json::from_value(json!({
+            "RoleDetailList": [{
+                "RoleName": "AWSServiceRoleForSupport",
+                "Arn": "arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport",
+                "RolePolicyList": [{"PolicyName": "own", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*"}}}]
+            }, {
+                "RoleName": "ops",
+                "Arn": "arn:aws:iam::111122223333:role/ops",
+                "RolePolicyList": [{"PolicyName": "own", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*"}}}]
+            }]
+        }))
+        .unwrap();
+        let deny_all = Policy::parse(
+            "scp",
+            PolicyKind::ServiceControl,
+            &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}),
+        )
+        .unwrap();
+        let ps = Principals::from_authorization_details(&details, &[vec![Arc::new(deny_all)]]);
+        let linked = ps.resolve("AWSServiceRoleForSupport").unwrap();
+        assert!(linked.can("iam:GetRole", "*").is_allow());
+        let ops = ps.resolve("ops").unwrap();
+        assert!(matches!(
+            ops.can("iam:GetRole", "*"),
+            crate::Decision::ExplicitDeny { .. }
+        ));
     }
 
     #[test]

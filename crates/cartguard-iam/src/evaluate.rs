@@ -669,6 +669,19 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
         resource_required |= matches!(policy.kind, PolicyKind::Trust | PolicyKind::KeyPolicy);
         for stmt in &policy.statements {
             let named = match &stmt.principals {
+                // "The NotPrincipal element with a Deny effect will always deny
+                // any IAM principal that has a permissions boundary policy
+                // attached, regardless of the values specified in the
+                // NotPrincipal element" (IAM User Guide, Permissions boundaries
+                // for IAM entities).
+                Some(clause)
+                    if clause.negated
+                        && stmt.effect == Effect::Deny
+                        && policies.boundary.is_some()
+                        && matches!(principal.kind, PrincipalType::User | PrincipalType::Role) =>
+                {
+                    Named::Directly
+                }
                 Some(clause) => principal_named(clause, principal),
                 None => Named::Directly,
             };

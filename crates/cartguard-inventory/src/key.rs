@@ -88,17 +88,6 @@ impl Operation {
             ..self.key(region)
         }
     }
-
-    /// The operation's id, `service:Name`.
-    pub fn id(&self) -> String {
-        format!("{}:{}", self.service, self.name)
-    }
-
-    /// The operation with this id (`iam:GetCredentialReport`), among those the
-    /// model holds.
-    pub fn find(id: &str) -> Option<Operation> {
-        crate::OPERATIONS.iter().copied().find(|op| op.id() == id)
-    }
 }
 
 impl fmt::Display for Operation {

@@ -229,25 +229,9 @@ impl<'a> Network<'a> {
                             )
                         }),
                 )
-                .chain(
-                    v.ipv6_cidr_block_association_set
-                        .iter()
-                        .enumerate()
-                        .map(|(j, c)| {
-                            (
-                                at.field("Ipv6CidrBlockAssociationSet")
-                                    .item(j)
-                                    .field("Ipv6CidrBlock"),
-                                &c.ipv6_cidr_block,
-                            )
-                        }),
-                );
-            for (place, c) in cidrs {
-                match AddressSet::parse(c) {
-                    Ok(a) => info.cidrs.extend(&a),
-                    Err(e) => problems.push(place.problem(&v.vpc_id, c.clone(), e.reason)),
-                }
-            }
+                .chain(ipv6_blocks(&at, &v.ipv6_cidr_block_association_set));
+            info.cidrs
+                .extend(&parse_blocks(cidrs, &v.vpc_id, &mut problems));
         }
 
         let table_list =
@@ -298,31 +282,13 @@ impl<'a> Network<'a> {
         let vpcs_collected = ec2.vpcs.present().is_some();
         let subnet_list = Located::answer(ec2::DESCRIBE_SUBNETS.key(region_name)).field("Subnets");
         for (i, s) in present(&ec2.subnets).iter().enumerate() {
-            let mut cidr = AddressSet::empty();
             let at = subnet_list.item(i);
             let texts = s
                 .cidr_block
                 .iter()
                 .map(|c| (at.field("CidrBlock"), c))
-                .chain(
-                    s.ipv6_cidr_block_association_set
-                        .iter()
-                        .enumerate()
-                        .map(|(j, c)| {
-                            (
-                                at.field("Ipv6CidrBlockAssociationSet")
-                                    .item(j)
-                                    .field("Ipv6CidrBlock"),
-                                &c.ipv6_cidr_block,
-                            )
-                        }),
-                );
-            for (place, c) in texts {
-                match AddressSet::parse(c) {
-                    Ok(a) => cidr.extend(&a),
-                    Err(e) => problems.push(place.problem(&s.subnet_id, c.clone(), e.reason)),
-                }
-            }
+                .chain(ipv6_blocks(&at, &s.ipv6_cidr_block_association_set));
+            let cidr = parse_blocks(texts, &s.subnet_id, &mut problems);
             let vpc = vpcs.entry(&s.vpc_id).or_default();
             vpc.subnets.push(&s.subnet_id);
             if !vpcs_collected {
@@ -938,6 +904,35 @@ fn addresses<'s>(texts: impl IntoIterator<Item = &'s str>) -> AddressSet {
         // An unreadable interface address only narrows what is known to be there.
         if let Ok(a) = AddressSet::parse(t) {
             out.extend(&a);
+        }
+    }
+    out
+}
+
+/// The IPv6 blocks of a VPC or subnet, each with its place in the evidence.
+fn ipv6_blocks<'v>(
+    at: &Located,
+    blocks: &'v [ec2::Ipv6CidrBlockAssociation],
+) -> impl Iterator<Item = (Located, &'v String)> {
+    let set = at.field("Ipv6CidrBlockAssociationSet");
+    blocks
+        .iter()
+        .enumerate()
+        .map(move |(j, c)| (set.item(j).field("Ipv6CidrBlock"), &c.ipv6_cidr_block))
+}
+
+/// The addresses of a resource's CIDR blocks; a block that cannot be read is
+/// recorded as a problem of `resource`, naming its place and value.
+fn parse_blocks<'v>(
+    blocks: impl IntoIterator<Item = (Located, &'v String)>,
+    resource: &str,
+    problems: &mut Vec<EvidenceProblem>,
+) -> AddressSet {
+    let mut out = AddressSet::empty();
+    for (place, text) in blocks {
+        match AddressSet::parse(text) {
+            Ok(a) => out.extend(&a),
+            Err(e) => problems.push(place.problem(resource, text.clone(), e.reason)),
         }
     }
     out

@@ -416,30 +416,11 @@ fn check(account: &Account, baseline: &[Finding], rel: &str, damage: &Damage) ->
     out
 }
 
-fn read_folder(root: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("a readable folder") {
-            let path = entry.expect("a folder entry").path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let rel = path.strip_prefix(root).expect("below the root");
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&path).expect("a readable file");
-            out.insert(rel, text);
-        }
-    }
-    out
-}
-
 fn demo() -> Account {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/securecart/evidence");
     Account {
         name: "demo".into(),
-        files: read_folder(&root),
+        files: compose::read_folder(&root).unwrap_or_else(|e| panic!("the demo evidence: {e}")),
         root,
     }
 }

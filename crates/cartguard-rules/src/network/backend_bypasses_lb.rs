@@ -49,7 +49,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         let elb = &ctx.account.regions[region.region].elbv2;
         // Why some load balancer targets of the region are unknown: then every
         // instance the internet reaches may be a backend, and is said to be undecided.
-        let mut targets_unknown: Vec<String> = Vec::new();
+        let targets_unknown = super::load_balancer_targets_unknown(ctx, region.region);
         let mut judged: Vec<Target> = Vec::new();
         let Some(groups) = super::regional(
             ctx,
@@ -59,26 +59,21 @@ fn check(ctx: &Context, out: &mut Emitter) {
             elbv2::DESCRIBE_TARGET_GROUPS,
             "targetgroup/*",
         ) else {
-            if let Some(reason) = elb
-                .target_groups
-                .unavailable_reason(&elbv2::DESCRIBE_TARGET_GROUPS.key(region.region))
-            {
-                targets_unknown.push(reason);
-            }
             undecided_exposed_instances(ctx, region, &targets_unknown, &judged, out);
             continue;
         };
         for group in groups {
             let key = elbv2::DESCRIBE_TARGET_HEALTH.about(region.region, &group.target_group_name);
             let Some(health) = elb.target_health.get(&group.target_group_name) else {
-                let reason = format!("{key} was not collected");
-                out.not_assessed(&group.target_group_arn, region.region, reason.clone());
-                targets_unknown.push(reason);
+                out.not_assessed(
+                    &group.target_group_arn,
+                    region.region,
+                    format!("{key} was not collected"),
+                );
                 continue;
             };
             let Some(targets) = out.require(health, &key, &group.target_group_arn, region.region)
             else {
-                targets_unknown.extend(health.unavailable_reason(&key));
                 continue;
             };
             for target in targets.iter().filter(|t| t.target.id.starts_with("i-")) {

@@ -141,9 +141,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
 /// interfaces), whether their subnets are private (subnets and route tables),
 /// and which instances serve a load balancer (target groups and their health).
 fn tiering_gaps(ctx: &Context, region: &str) -> Vec<String> {
-    let evidence = &ctx.account.regions[region];
-    let ec2 = &evidence.ec2;
-    let elb = &evidence.elbv2;
+    let ec2 = &ctx.account.regions[region].ec2;
     let mut gaps: Vec<String> = [
         ec2.instances
             .unavailable_reason(&ec2::DESCRIBE_INSTANCES.key(region)),
@@ -153,18 +151,10 @@ fn tiering_gaps(ctx: &Context, region: &str) -> Vec<String> {
             .unavailable_reason(&ec2::DESCRIBE_SUBNETS.key(region)),
         ec2.route_tables
             .unavailable_reason(&ec2::DESCRIBE_ROUTE_TABLES.key(region)),
-        elb.target_groups
-            .unavailable_reason(&elbv2::DESCRIBE_TARGET_GROUPS.key(region)),
     ]
     .into_iter()
     .flatten()
     .collect();
-    for group in elb.target_groups.present().into_iter().flatten() {
-        let key = elbv2::DESCRIBE_TARGET_HEALTH.about(region, &group.target_group_name);
-        match elb.target_health.get(&group.target_group_name) {
-            Some(health) => gaps.extend(health.unavailable_reason(&key)),
-            None => gaps.push(format!("{key} was not collected")),
-        }
-    }
+    gaps.extend(super::load_balancer_targets_unknown(ctx, region));
     gaps
 }

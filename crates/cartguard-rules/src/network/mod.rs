@@ -17,7 +17,7 @@ pub mod nacl_rule_shadowed;
 pub mod nonweb_port_open;
 pub mod rds_public;
 
-use cartguard_inventory::Operation;
+use cartguard_inventory::{Operation, elbv2};
 use cartguard_net::{
     DATABASE_PORTS, LatentExposure, Protocol, Reachability, ReachablePorts, ServiceSet, Target,
 };
@@ -371,4 +371,24 @@ pub(crate) fn regional<'c, T>(
         ),
         region,
     )
+}
+
+/// Why some of the region's load balancer targets are unknown: the target
+/// groups, or a group's target health, were not collected or were denied.
+/// While any are unknown, any instance may be a load balancer's backend.
+pub(crate) fn load_balancer_targets_unknown(ctx: &Context, region: &str) -> Vec<String> {
+    let elb = &ctx.account.regions[region].elbv2;
+    let mut gaps: Vec<String> = elb
+        .target_groups
+        .unavailable_reason(&elbv2::DESCRIBE_TARGET_GROUPS.key(region))
+        .into_iter()
+        .collect();
+    for group in elb.target_groups.present().into_iter().flatten() {
+        let key = elbv2::DESCRIBE_TARGET_HEALTH.about(region, &group.target_group_name);
+        match elb.target_health.get(&group.target_group_name) {
+            Some(health) => gaps.extend(health.unavailable_reason(&key)),
+            None => gaps.push(format!("{key} was not collected")),
+        }
+    }
+    gaps
 }

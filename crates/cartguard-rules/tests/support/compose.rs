@@ -283,6 +283,18 @@ fn check_relative(path: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Every file under a folder (an evidence folder outside the fixtures, such as
+/// the demo's): relative path (with `/`) → content.
+pub fn read_folder(dir: &Path) -> Result<BTreeMap<String, String>, String> {
+    files_under(dir)?
+        .into_iter()
+        .map(|rel| {
+            let text = read_text(&dir.join(&rel))?;
+            Ok((rel, text))
+        })
+        .collect()
+}
+
 fn read_text(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }

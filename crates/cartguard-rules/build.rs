@@ -11,7 +11,9 @@ use std::path::Path;
 const AREAS: &[&str] = &["iam", "network"];
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: the script binary may be reused from a checkout elsewhere.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let root = Path::new(&manifest_dir);
     let catalogue_path = root.join("data/compliance.toml");
     println!("cargo::rerun-if-changed={}", catalogue_path.display());
     let catalogue = read(&catalogue_path);

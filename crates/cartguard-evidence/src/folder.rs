@@ -359,7 +359,8 @@ fn api_error<T>(path: &Path, text: &str) -> Result<Option<Collected<T>>, Evidenc
 
 response!(CallerIdentity { account: "Account" => String });
 
-/// The account id: from the caller identity, else from any ARN in the evidence.
+/// The account id: from the caller identity, else from any ARN in the
+/// evidence, else from the owner of a security group.
 fn account_id(reader: &mut Reader, account: &Account) -> Result<String, EvidenceError> {
     let identity = reader.load(&sts::GET_CALLER_IDENTITY.global(), |r: CallerIdentity| {
         r.account
@@ -382,9 +383,22 @@ fn account_id(reader: &mut Reader, account: &Account) -> Result<String, Evidence
         arns.extend(details.role_detail_list.iter().map(|r| r.arn.as_str()));
         arns.extend(details.group_detail_list.iter().map(|g| g.arn.as_str()));
     }
+    // Security groups belong to the account that made them, even in a VPC
+    // shared from another account.
+    let group_owner = || {
+        account.regions.values().find_map(|region| {
+            region
+                .ec2
+                .security_groups
+                .present()?
+                .iter()
+                .find_map(|g| g.owner_id.clone().filter(|id| !id.is_empty()))
+        })
+    };
     Ok(arns
         .into_iter()
         .find_map(from_arn)
+        .or_else(group_owner)
         .unwrap_or_else(|| "unknown".to_string()))
 }
 

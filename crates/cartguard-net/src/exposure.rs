@@ -7,6 +7,7 @@ use crate::nacl::{AdminPortEntry, MissingReturnPath, ShadowedEntry};
 use crate::network::{Evidence, Network, Target};
 use crate::reach::{Reachability, Source, Verdict};
 use crate::routing::RouteTarget;
+use crate::security_group::Peer;
 use crate::service::ServiceSet;
 
 /// Every internet-reachable endpoint of a region.
@@ -46,6 +47,10 @@ pub struct LatentExposure {
     pub members: Vec<Target>,
     /// Why nothing is exposed today.
     pub reason: LatentReason,
+    /// Rules that cannot be read, so the group may admit more from the
+    /// internet than `open_ports` (each with where it is in the evidence).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<String>,
 }
 
 /// The network ACL analyses of a region.
@@ -132,18 +137,34 @@ impl Network<'_> {
         let mut out = Vec::new();
         for g in &self.groups {
             let mut open = ServiceSet::empty();
+            let mut unreadable = Vec::new();
             for rule in &g.ingress {
-                let world = rule.peers.iter().any(|p| match p {
-                    crate::security_group::Peer::Cidr { addresses, .. } => {
-                        addresses.covers_internet_family()
+                let mut world = false;
+                for peer in &rule.peers {
+                    match peer {
+                        Peer::Cidr { addresses, .. } => world |= addresses.covers_internet_family(),
+                        Peer::PrefixList {
+                            addresses: Some(addresses),
+                            ..
+                        } => world |= addresses.covers_internet_family(),
+                        Peer::PrefixList {
+                            id,
+                            addresses: None,
+                        } => unreadable.push(format!(
+                            "the entries of prefix list {id} (ec2:GetManagedPrefixListEntries) are unknown"
+                        )),
+                        Peer::Unreadable { reason } => unreadable.push(reason.clone()),
+                        Peer::Group(_) => {}
                     }
-                    _ => false,
-                });
-                if world && rule.problem.is_none() {
-                    open = open.union(&rule.services);
+                }
+                match &rule.problem {
+                    // What an unreadable rule admits, and from where, is unknown.
+                    Some(problem) => unreadable.push(problem.clone()),
+                    None if world => open = open.union(&rule.services),
+                    None => {}
                 }
             }
-            if open.is_empty() {
+            if open.is_empty() && unreadable.is_empty() {
                 continue;
             }
             let members = self.attachments(g.id());
@@ -172,6 +193,7 @@ impl Network<'_> {
                 open_ports: open,
                 members,
                 reason,
+                unreadable,
             });
         }
         out

@@ -106,6 +106,9 @@ impl<'a> ParsedRouteTable<'a> {
                     None if target == RouteTarget::InternetGateway => unknown.push(format!(
                         "route table {id} routes prefix list {pl} to {target_id}, and the prefix list's entries were not collected"
                     )),
+                    // Unknown entries routed elsewhere can only take addresses
+                    // away from the internet gateway, so leaving them out errs
+                    // towards exposure, never towards a pass.
                     None => {}
                 }
             }

@@ -15,6 +15,20 @@ pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
             "--aws (live scans) is not supported in this build yet; produce an evidence folder with scripts/collect-evidence.sh and scan it with --evidence"
         );
     }
+    let live = &sources.live;
+    if let Some(flag) = [
+        live.profile.as_ref().map(|_| "--profile"),
+        live.region.first().map(|_| "--region"),
+        live.endpoint_url.as_ref().map(|_| "--endpoint-url"),
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    {
+        bail!(
+            "{flag} is an option of live scans (--aws), and this build reads evidence folders and snapshots only"
+        );
+    }
     if !sources.path.is_empty() {
         bail!("--path (server files) is not supported in this build yet");
     }
@@ -58,6 +72,18 @@ pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
         }
     }
     refuse_repeated_accounts(&inventory.accounts, &origins)?;
+    if inventory.accounts.len() > 1 {
+        warnings.extend(
+            inventory
+                .accounts
+                .iter()
+                .zip(&origins)
+                .filter(|(account, _)| account.id == "unknown")
+                .map(|(_, origin)| format!(
+                    "{origin}: the account id is not in the evidence (sts:GetCallerIdentity, an IAM ARN or a security group owner), so it cannot be checked against the other sources for overlap"
+                )),
+        );
+    }
     Ok((inventory, warnings))
 }
 

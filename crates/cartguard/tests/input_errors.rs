@@ -256,3 +256,50 @@ fn an_unreadable_value_is_not_assessed_never_dropped() {
     let strict = run(&["--fail-on", "none", "--fail-on-not-assessed"]);
     assert_eq!(strict.status.code(), Some(1));
 }
+
+#[test]
+fn live_options_without_a_live_scan_are_refused() {
+    assert_eq!(
+        scan(&[
+            "--evidence",
+            "examples/securecart/evidence",
+            "--profile",
+            "prod"
+        ]),
+        (
+            Some(2),
+            "error: --profile is an option of live scans (--aws), and this build reads evidence folders and snapshots only\n".to_string()
+        )
+    );
+    assert_eq!(
+        scan(&["--snapshot", "x.json", "--region", "eu-west-1"]).1,
+        "error: --region is an option of live scans (--aws), and this build reads evidence folders and snapshots only\n"
+    );
+}
+
+#[test]
+fn sources_without_an_account_id_are_said_to_be_unchecked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["a", "b"] {
+        write(
+            dir.path(),
+            &format!("{name}/ec2/eu-west-1/describe-vpcs.json"),
+            r#"{"Vpcs": []}"#,
+        );
+    }
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let output = cartguard()
+        .args(["scan", "--now", NOW, "--fail-on", "none"])
+        .args(["--evidence", path(&a), "--evidence", path(&b)])
+        .output()
+        .expect("runs");
+    // The warnings are part of the report.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for folder in [&a, &b] {
+        let warning = format!(
+            "warning: --evidence {}: the account id is not in the evidence (sts:GetCallerIdentity, an IAM ARN or a security group owner), so it cannot be checked against the other sources for overlap\n",
+            folder.display()
+        );
+        assert!(stdout.contains(&warning), "{stdout}");
+    }
+}

@@ -253,12 +253,21 @@ pub(crate) fn latent_findings(
     class: OpenClass,
     out: &mut Emitter,
 ) {
-    for latent in region
-        .latent
-        .iter()
-        .filter(|l| open_class(&l.open_ports) == Some(class))
-    {
-        out.fail(latent_failure(ctx, region.region, latent));
+    for latent in &region.latent {
+        if open_class(&latent.open_ports) == Some(class) {
+            out.fail(latent_failure(ctx, region.region, latent));
+        } else if !latent.unreadable.is_empty() {
+            // An unreadable rule may open this class to the world too.
+            out.not_assessed(
+                &ec2_arn(ctx, region.region, "security-group", &latent.group_id),
+                region.region,
+                format!(
+                    "security group {} may admit more from the internet than can be read: {}",
+                    latent.group_id,
+                    latent.unreadable.join("; ")
+                ),
+            );
+        }
     }
 }
 

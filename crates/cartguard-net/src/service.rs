@@ -336,6 +336,9 @@ fn port_value(v: i64) -> Result<u16, String> {
 
 fn icmp_types(p: Protocol, icmp_type: Option<i64>) -> Result<ServiceSet, String> {
     match icmp_type {
+        // An entry without a type is written for every type (the console's
+        // "All ICMP" entries and API calls that leave IcmpTypeCode out); the
+        // reply analyses that read these entries only look at echo replies.
         None | Some(-1) => Ok(ServiceSet::protocol(p)),
         Some(t) if (0..=255).contains(&t) => Ok(ServiceSet::port(p, t as u16)),
         Some(t) => Err(format!("ICMP type {t} is out of range")),

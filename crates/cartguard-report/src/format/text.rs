@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::{Incomplete, NowFrom, Renderer, Report, Tally};
 
 /// How many evidence lines a finding shows before pointing at the JSON output.
-const EVIDENCE_LINES: usize = 12;
+const EVIDENCE_LINES: usize = 30;
 
 /// How many distinct reasons the summary of an incomplete scan names; the rest
 /// are counted, and listed under NOT ASSESSED.
@@ -324,48 +324,117 @@ fn failure(out: &mut String, p: &Paint, finding: &Finding) {
     let _ = writeln!(out, "    {} {}", label("fix"), finding.remediation);
 }
 
-/// The evidence as `path: value` lines.
+/// The evidence as an auditor reads it: `name: value` lines, nested parts
+/// indented under their name, list items marked `-`, and policy statements
+/// as the JSON they were written in.
 fn evidence_lines(value: &Value) -> Vec<String> {
     let mut lines = Vec::new();
-    flatten(value, String::new(), &mut lines);
+    match value {
+        Value::Object(map) if !map.is_empty() => fields(map, "", &mut lines),
+        other => block(other, "", &mut lines),
+    }
     lines
 }
 
-fn flatten(value: &Value, path: String, lines: &mut Vec<String>) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            for (key, inner) in map {
-                let next = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                flatten(inner, next, lines);
-            }
-        }
-        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
-            for (index, inner) in items.iter().enumerate() {
-                flatten(inner, format!("{path}[{index}]"), lines);
-            }
-        }
-        Value::Array(items) => {
-            let joined: Vec<String> = items.iter().map(scalar).collect();
-            lines.push(format!("{path}: [{}]", joined.join(", ")));
-        }
-        other => {
-            if path.is_empty() {
-                lines.push(scalar(other));
-            } else {
-                lines.push(format!("{path}: {}", scalar(other)));
+/// Widest statement printed on one line; wider ones are indented JSON.
+const STATEMENT_WIDTH: usize = 100;
+
+fn fields(map: &serde_json::Map<String, Value>, indent: &str, lines: &mut Vec<String>) {
+    for (key, value) in map {
+        match inline(value) {
+            Some(text) => lines.push(format!("{indent}{key}: {text}")),
+            None => {
+                lines.push(format!("{indent}{key}:"));
+                block(value, &format!("{indent}  "), lines);
             }
         }
     }
 }
 
+/// A value that does not fit on its name's line, at `indent`.
+fn block(value: &Value, indent: &str, lines: &mut Vec<String>) {
+    match value {
+        _ if is_statement(value) => json_lines(value, indent, "", lines),
+        Value::Object(map) => fields(map, indent, lines),
+        Value::Array(items) => {
+            let inner = format!("{indent}  ");
+            for item in items {
+                let mut item_lines = Vec::new();
+                match inline(item) {
+                    Some(text) => item_lines.push(format!("{inner}{text}")),
+                    None => block(item, &inner, &mut item_lines),
+                }
+                // `- ` takes the place of the first line's indentation.
+                if let Some(first) = item_lines.first_mut() {
+                    *first = format!("{indent}- {}", &first[inner.len()..]);
+                }
+                lines.extend(item_lines);
+            }
+        }
+        other => lines.push(format!("{indent}{}", scalar(other))),
+    }
+}
+
+/// The value on one line, when it is short enough to be read there: a scalar,
+/// a list of scalars, or a short policy statement as JSON.
+fn inline(value: &Value) -> Option<String> {
+    match value {
+        Value::Object(map) if map.is_empty() => Some("{}".into()),
+        Value::Array(items) if items.is_empty() => Some("none".into()),
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            Some(items.iter().map(scalar).collect::<Vec<_>>().join(", "))
+        }
+        _ if is_statement(value) => serde_json::to_string(value)
+            .ok()
+            .filter(|text| text.len() <= STATEMENT_WIDTH),
+        Value::Object(_) | Value::Array(_) => None,
+        other => Some(scalar(other)),
+    }
+}
+
+/// A statement or policy as JSON, one element per line and each element's
+/// value compact: `"NotAction": ["iam:*","account:*"],`.
+fn json_lines(value: &Value, indent: &str, comma: &str, lines: &mut Vec<String>) {
+    let compact = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+    match value {
+        Value::Object(map) => {
+            lines.push(format!("{indent}{{"));
+            for (i, (key, inner)) in map.iter().enumerate() {
+                let comma = if i + 1 < map.len() { "," } else { "" };
+                let key = compact(&Value::String(key.clone()));
+                match inner {
+                    // The statements of a policy, each on lines of its own.
+                    Value::Array(items) if items.iter().any(is_statement) => {
+                        lines.push(format!("{indent}  {key}: ["));
+                        for (j, item) in items.iter().enumerate() {
+                            let comma = if j + 1 < items.len() { "," } else { "" };
+                            json_lines(item, &format!("{indent}    "), comma, lines);
+                        }
+                        lines.push(format!("{indent}  ]{comma}"));
+                    }
+                    _ => lines.push(format!("{indent}  {key}: {}{comma}", compact(inner))),
+                }
+            }
+            lines.push(format!("{indent}}}{comma}"));
+        }
+        other => lines.push(format!("{indent}{}{comma}", compact(other))),
+    }
+}
+
+/// Whether `value` is a policy statement (or a whole policy document).
+fn is_statement(value: &Value) -> bool {
+    value.as_object().is_some_and(|map| {
+        map.contains_key("Statement")
+            || (map.contains_key("Effect")
+                && ["Action", "NotAction", "Principal", "NotPrincipal"]
+                    .iter()
+                    .any(|k| map.contains_key(*k)))
+    })
+}
+
 fn scalar(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
-        Value::Object(_) => "{}".into(),
         other => other.to_string(),
     }
 }
@@ -475,17 +544,34 @@ mod tests {
     }
 
     #[test]
-    fn flattens_nested_evidence() {
-        let lines = evidence_lines(
-            &json!({"row": {"user": "alice", "mfa_active": "false"}, "list": [1, 2], "objs": [{"a": true}]}),
-        );
+    fn evidence_reads_as_indented_fields_with_statements_as_json() {
+        let statement = json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"});
+        let long = json!({"Sid": "EverythingButIdentity", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"});
+        let lines = evidence_lines(&json!({
+            "row": {"user": "alice", "mfa_active": "false"},
+            "list": [1, 2],
+            "empty": [],
+            "grants": [{"policy": "p", "statement": statement}, {"policy": "q", "statement": long}],
+        }));
         assert_eq!(
             lines,
             [
-                "row.user: alice",
-                "row.mfa_active: false",
-                "list: [1, 2]",
-                "objs[0].a: true"
+                "row:",
+                "  user: alice",
+                "  mfa_active: false",
+                "list: 1, 2",
+                "empty: none",
+                "grants:",
+                "  - policy: p",
+                r#"    statement: {"Effect":"Allow","Action":"s3:*","Resource":"*"}"#,
+                "  - policy: q",
+                "    statement:",
+                "      {",
+                r#"        "Sid": "EverythingButIdentity","#,
+                r#"        "Effect": "Allow","#,
+                r#"        "NotAction": ["iam:*","organizations:*","account:*"],"#,
+                r#"        "Resource": "*""#,
+                "      }",
             ]
         );
     }

@@ -9,6 +9,7 @@ mod format;
 pub mod iam;
 mod net;
 mod report;
+mod requirements;
 mod timings;
 
 pub use catalogue::{explain_rule, rules_json, rules_markdown, rules_reference, rules_table};
@@ -17,4 +18,5 @@ pub use format::text::TextRenderer;
 pub use format::{FORMATS, Format, RenderOptions, Renderer, format_named};
 pub use net::{AccountExposure, exposure_json, exposure_text, reach_json, reach_text};
 pub use report::{Incomplete, NowFrom, Report, ScanInfo, Tally};
+pub use requirements::{PCI_DSS, Requirement, requirements, requirements_table};
 pub use timings::timings_text;

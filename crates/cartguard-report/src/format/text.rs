@@ -168,6 +168,15 @@ fn render_text(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "      {}", finding.detail);
         }
     }
+    let pci = crate::requirements(crate::PCI_DSS, findings);
+    if !pci.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.bold("PCI DSS v4.0.1 BY REQUIREMENT (rules citing each requirement)")
+        );
+        out.push_str(&crate::requirements_table(&pci));
+    }
     out.push('\n');
     summary(&mut out, &p, tally);
     if let Some(verdict) = verdict(&p, report) {
@@ -541,6 +550,42 @@ mod tests {
             report.lines().last(),
             Some("FAIL: 1 finding(s) at or above high")
         );
+    }
+
+    #[test]
+    fn the_report_ends_with_the_pci_requirements_the_rules_support() {
+        let out = text(
+            vec![
+                finding("iam-root-no-mfa", Status::Fail, "root has no MFA"),
+                finding(
+                    "iam-password-policy-weak",
+                    Status::NotAssessed,
+                    "not collected",
+                ),
+            ],
+            NowFrom::Option,
+            false,
+        );
+        let table = out
+            .split("PCI DSS v4.0.1 BY REQUIREMENT")
+            .nth(1)
+            .expect("the requirement view is there");
+        let row = |id: &str| {
+            table
+                .lines()
+                .find(|l| l.starts_with(&format!("│ {id} ")))
+                .unwrap_or_default()
+                .split('┆')
+                .map(|cell| {
+                    cell.trim_matches(|c: char| c == '│' || c.is_whitespace())
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+        };
+        // 8.4.1: root MFA fails; 8.3.6: the password policy was not assessed.
+        assert_eq!(row("8.4.1")[1], "1: iam-root-no-mfa");
+        assert_eq!(row("8.3.6")[3], "1: iam-password-policy-weak");
+        assert_eq!(row("8.3.6")[1], "0");
     }
 
     #[test]

@@ -245,7 +245,7 @@ pub fn can(
         Some(policy) => StatementQuote::new(s, policy.statements.get(s.index).map(|st| &**st)),
         None => principals.quote(s),
     };
-    if catalogue().lookup(action).is_none() && !action.contains('*') {
+    if !catalogue().knows(action) {
         warnings.push(format!("{action} is not in the IAM action catalogue"));
     }
     warnings.extend(unevaluated(principals, principal));

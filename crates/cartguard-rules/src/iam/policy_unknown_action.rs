@@ -6,10 +6,15 @@ use crate::{Context, Emitter, Failure, Severity, declare_rule};
 declare_rule! {
     /// ## What it checks
     /// Whether a statement of the account's own policies names actions that match
-    /// nothing in the IAM action catalogue (see `crates/cartguard-iam/data`, dated):
-    /// a typo (`s3:DeleteObjects`), an action AWS retired, a wrong service prefix, or
-    /// an action newer than the catalogue. In a `Deny` the unknown action protects
-    /// nothing (medium); in an `Allow` it grants nothing (low).
+    /// nothing in the IAM action catalogue (AWS's Service Authorization Reference,
+    /// dated; see `crates/cartguard-iam/data`): a typo (`s3:DeleteObjects`), an
+    /// action AWS dropped from a service, a wrong service prefix, or an action newer
+    /// than the catalogue. In a `Deny` the unknown action protects nothing (medium);
+    /// in an `Allow` it grants nothing (low). The actions of services AWS has retired
+    /// from the reference (DeepRacer, CodeStar, …) are real names and stay known, so
+    /// copies of AWS's own managed policies that still name them pass. "Unknown" is
+    /// the catalogue's one answer (`Catalogue::knows`), the same that `cartguard iam
+    /// can` warns on.
     ///
     /// ## Why it matters
     /// IAM accepts any action name without complaint. A misspelled action in a Deny
@@ -67,7 +72,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     "statement_index": statement.index,
                     "statement": statement.source,
                     "unknown_actions": unknown,
-                    "catalogue": {"package": catalogue.source().package, "version": catalogue.source().version, "generated": catalogue.source().generated},
+                    "catalogue": {"reference": catalogue.source().reference, "package": catalogue.source().package, "version": catalogue.source().version, "date": catalogue.source().date},
                 }),
                 remediation: format!("Correct or remove {} in {} (check the names in the Service Authorization Reference).", unknown.join(", "), policy_label(&policy.name)),
                 discriminator: Some(format!("{}#{}", discriminator.as_deref().unwrap_or(""), statement.index)),

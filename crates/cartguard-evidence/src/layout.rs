@@ -6,8 +6,8 @@
 //! made once per resource.
 
 use cartguard_inventory::{
-    EvidenceKey, GLOBAL, Operation, accessanalyzer, cloudformation, codebuild, dynamodb, ec2, elbv2,
-    iam, kms, organizations, rds, s3, secretsmanager, sso, sts,
+    EvidenceKey, GLOBAL, Operation, accessanalyzer, cloudformation, codebuild, dynamodb, ec2,
+    elbv2, iam, kms, organizations, rds, s3, secretsmanager, sso, sts,
 };
 
 /// Every operation an evidence folder may answer, with the AWS CLI command that

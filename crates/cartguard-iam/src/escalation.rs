@@ -275,7 +275,10 @@ pub static METHODS: &[EscalationMethod] = &[
         description: "Create a role whose trust policy admits itself, give it AdministratorAccess (or an inline policy allowing everything) and assume it.",
         requires: &[
             req(&["iam:CreateRole"], Target::NewRole),
-            req(&["iam:AttachRolePolicy", "iam:PutRolePolicy"], Target::NewRole),
+            req(
+                &["iam:AttachRolePolicy", "iam:PutRolePolicy"],
+                Target::NewRole,
+            ),
             req(&["sts:AssumeRole"], Target::NewRole),
         ],
     },
@@ -284,8 +287,14 @@ pub static METHODS: &[EscalationMethod] = &[
         description: "Create a user, give it AdministratorAccess (or an inline policy allowing everything) and sign in as it with an access key or a console password of its making.",
         requires: &[
             req(&["iam:CreateUser"], Target::NewUser),
-            req(&["iam:AttachUserPolicy", "iam:PutUserPolicy"], Target::NewUser),
-            req(&["iam:CreateAccessKey", "iam:CreateLoginProfile"], Target::NewUser),
+            req(
+                &["iam:AttachUserPolicy", "iam:PutUserPolicy"],
+                Target::NewUser,
+            ),
+            req(
+                &["iam:CreateAccessKey", "iam:CreateLoginProfile"],
+                Target::NewUser,
+            ),
         ],
     },
     EscalationMethod {
@@ -932,7 +941,8 @@ impl<'a> Analysis<'a> {
         }
         if !on_stacks.is_empty() {
             let reqs: Vec<&Requirement> = on_stacks.iter().map(|(_, r)| *r).collect();
-            let (uses, found) = self.on_service_roles(i, principal, eff, &reqs, memo, &mut missing)?;
+            let (uses, found) =
+                self.on_service_roles(i, principal, eff, &reqs, memo, &mut missing)?;
             for ((k, _), u) in on_stacks.iter().zip(uses) {
                 slots[*k] = Some(u);
             }
@@ -979,8 +989,7 @@ impl<'a> Analysis<'a> {
                 (None, Some(_)) => {
                     let mut steps = vec![&CREATE_ROLE, &EMPOWER_ROLE];
                     steps.extend(reqs.iter().copied());
-                    let (arn, mut uses) =
-                        self.create_entity(principal, eff, "role", &steps)?;
+                    let (arn, mut uses) = self.create_entity(principal, eff, "role", &steps)?;
                     let own = uses.split_off(2);
                     prelude = uses;
                     (own, vec![arn])
@@ -1426,7 +1435,12 @@ impl<'a> Analysis<'a> {
         // test before the evaluator decides.
         let granted: Vec<Vec<Vec<&Grant>>> = requirements
             .iter()
-            .map(|r| r.any_of.iter().map(|a| eff.grants_of(a).collect()).collect())
+            .map(|r| {
+                r.any_of
+                    .iter()
+                    .map(|a| eff.grants_of(a).collect())
+                    .collect()
+            })
             .collect();
         let mut uses: Vec<Option<PermissionUse>> = vec![None; requirements.len()];
         let mut found = Vec::new();
@@ -1460,7 +1474,11 @@ impl<'a> Analysis<'a> {
                 })
                 .collect();
             let Some(per_req) = per_req else { continue };
-            merge_uses(&mut uses, per_req, &format!("arn:aws:iam::{account}:{kind}/…"));
+            merge_uses(
+                &mut uses,
+                per_req,
+                &format!("arn:aws:iam::{account}:{kind}/…"),
+            );
             found.push(candidate.arn.clone());
             if found.len() >= MAX_TARGETS {
                 break;
@@ -1777,10 +1795,12 @@ impl<'r, 'a> AdminPaths<'r, 'a> {
         self.reaches.borrow_mut().insert(index, false);
         let answer = self.analysis.escalations_of(index).iter().any(|f| {
             f.targets.is_empty()
-                || f.targets.iter().any(|t| match self.by_arn.get(acting_as(t)) {
-                    Some(&next) => self.reaches_admin(next, hops - 1),
-                    None => true,
-                })
+                || f.targets
+                    .iter()
+                    .any(|t| match self.by_arn.get(acting_as(t)) {
+                        Some(&next) => self.reaches_admin(next, hops - 1),
+                        None => true,
+                    })
         });
         self.reaches.borrow_mut().insert(index, answer);
         answer

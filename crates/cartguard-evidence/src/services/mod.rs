@@ -83,8 +83,9 @@ pub(crate) fn prints_nothing_when_empty(operation: &Operation) -> bool {
 /// Every operation the folder may answer in JSON, with the keys of its response.
 pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
     use cartguard_inventory::{
-        accessanalyzer as aa, cloudformation as cf, codebuild as cb, dynamodb as ddb, ec2 as e, elbv2 as lb, iam as i, kms as k,
-        organizations as o, rds as r, s3 as s, secretsmanager as sm, sso as ss, sts as st,
+        accessanalyzer as aa, cloudformation as cf, codebuild as cb, dynamodb as ddb, ec2 as e,
+        elbv2 as lb, iam as i, kms as k, organizations as o, rds as r, s3 as s,
+        secretsmanager as sm, sso as ss, sts as st,
     };
     vec![
         (

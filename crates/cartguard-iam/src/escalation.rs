@@ -1967,4 +1967,271 @@ mod tests {
         );
         assert!(find_all(&ps).is_empty());
     }
+
+    fn user(name: &str, statements: serde_json::Value) -> serde_json::Value {
+        json!({
+            "UserName": name, "Arn": format!("arn:aws:iam::111122223333:user/{name}"),
+            "UserPolicyList": [inline("duties", statements)]
+        })
+    }
+
+    fn methods_of(found: &[EscalationFinding], who: &str) -> Vec<&'static str> {
+        let mut ids: Vec<&'static str> = found
+            .iter()
+            .filter(|f| f.principal.ends_with(who))
+            .map(|f| f.method.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Point 1. `CreateRole` takes the trust policy as its
+    /// `AssumeRolePolicyDocument` parameter (IAM API Reference), so whoever
+    /// creates a role decides who may assume it: a principal that may create
+    /// a role and attach a policy to it can assume it. Each step is shown in order.
+    #[test]
+    fn a_role_of_its_own_making_is_a_path_with_its_steps() {
+        let ps = account(
+            json!([user(
+                "builder",
+                json!([{"Effect": "Allow", "Action": ["iam:CreateRole", "iam:AttachRolePolicy"], "Resource": "arn:aws:iam::111122223333:role/svc-*"}])
+            )]),
+            json!([]),
+            json!([]),
+        );
+        let found = find_all(&ps);
+        let f = found
+            .iter()
+            .find(|f| f.method.id == "iam-create-role")
+            .expect("the path is found");
+        assert_eq!(
+            f.steps(),
+            vec![
+                "iam:CreateRole on arn:aws:iam::111122223333:role/svc-x",
+                "iam:AttachRolePolicy on arn:aws:iam::111122223333:role/svc-x",
+                "sts:AssumeRole on arn:aws:iam::111122223333:role/svc-x",
+            ]
+        );
+        assert!(!f.conditional && !f.potential());
+    }
+
+    /// Point 1. The IAM User Guide (permissions boundaries, "delegating
+    /// responsibility") has administrators allow `iam:CreateRole` only when
+    /// `iam:PermissionsBoundary` names their boundary: the request to create
+    /// a role without one is then denied, so no role of its own making
+    /// escapes the boundary. Decided by evaluating the request, whichever
+    /// operator the condition uses.
+    #[test]
+    fn a_boundary_condition_on_create_role_stops_the_path() {
+        let boundary = "arn:aws:iam::111122223333:policy/dev-boundary";
+        for condition in [
+            json!({"StringEquals": {"iam:PermissionsBoundary": boundary}}),
+            json!({"ArnLike": {"iam:PermissionsBoundary": boundary}}),
+        ] {
+            let ps = account(
+                json!([user(
+                    "builder",
+                    json!([
+                        {"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*", "Condition": condition},
+                        {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*"}
+                    ])
+                )]),
+                json!([]),
+                json!([]),
+            );
+            assert!(methods_of(&find_all(&ps), "builder").is_empty());
+        }
+        // A Deny for requests without the boundary stops it too.
+        let ps = account(
+            json!([user(
+                "builder",
+                json!([
+                    {"Effect": "Allow", "Action": ["iam:CreateRole", "iam:PutRolePolicy"], "Resource": "*"},
+                    {"Effect": "Deny", "Action": "iam:CreateRole", "Resource": "*", "Condition": {"StringNotEquals": {"iam:PermissionsBoundary": boundary}}}
+                ])
+            )]),
+            json!([]),
+            json!([]),
+        );
+        assert!(methods_of(&find_all(&ps), "builder").is_empty());
+    }
+
+    /// Point 1. A user of its own making: create it, give it a policy, and
+    /// sign in with a key of its making.
+    #[test]
+    fn a_user_of_its_own_making_is_a_path() {
+        let ps = account(
+            json!([user(
+                "bot",
+                json!([{"Effect": "Allow", "Action": ["iam:CreateUser", "iam:AttachUserPolicy", "iam:CreateLoginProfile"], "Resource": "arn:aws:iam::111122223333:user/temp/*"}])
+            )]),
+            json!([]),
+            json!([]),
+        );
+        let found = find_all(&ps);
+        let f = found
+            .iter()
+            .find(|f| f.method.id == "iam-create-user")
+            .expect("the path is found");
+        assert_eq!(f.permissions[2].action, "iam:CreateLoginProfile");
+        assert_eq!(
+            f.targets,
+            vec!["arn:aws:iam::111122223333:user/temp/x".to_string()]
+        );
+    }
+
+    /// Point 8. "iam:PassedToService: specifies the service principal of the
+    /// service to which a role can be passed" (IAM User Guide, IAM condition
+    /// keys): passing a role to Lambda states `lambda.amazonaws.com`. A
+    /// PassRole limited to another service is denied; one limited to Lambda
+    /// is allowed outright, so the path is proven, not conditional.
+    #[test]
+    fn passrole_is_decided_with_the_service_it_is_passed_to() {
+        let with = |service: &str| {
+            account(
+                json!([user(
+                    "fn",
+                    json!([
+                        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": service}}},
+                        {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}
+                    ])
+                )]),
+                json!([]),
+                json!([admin_role("lambda-admin", "lambda.amazonaws.com")]),
+            )
+        };
+        assert!(methods_of(&find_all(&with("ecs-tasks.amazonaws.com")), "user/fn").is_empty());
+        let found = find_all(&with("lambda.amazonaws.com"));
+        let f = found
+            .iter()
+            .find(|f| f.method.id == "passrole-lambda-invoke")
+            .expect("the path is found");
+        assert!(!f.conditional, "proven: its only condition is the binding");
+        assert_eq!(
+            f.targets,
+            vec!["arn:aws:iam::111122223333:role/lambda-admin".to_string()]
+        );
+    }
+
+    /// Point 8. `iam:PolicyARN` "checks the ARN of a managed policy" on the
+    /// `Attach…Policy` actions (IAM condition keys): attaching
+    /// AdministratorAccess states its ARN, so a grant limited to other
+    /// policies is no path.
+    #[test]
+    fn attaching_is_decided_with_the_policy_attached() {
+        let with = |policy: &str| {
+            account(
+                json!([user(
+                    "ops",
+                    json!([{"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": "arn:aws:iam::111122223333:user/ops", "Condition": {"ArnEquals": {"iam:PolicyARN": policy}}}])
+                )]),
+                json!([]),
+                json!([]),
+            )
+        };
+        assert!(
+            methods_of(
+                &find_all(&with("arn:aws:iam::aws:policy/ReadOnlyAccess")),
+                "ops"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            methods_of(
+                &find_all(&with("arn:aws:iam::aws:policy/AdministratorAccess")),
+                "ops"
+            ),
+            vec!["iam-attach-user-policy"]
+        );
+    }
+
+    /// Point 9. A policy-version method needs a customer managed policy the
+    /// principal may change and that is attached to it; a group method needs
+    /// a group. Without them nothing is reported.
+    #[test]
+    fn methods_need_targets() {
+        let ps = account(
+            json!([user(
+                "dev",
+                json!([{"Effect": "Allow", "Action": ["iam:CreatePolicyVersion", "iam:AddUserToGroup"], "Resource": "*"}])
+            )]),
+            json!([]),
+            json!([]),
+        );
+        let details: AuthorizationDetails = serde_json::from_value(json!({
+            "UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []
+        }))
+        .unwrap();
+        let mut evidence = cartguard_inventory::Account::default();
+        evidence.iam.authorization_details = cartguard_inventory::Collected::Present(details);
+        let analysis = Analysis::for_account(&ps, &evidence);
+        assert!(methods_of(&analysis.escalations(), "dev").is_empty());
+    }
+
+    /// Point 9 and 10. Stacks, projects and instances not collected make
+    /// their paths potential, naming the missing evidence; CloudFormation
+    /// "uses this role even if the users don't have permission to pass it"
+    /// (CreateChangeSet, RoleARN), so no iam:PassRole is needed.
+    #[test]
+    fn uncollected_targets_make_a_path_potential() {
+        let ps = account(
+            json!([user(
+                "release",
+                json!([{"Effect": "Allow", "Action": ["cloudformation:UpdateStack", "ssm:SendCommand"], "Resource": "*"}])
+            )]),
+            json!([]),
+            json!([admin_role("cfn-admin", "cloudformation.amazonaws.com")]),
+        );
+        let evidence = cartguard_inventory::Account::default();
+        let analysis = Analysis::for_account(&ps, &evidence);
+        let paths = AdminPaths::new(&analysis, &ps, &evidence).all();
+        let stack = paths
+            .iter()
+            .find(|f| f.method.id == "cloudformation-update-stack")
+            .expect("potential path");
+        assert_eq!(
+            stack.missing,
+            vec!["cloudformation:DescribeStacks (no region collected)".to_string()]
+        );
+        let ssm = paths
+            .iter()
+            .find(|f| f.method.id == "ssm-send-command")
+            .expect("potential path");
+        assert!(ssm.potential());
+    }
+
+    /// Point 10. An existing stack whose service role is administrator is a
+    /// path for whoever may update it.
+    #[test]
+    fn an_existing_stack_role_is_a_path() {
+        let ps = account(
+            json!([user(
+                "release",
+                json!([{"Effect": "Allow", "Action": "cloudformation:UpdateStack", "Resource": "arn:aws:cloudformation:eu-west-1:111122223333:stack/shop/*"}])
+            )]),
+            json!([]),
+            json!([admin_role("cfn-admin", "cloudformation.amazonaws.com")]),
+        );
+        let mut evidence = cartguard_inventory::Account::default();
+        let mut region = cartguard_inventory::Region::default();
+        region.cloudformation.stacks = cartguard_inventory::Collected::Present(
+            serde_json::from_value(json!([
+                {"StackName": "shop", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/shop/1", "RoleARN": "arn:aws:iam::111122223333:role/cfn-admin"},
+                {"StackName": "other", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/other/2", "RoleARN": "arn:aws:iam::111122223333:role/cfn-admin"}
+            ]))
+            .unwrap(),
+        );
+        evidence.regions.insert("eu-west-1".into(), region);
+        let analysis = Analysis::for_account(&ps, &evidence);
+        let paths = AdminPaths::new(&analysis, &ps, &evidence).all();
+        let f = paths
+            .iter()
+            .find(|f| f.method.id == "cloudformation-update-stack")
+            .expect("the path is found");
+        assert_eq!(
+            f.targets,
+            vec!["arn:aws:cloudformation:eu-west-1:111122223333:stack/shop/1 (arn:aws:iam::111122223333:role/cfn-admin)".to_string()]
+        );
+        assert!(!f.potential());
+    }
 }

@@ -17,7 +17,15 @@ declare_rule! {
     /// can create and run (EC2, Lambda, CloudFormation, Glue, Data Pipeline, ECS,
     /// CodeBuild, SageMaker), changing the code or user data of compute that runs
     /// with a stronger role, or sending
-    /// commands to it through Systems Manager. Each method's permissions are checked
+    /// commands to it through Systems Manager, creating a role or user of its own
+    /// making and giving it AdministratorAccess, or acting through the service role
+    /// of an existing CloudFormation stack or CodeBuild project. Each step is decided
+    /// by evaluating its request with the keys the step itself fixes
+    /// (`iam:PassedToService`, `iam:PolicyARN`, `iam:PermissionsBoundary`), so a
+    /// boundary condition on `iam:CreateRole` or a PassRole limited to another
+    /// service stops a path. A method whose targets the evidence does not show
+    /// (stacks, projects, instances, functions not collected) is reported as
+    /// potential, at high, naming the missing evidence. Each method's permissions are checked
     /// against the principal's *effective* permissions, so a method split across a
     /// group policy and an inline policy is found. A path through another user or
     /// role counts only when that principal is an administrator or can itself become

@@ -311,6 +311,15 @@ for region in "${REGIONS[@]}"; do
     # Data stores that iam blast-radius names one by one.
     collect "secretsmanager/$region/list-secrets.json" "$region" secretsmanager list-secrets
     collect "dynamodb/$region/list-tables.json" "$region" dynamodb list-tables
+    # Existing stacks and build projects, whose service roles their users can act with.
+    collect "cloudformation/$region/describe-stacks.json" "$region" cloudformation describe-stacks
+    collect "codebuild/$region/list-projects.json" "$region" codebuild list-projects
+    enumerate "$TMP/projects" "$region" codebuild list-projects 'projects[].[@]'
+    while IFS=$'\t' read -r project _; do
+        [[ -n $project ]] || continue
+        collect "codebuild/$region/batch-get-projects/$(safe_name "$project").json" "$region" \
+            codebuild batch-get-projects --names "$project"
+    done <"$TMP/projects"
 
     for operation in describe-vpcs describe-subnets describe-route-tables describe-internet-gateways \
         describe-nat-gateways describe-network-acls describe-security-groups describe-instances \

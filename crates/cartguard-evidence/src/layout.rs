@@ -6,8 +6,8 @@
 //! made once per resource.
 
 use cartguard_inventory::{
-    EvidenceKey, GLOBAL, Operation, accessanalyzer, dynamodb, ec2, elbv2, iam, kms, organizations,
-    rds, s3, secretsmanager, sso, sts,
+    EvidenceKey, GLOBAL, Operation, accessanalyzer, cloudformation, codebuild, dynamodb, ec2,
+    elbv2, iam, kms, organizations, rds, s3, secretsmanager, sso, sts,
 };
 
 /// Every operation an evidence folder may answer, with the AWS CLI command that
@@ -123,6 +123,17 @@ pub const LAYOUT: &[(Operation, &str, &str)] = &[
     (dynamodb::LIST_TABLES, "dynamodb", "list-tables"),
     (kms::LIST_KEYS, "kms", "list-keys"),
     (kms::GET_KEY_POLICY, "kms", "get-key-policy"),
+    (
+        cloudformation::DESCRIBE_STACKS,
+        "cloudformation",
+        "describe-stacks",
+    ),
+    (codebuild::LIST_PROJECTS, "codebuild", "list-projects"),
+    (
+        codebuild::BATCH_GET_PROJECTS,
+        "codebuild",
+        "batch-get-projects",
+    ),
 ];
 
 /// The AWS CLI service and operation that answer `operation`, if a folder can hold it.

@@ -223,6 +223,12 @@ pub struct EscalationPath {
     pub targets: Vec<String>,
     /// Whether a permission it uses is only granted under conditions.
     pub conditional: bool,
+    /// Its steps in order, as `action on resource`.
+    pub steps: Vec<String>,
+    /// The evidence that would show its targets, when it was not collected:
+    /// the path is then potential.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_evidence: Vec<String>,
 }
 
 /// What a principal, or whoever holds one of its access keys, can reach.
@@ -251,7 +257,7 @@ pub fn of(account: &Account, who: &str) -> Result<BlastRadius, QueryError> {
         .iter()
         .position(|p| p.arn == principal.arn)
         .ok_or_else(|| ResolveError::NotFound(principal.arn.clone()))?;
-    let analysis = Analysis::new(&principals);
+    let analysis = Analysis::for_account(&principals, account);
     let mut warnings = Vec::new();
     let data_stores = data_stores(
         &analysis.effective[index],
@@ -265,8 +271,10 @@ pub fn of(account: &Account, who: &str) -> Result<BlastRadius, QueryError> {
         .map(|e| EscalationPath {
             method: e.method.id,
             description: e.method.description,
+            steps: e.steps(),
             targets: e.targets,
             conditional: e.conditional,
+            missing_evidence: e.missing,
         })
         .collect();
     Ok(BlastRadius {

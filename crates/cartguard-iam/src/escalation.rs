@@ -12,7 +12,11 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
+use std::collections::HashMap;
+
+use cartguard_inventory::{Account, cloudformation, codebuild};
 use rayon::prelude::*;
+use serde_json::json;
 
 use crate::Tri;
 use crate::catalogue::{ActionSet, catalogue};
@@ -20,7 +24,7 @@ use crate::effective::{AdminAccess, EffectivePermissions, Grant};
 use std::sync::Arc;
 
 use crate::evaluate::{Decision, Request, evaluate};
-use crate::policy::{Effect, PrincipalEntry, StatementRef};
+use crate::policy::{Effect, Policy, PolicyKind, PrincipalEntry, StatementRef};
 use crate::principals::{Principal, PrincipalKind, Principals};
 
 /// What a requirement's action must be allowed on.
@@ -47,6 +51,15 @@ pub enum Target {
     /// A role, more privileged than the principal, whose trust policy admits
     /// the principal (by its ARN, its account or everyone).
     TrustingRole,
+    /// A role the principal creates itself (without a permissions boundary,
+    /// and with a trust policy of its own writing).
+    NewRole,
+    /// A user the principal creates itself (without a permissions boundary).
+    NewUser,
+    /// An existing CloudFormation stack whose service role is more privileged.
+    StackRole,
+    /// An existing CodeBuild project whose service role is more privileged.
+    ProjectRole,
 }
 
 /// One permission a method needs: any of the actions, on the target.
@@ -85,7 +98,8 @@ const fn pass(service: &'static str) -> Requirement {
     req(&["iam:PassRole"], Target::PassedRole(service))
 }
 
-/// The catalogue of escalation methods.
+/// The catalogue of escalation methods: each method's requirements are its
+/// steps, in the order they are taken.
 pub static METHODS: &[EscalationMethod] = &[
     EscalationMethod {
         id: "iam-create-policy-version",
@@ -257,6 +271,54 @@ pub static METHODS: &[EscalationMethod] = &[
         requires: &[req(&["glue:UpdateDevEndpoint"], Target::Anything)],
     },
     EscalationMethod {
+        id: "iam-create-role",
+        description: "Create a role whose trust policy admits itself, give it AdministratorAccess (or an inline policy allowing everything) and assume it.",
+        requires: &[
+            req(&["iam:CreateRole"], Target::NewRole),
+            req(
+                &["iam:AttachRolePolicy", "iam:PutRolePolicy"],
+                Target::NewRole,
+            ),
+            req(&["sts:AssumeRole"], Target::NewRole),
+        ],
+    },
+    EscalationMethod {
+        id: "iam-create-user",
+        description: "Create a user, give it AdministratorAccess (or an inline policy allowing everything) and sign in as it with an access key or a console password of its making.",
+        requires: &[
+            req(&["iam:CreateUser"], Target::NewUser),
+            req(
+                &["iam:AttachUserPolicy", "iam:PutUserPolicy"],
+                Target::NewUser,
+            ),
+            req(
+                &["iam:CreateAccessKey", "iam:CreateLoginProfile"],
+                Target::NewUser,
+            ),
+        ],
+    },
+    EscalationMethod {
+        id: "cloudformation-update-stack",
+        description: "Update an existing stack whose service role is more privileged with a template of its own; CloudFormation acts with the stack's role, which needs no iam:PassRole.",
+        requires: &[req(&["cloudformation:UpdateStack"], Target::StackRole)],
+    },
+    EscalationMethod {
+        id: "cloudformation-change-set",
+        description: "Create and execute a change set on an existing stack whose service role is more privileged; CloudFormation acts with the stack's role, which needs no iam:PassRole.",
+        requires: &[
+            req(&["cloudformation:CreateChangeSet"], Target::StackRole),
+            req(&["cloudformation:ExecuteChangeSet"], Target::StackRole),
+        ],
+    },
+    EscalationMethod {
+        id: "codebuild-start-build",
+        description: "Start a build of an existing project whose service role is more privileged, overriding its buildspec with commands of its own.",
+        requires: &[req(
+            &["codebuild:StartBuild", "codebuild:StartBuildBatch"],
+            Target::ProjectRole,
+        )],
+    },
+    EscalationMethod {
         id: "ssm-send-command",
         description: "Run commands on an instance whose role is more privileged.",
         requires: &[req(&["ssm:SendCommand"], Target::Anything)],
@@ -299,12 +361,209 @@ pub struct EscalationFinding {
     pub targets: Vec<String>,
     /// Whether some permission is only granted under conditions.
     pub conditional: bool,
+    /// The evidence that would show whether the method's targets exist, when
+    /// it was not collected: the path is then potential.
+    pub missing: Vec<String>,
+}
+
+impl EscalationFinding {
+    /// Whether the path depends on targets the evidence could not show.
+    pub fn potential(&self) -> bool {
+        !self.missing.is_empty()
+    }
+
+    /// The steps of the path in order, as `action on resource`.
+    pub fn steps(&self) -> Vec<String> {
+        self.permissions
+            .iter()
+            .map(|p| format!("{} on {}", p.action, p.resource))
+            .collect()
+    }
+}
+
+/// The principal a target string acts as: the role in parentheses of
+/// `instance (role)`, `stack (role)` and `project (role)` targets, or the
+/// target itself.
+pub fn acting_as(target: &str) -> &str {
+    target
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once(" ("))
+        .map_or(target, |(_, role)| role)
 }
 
 const MAX_TARGETS: usize = 20;
 
-/// An action with the grants that include it (and whether each is certain).
-type ActionGrants<'g> = (&'static str, Vec<(&'g Grant, bool)>);
+/// The AWS managed policy an attacker attaches to make a principal administrator.
+const ADMIN_POLICY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+/// Methods whose targets cartguard does not collect, with the evidence that
+/// would show them: these paths are always potential.
+const UNCOLLECTED: &[(&str, &str)] = &[
+    (
+        "lambda-update-function-code",
+        "lambda:ListFunctions (the functions and their execution roles)",
+    ),
+    (
+        "glue-update-dev-endpoint",
+        "glue:GetDevEndpoints (the development endpoints and their roles)",
+    ),
+];
+
+/// What the evidence shows of the targets methods act on, beyond users and
+/// roles: `None` (or `Err` with the missing evidence) when it was not collected.
+#[derive(Debug, Clone)]
+struct Targets {
+    /// Groups: name, ARN, and whether the group has any policy.
+    groups: Option<Vec<(String, String, bool)>>,
+    /// The number of versions of each managed policy, by ARN.
+    policy_versions: Option<HashMap<String, usize>>,
+    /// Whether each user has a console password (credential report).
+    passwords: Option<HashMap<String, bool>>,
+    /// Stacks with a service role: (stack ARN, role ARN).
+    stacks: Result<Vec<(String, String)>, Vec<String>>,
+    /// Build projects with a service role: (project ARN, role ARN).
+    projects: Result<Vec<(String, String)>, Vec<String>>,
+}
+
+impl Targets {
+    /// Nothing known beyond the principals.
+    fn unknown() -> Targets {
+        Targets {
+            groups: None,
+            policy_versions: None,
+            passwords: None,
+            stacks: Err(vec![cloudformation::DESCRIBE_STACKS.to_string()]),
+            projects: Err(vec![codebuild::BATCH_GET_PROJECTS.to_string()]),
+        }
+    }
+
+    /// What `account`'s evidence shows.
+    fn of(account: &Account) -> Targets {
+        let details = account.iam.authorization_details.present();
+        let groups = details.map(|d| {
+            d.group_detail_list
+                .iter()
+                .map(|g| {
+                    let has_policy =
+                        !g.group_policy_list.is_empty() || !g.attached_managed_policies.is_empty();
+                    (g.group_name.clone(), g.arn.clone(), has_policy)
+                })
+                .collect()
+        });
+        let policy_versions = details.map(|d| {
+            d.policies
+                .iter()
+                .map(|p| (p.arn.clone(), p.policy_version_list.len()))
+                .collect()
+        });
+        let passwords = account.iam.credential_report.present().map(|r| {
+            r.rows
+                .iter()
+                .map(|row| (row.user.clone(), row.password_enabled == Some(true)))
+                .collect()
+        });
+        let mut stacks = Ok(Vec::new());
+        let mut projects = Ok(Vec::new());
+        if account.regions.is_empty() {
+            stacks = Err(vec![format!(
+                "{} (no region collected)",
+                cloudformation::DESCRIBE_STACKS
+            )]);
+            projects = Err(vec![format!(
+                "{} (no region collected)",
+                codebuild::LIST_PROJECTS
+            )]);
+        }
+        let partition = account_partition(account);
+        for (region, evidence) in &account.regions {
+            match evidence.cloudformation.stacks.present() {
+                Some(list) => {
+                    if let Ok(found) = &mut stacks {
+                        for stack in list.iter().filter(|s| !s.is_deleted()) {
+                            if let Some(role) = &stack.role_arn {
+                                let arn = stack.stack_id.clone().unwrap_or_else(|| {
+                                    format!(
+                                        "arn:{partition}:cloudformation:{region}:{}:stack/{}/*",
+                                        account.id, stack.stack_name
+                                    )
+                                });
+                                found.push((arn, role.clone()));
+                            }
+                        }
+                    }
+                }
+                None => missing(
+                    &mut stacks,
+                    format!("{} in {region}", cloudformation::DESCRIBE_STACKS),
+                ),
+            }
+            let codebuild = &evidence.codebuild;
+            let Some(names) = codebuild.project_names.present() else {
+                missing(
+                    &mut projects,
+                    format!("{} in {region}", codebuild::LIST_PROJECTS),
+                );
+                continue;
+            };
+            for name in names {
+                // The collection script names each file after the project,
+                // with `/` and `:` made `_`.
+                let file = name.replace(['/', ':'], "_");
+                let described = codebuild
+                    .projects
+                    .get(name)
+                    .or_else(|| codebuild.projects.get(&file))
+                    .and_then(|c| c.present());
+                let Some(described) = described else {
+                    missing(
+                        &mut projects,
+                        format!("{} for {name} in {region}", codebuild::BATCH_GET_PROJECTS),
+                    );
+                    continue;
+                };
+                if let Ok(found) = &mut projects {
+                    for project in described {
+                        if let Some(role) = &project.service_role {
+                            let arn = project.arn.clone().unwrap_or_else(|| {
+                                format!(
+                                    "arn:{partition}:codebuild:{region}:{}:project/{}",
+                                    account.id, project.name
+                                )
+                            });
+                            found.push((arn, role.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        Targets {
+            groups,
+            policy_versions,
+            passwords,
+            stacks,
+            projects,
+        }
+    }
+}
+
+/// Records evidence that was not collected.
+fn missing(targets: &mut Result<Vec<(String, String)>, Vec<String>>, what: String) {
+    match targets {
+        Ok(_) => *targets = Err(vec![what]),
+        Err(list) => list.push(what),
+    }
+}
+
+/// The partition of the account's principals (`aws` unless the evidence says otherwise).
+fn account_partition(account: &Account) -> &str {
+    account
+        .iam
+        .authorization_details
+        .present()
+        .and_then(|d| d.role_detail_list.first().map(|r| r.arn.as_str()))
+        .and_then(|arn| arn.split(':').nth(1))
+        .unwrap_or("aws")
+}
 
 /// Everything the escalation analysis needs about the account, computed once.
 pub struct Analysis<'a> {
@@ -324,6 +583,10 @@ pub struct Analysis<'a> {
     /// (the account, or everyone), and roles that name a principal by ARN.
     trusting_account: Vec<usize>,
     trusting_arn: std::collections::HashMap<&'a str, Vec<usize>>,
+    /// Principals by ARN.
+    by_arn: HashMap<&'a str, usize>,
+    /// What the evidence shows of other targets.
+    targets: Targets,
     /// Every principal's escalations, computed on first use.
     escalations: OnceLock<Vec<Vec<EscalationFinding>>>,
 }
@@ -413,7 +676,17 @@ fn trusted_principals(role: &Principal) -> (bool, Vec<&str>) {
 
 impl<'a> Analysis<'a> {
     /// Computes effective permissions and admin status of every principal
-    /// (principals in parallel).
+    /// (principals in parallel), with the targets `account`'s evidence shows
+    /// (groups, policy versions, console passwords, stacks, build projects).
+    pub fn for_account(principals: &'a Principals, account: &Account) -> Analysis<'a> {
+        let mut analysis = Analysis::new(principals);
+        analysis.targets = Targets::of(account);
+        analysis
+    }
+
+    /// Computes effective permissions and admin status of every principal
+    /// (principals in parallel); targets other than users and roles are
+    /// unknown, so the methods that need them are potential.
     pub fn new(principals: &'a Principals) -> Analysis<'a> {
         let (effective, (admin, possible)): (Vec<_>, (Vec<_>, Vec<_>)) = principals
             .principals
@@ -478,6 +751,13 @@ impl<'a> Analysis<'a> {
             by_service,
             trusting_account,
             trusting_arn,
+            by_arn: principals
+                .principals
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.arn.as_str(), i))
+                .collect(),
+            targets: Targets::unknown(),
             escalations: OnceLock::new(),
         }
     }
@@ -549,11 +829,13 @@ impl<'a> Analysis<'a> {
         let memo = RefCell::new(Vec::new());
         let mut out = Vec::new();
         for method in METHODS {
-            if !method
-                .requires
-                .iter()
-                .all(|r| r.any_of.iter().any(|a| allowed(a)))
-            {
+            // A role of its own making trusts it: its trust policy, not a
+            // grant, may let it assume the role.
+            if !method.requires.iter().all(|r| {
+                r.any_of
+                    .iter()
+                    .any(|a| allowed(a) || (r.target == Target::NewRole && *a == "sts:AssumeRole"))
+            }) {
                 continue;
             }
             if let Some(f) = self.try_method(i, principal, eff, method, &memo) {
@@ -574,54 +856,97 @@ impl<'a> Analysis<'a> {
         let account = principal.account.as_deref().unwrap_or("*");
         let mut slots: Vec<Option<PermissionUse>> = vec![None; method.requires.len()];
         let mut targets: Vec<String> = Vec::new();
+        let mut missing: Vec<String> = UNCOLLECTED
+            .iter()
+            .filter(|(id, _)| *id == method.id)
+            .map(|(_, what)| (*what).to_string())
+            .collect();
+        // Steps taken before the method's own, when it goes through a role
+        // the principal creates.
+        let mut prelude: Vec<PermissionUse> = Vec::new();
         let mut on_roles: Vec<(usize, &Requirement)> = Vec::new();
         let mut on_users: Vec<(usize, &Requirement)> = Vec::new();
+        let mut on_new: Vec<(usize, &Requirement)> = Vec::new();
+        let mut on_stacks: Vec<(usize, &Requirement)> = Vec::new();
         for (k, r) in method.requires.iter().enumerate() {
-            let pattern = match r.target {
-                Target::Anything => "*".to_string(),
-                Target::ManagedPolicy => format!("arn:aws:iam::{account}:policy/*"),
-                Target::OwnUser if principal.kind == PrincipalKind::User => principal.arn.clone(),
-                Target::OwnRole if principal.kind == PrincipalKind::Role => principal.arn.clone(),
-                Target::OwnUser | Target::OwnRole => return None,
-                Target::AnyGroup if principal.kind == PrincipalKind::User => {
-                    format!("arn:aws:iam::{account}:group/*")
+            match r.target {
+                Target::Anything => {
+                    slots[k] = Some(best_use(eff, r.any_of, |a| eff.allows_on(a, "*"), "*")?);
                 }
-                Target::AnyGroup => return None,
+                Target::ManagedPolicy => {
+                    let (u, found) = self.own_policies(principal, r, method, &mut missing)?;
+                    slots[k] = Some(u);
+                    targets.extend(found);
+                }
+                Target::OwnUser | Target::OwnRole => {
+                    let kind = if r.target == Target::OwnUser {
+                        PrincipalKind::User
+                    } else {
+                        PrincipalKind::Role
+                    };
+                    if principal.kind != kind {
+                        return None;
+                    }
+                    slots[k] = Some(self.decided_any(
+                        principal,
+                        r.any_of,
+                        &principal.arn,
+                        Bound::on(Some(principal)),
+                    )?);
+                }
                 Target::OwnGroup => {
                     let mut best: Option<PermissionUse> = None;
                     for g in &principal.groups {
-                        let pattern = format!("arn:aws:iam::{account}:group*/{g}");
+                        let arn = self.group_arn(g, account);
                         if let Some(u) =
-                            best_use(eff, r.any_of, |a| eff.allows_on(a, &pattern), &pattern)
+                            self.decided_any(principal, r.any_of, &arn, Bound::on(None))
                         {
-                            targets.push(format!("group {g}"));
+                            targets.push(arn);
                             best = pick(best, u);
                         }
                     }
                     slots[k] = Some(best?);
-                    continue;
                 }
-                Target::OtherUser => {
-                    on_users.push((k, r));
-                    continue;
+                Target::AnyGroup => {
+                    if principal.kind != PrincipalKind::User {
+                        return None;
+                    }
+                    let (u, found) = self.other_groups(principal, eff, r, account, &mut missing)?;
+                    slots[k] = Some(u);
+                    targets.extend(found);
                 }
-                Target::OtherRole | Target::PassedRole(_) => {
-                    on_roles.push((k, r));
-                    continue;
-                }
+                Target::OtherUser => on_users.push((k, r)),
+                Target::OtherRole | Target::PassedRole(_) => on_roles.push((k, r)),
+                Target::NewRole | Target::NewUser => on_new.push((k, r)),
+                Target::StackRole | Target::ProjectRole => on_stacks.push((k, r)),
                 Target::TrustingRole => {
                     let (uses, found) = self.assumable(i, principal, eff, memo, account)?;
                     slots[k] = Some(uses);
                     targets.extend(found);
-                    continue;
                 }
+            }
+        }
+        if !on_new.is_empty() {
+            let kind = if on_new[0].1.target == Target::NewUser {
+                "user"
+            } else {
+                "role"
             };
-            slots[k] = Some(best_use(
-                eff,
-                r.any_of,
-                |a| eff.allows_on(a, &pattern),
-                &pattern,
-            )?);
+            let steps: Vec<&Requirement> = on_new.iter().map(|(_, r)| *r).collect();
+            let (arn, uses) = self.create_entity(principal, eff, kind, &steps)?;
+            for ((k, _), u) in on_new.iter().zip(uses) {
+                slots[*k] = Some(u);
+            }
+            targets.push(arn);
+        }
+        if !on_stacks.is_empty() {
+            let reqs: Vec<&Requirement> = on_stacks.iter().map(|(_, r)| *r).collect();
+            let (uses, found) =
+                self.on_service_roles(i, principal, eff, &reqs, memo, &mut missing)?;
+            for ((k, _), u) in on_stacks.iter().zip(uses) {
+                slots[*k] = Some(u);
+            }
+            targets.extend(found);
         }
         for (group, kind) in [(&on_users, "user"), (&on_roles, "role")] {
             if group.is_empty() {
@@ -631,14 +956,14 @@ impl<'a> Analysis<'a> {
                 Target::PassedRole(s) => Some(s),
                 _ => None,
             });
-            let pool: &[usize] = match (kind, service) {
-                ("user", _) => &self.users,
+            let pool: Vec<usize> = match (kind, service) {
+                ("user", _) => self.users_for(method),
                 (_, Some(s)) => self
                     .by_service
                     .iter()
                     .find(|(x, _)| *x == s)
-                    .map_or(&[][..], |(_, list)| list.as_slice()),
-                _ => &self.roles,
+                    .map_or(Vec::new(), |(_, list)| list.clone()),
+                _ => self.roles.clone(),
             };
             let others_exist = if kind == "user" {
                 self.users.iter().any(|j| *j != i)
@@ -646,14 +971,38 @@ impl<'a> Analysis<'a> {
                 self.roles.iter().any(|j| *j != i)
             };
             let reqs: Vec<&Requirement> = group.iter().map(|(_, r)| *r).collect();
-            let (uses, found) =
-                self.on_targets(i, eff, &reqs, pool, others_exist, memo, account, kind)?;
+            let existing = self.on_targets(
+                i,
+                principal,
+                eff,
+                &reqs,
+                &pool,
+                others_exist,
+                memo,
+                account,
+                kind,
+            );
+            let (uses, found) = match (existing, service) {
+                (Some(found), _) => found,
+                // No existing role will do: a role of its own making, trusting
+                // the service, may.
+                (None, Some(_)) => {
+                    let mut steps = vec![&CREATE_ROLE, &EMPOWER_ROLE];
+                    steps.extend(reqs.iter().copied());
+                    let (arn, mut uses) = self.create_entity(principal, eff, "role", &steps)?;
+                    let own = uses.split_off(2);
+                    prelude = uses;
+                    (own, vec![arn])
+                }
+                (None, None) => return None,
+            };
             for ((k, _), u) in group.iter().zip(uses) {
                 slots[*k] = Some(u);
             }
             targets.extend(found);
         }
-        let permissions = slots.into_iter().collect::<Option<Vec<_>>>()?;
+        let mut permissions = prelude;
+        permissions.extend(slots.into_iter().collect::<Option<Vec<_>>>()?);
         let conditional = permissions.iter().any(|p| !p.certain);
         Some(EscalationFinding {
             principal: principal.arn.clone(),
@@ -661,6 +1010,319 @@ impl<'a> Analysis<'a> {
             permissions,
             targets,
             conditional,
+            missing,
+        })
+    }
+
+    /// The users a user-targeting method may act on: for console passwords,
+    /// those with (`UpdateLoginProfile`) or without (`CreateLoginProfile`) one,
+    /// when the credential report says which.
+    fn users_for(&self, method: &EscalationMethod) -> Vec<usize> {
+        let wanted = match method.id {
+            "iam-create-login-profile" => Some(false),
+            "iam-update-login-profile" => Some(true),
+            _ => None,
+        };
+        let (Some(wanted), Some(passwords)) = (wanted, &self.targets.passwords) else {
+            return self.users.clone();
+        };
+        self.users
+            .iter()
+            .copied()
+            .filter(|&j| {
+                let name = &self.principals.principals[j].name;
+                passwords.get(name).is_none_or(|has| *has == wanted)
+            })
+            .collect()
+    }
+
+    /// A group's ARN, from the evidence when it holds the group.
+    fn group_arn(&self, name: &str, account: &str) -> String {
+        self.targets
+            .groups
+            .as_ref()
+            .and_then(|gs| gs.iter().find(|(n, _, _)| n == name))
+            .map_or_else(
+                || format!("arn:aws:iam::{account}:group/{name}"),
+                |(_, arn, _)| arn.clone(),
+            )
+    }
+
+    /// The customer managed policies attached to the principal (directly or
+    /// through its groups) that it may change with the requirement's action:
+    /// rewriting one changes its own permissions. Setting a default version
+    /// needs another version to switch to.
+    fn own_policies(
+        &self,
+        principal: &Principal,
+        r: &Requirement,
+        method: &EscalationMethod,
+        missing: &mut Vec<String>,
+    ) -> Option<(PermissionUse, Vec<String>)> {
+        let needs_versions = method.id == "iam-set-default-policy-version";
+        let mut best: Option<PermissionUse> = None;
+        let mut found = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for policy in &principal.policies.identity {
+            let arn: &str = &policy.name;
+            if !arn.starts_with("arn:") || !arn.contains(":policy/") || arn.contains(":aws:policy/")
+            {
+                continue;
+            }
+            if seen.contains(&arn) {
+                continue;
+            }
+            seen.push(arn);
+            if needs_versions {
+                match self.targets.policy_versions.as_ref().map(|v| v.get(arn)) {
+                    Some(Some(n)) if *n < 2 => continue,
+                    Some(Some(_)) => {}
+                    _ => missing.push(format!(
+                        "{} (the versions of {arn})",
+                        cartguard_inventory::iam::GET_ACCOUNT_AUTHORIZATION_DETAILS
+                    )),
+                }
+            }
+            if let Some(u) = self.decided_any(principal, r.any_of, arn, Bound::on(None)) {
+                best = pick(best, u);
+                found.push(arn.to_string());
+            }
+        }
+        let mut u = best?;
+        if found.len() > 1 {
+            u.resource = found.join(", ");
+        }
+        Some((u, found))
+    }
+
+    /// The groups, other than its own, that a user may add itself to: those
+    /// that hold some policy. Without the account's groups in the evidence,
+    /// the path is potential.
+    fn other_groups(
+        &self,
+        principal: &Principal,
+        eff: &EffectivePermissions,
+        r: &Requirement,
+        account: &str,
+        missing: &mut Vec<String>,
+    ) -> Option<(PermissionUse, Vec<String>)> {
+        let Some(groups) = &self.targets.groups else {
+            missing.push(format!(
+                "{} (the account's groups)",
+                cartguard_inventory::iam::GET_ACCOUNT_AUTHORIZATION_DETAILS
+            ));
+            let pattern = format!("arn:aws:iam::{account}:group/*");
+            let u = best_use(eff, r.any_of, |a| eff.allows_on(a, &pattern), &pattern)?;
+            return Some((u, Vec::new()));
+        };
+        let mut best: Option<PermissionUse> = None;
+        let mut found = Vec::new();
+        for (name, arn, has_policy) in groups {
+            if !has_policy || principal.groups.contains(name) {
+                continue;
+            }
+            if let Some(u) = self.decided_any(principal, r.any_of, arn, Bound::on(None)) {
+                best = pick(best, u);
+                found.push(arn.clone());
+                if found.len() >= MAX_TARGETS {
+                    break;
+                }
+            }
+        }
+        let mut u = best?;
+        if found.len() > 1 {
+            u.resource = format!("arn:aws:iam::{account}:group/…");
+        }
+        Some((u, found))
+    }
+
+    /// The existing stacks or build projects whose service role is more
+    /// privileged than the principal and on which it may take every step,
+    /// as `resource (role)`. Without the stacks or projects in the evidence,
+    /// the path is potential when the principal may take the steps somewhere.
+    fn on_service_roles(
+        &self,
+        i: usize,
+        principal: &Principal,
+        eff: &EffectivePermissions,
+        requirements: &[&Requirement],
+        memo: &RefCell<Vec<u8>>,
+        missing: &mut Vec<String>,
+    ) -> Option<(Vec<PermissionUse>, Vec<String>)> {
+        let known = if requirements[0].target == Target::StackRole {
+            &self.targets.stacks
+        } else {
+            &self.targets.projects
+        };
+        let known = match known {
+            Ok(list) => list,
+            Err(not_collected) => {
+                missing.extend(not_collected.iter().cloned());
+                let uses = requirements
+                    .iter()
+                    .map(|r| best_use(eff, r.any_of, |a| eff.allows_on(a, "*"), "*"))
+                    .collect::<Option<Vec<_>>>()?;
+                return Some((uses, Vec::new()));
+            }
+        };
+        let mut uses: Vec<Option<PermissionUse>> = vec![None; requirements.len()];
+        let mut found = Vec::new();
+        for (resource, role) in known {
+            // A role outside the evidence may be anything: it counts, and
+            // the path names it.
+            if let Some(&j) = self.by_arn.get(role.as_str())
+                && (j == i || !self.more_privileged(j, i, memo))
+            {
+                continue;
+            }
+            let per_req: Option<Vec<PermissionUse>> = requirements
+                .iter()
+                .map(|r| self.decided_any(principal, r.any_of, resource, Bound::on(None)))
+                .collect();
+            let Some(per_req) = per_req else { continue };
+            merge_uses(&mut uses, per_req, "…");
+            found.push(format!("{resource} ({role})"));
+            if found.len() >= MAX_TARGETS {
+                break;
+            }
+        }
+        if found.is_empty() {
+            return None;
+        }
+        Some((uses.into_iter().collect::<Option<Vec<_>>>()?, found))
+    }
+
+    /// A role or user the principal can create and take every step on: its
+    /// name is one the principal's `iam:CreateRole`/`iam:CreateUser` grants
+    /// allow. Each step is decided on that ARN with what the request states:
+    /// no permissions boundary on the new entity, `iam:PolicyARN` the
+    /// AdministratorAccess ARN, `iam:PassedToService` the service, and for
+    /// `sts:AssumeRole` a trust policy that names the principal (the creator
+    /// writes it). Returns the ARN and one use per step.
+    fn create_entity(
+        &self,
+        principal: &Principal,
+        eff: &EffectivePermissions,
+        kind: &str,
+        steps: &[&Requirement],
+    ) -> Option<(String, Vec<PermissionUse>)> {
+        let account = principal.account.as_deref()?;
+        let create = if kind == "user" {
+            "iam:CreateUser"
+        } else {
+            "iam:CreateRole"
+        };
+        let mut candidates: Vec<String> = Vec::new();
+        for g in eff.grants_of(create) {
+            let patterns: Vec<&str> = if g.not_resource {
+                vec!["*"]
+            } else {
+                g.resources().collect()
+            };
+            for pattern in patterns {
+                if let Some(arn) = concrete_arn(pattern, account, kind)
+                    && !candidates.contains(&arn)
+                    && g.covers_arn(&arn)
+                {
+                    candidates.push(arn);
+                }
+            }
+            if candidates.len() >= 8 {
+                break;
+            }
+        }
+        for arn in candidates {
+            let trust = written_trust(principal, &arn);
+            let uses: Option<Vec<PermissionUse>> = steps
+                .iter()
+                .map(|r| {
+                    let service = match r.target {
+                        Target::PassedRole(s) => Some(s),
+                        _ => None,
+                    };
+                    let bound = Bound {
+                        service,
+                        boundary: None,
+                    };
+                    let mut best = None;
+                    for action in r.any_of {
+                        let resource_policy = (action.eq_ignore_ascii_case("sts:AssumeRole"))
+                            .then(|| trust.clone())
+                            .flatten();
+                        if let Some(u) =
+                            self.decided(principal, action, &arn, bound, resource_policy)
+                        {
+                            best = pick(best, u);
+                        }
+                    }
+                    best
+                })
+                .collect();
+            if let Some(uses) = uses {
+                return Some((arn, uses));
+            }
+        }
+        None
+    }
+
+    /// The best of `actions` on the concrete `resource`, each decided by the
+    /// evaluator with what the request itself states.
+    fn decided_any(
+        &self,
+        principal: &Principal,
+        actions: &[&str],
+        resource: &str,
+        bound: Bound<'_>,
+    ) -> Option<PermissionUse> {
+        let mut best = None;
+        for action in actions {
+            if let Some(u) = self.decided(principal, action, resource, bound, None) {
+                best = pick(best, u);
+            }
+        }
+        best
+    }
+
+    /// Decides one step: `action` on the concrete `resource`, with the keys
+    /// the escalation itself fixes bound in the request context, and
+    /// `resource_policy` (a trust policy) beside the principal's policies.
+    /// `None` when the evaluator denies it.
+    fn decided(
+        &self,
+        principal: &Principal,
+        action: &str,
+        resource: &str,
+        bound: Bound<'_>,
+        resource_policy: Option<Arc<Policy>>,
+    ) -> Option<PermissionUse> {
+        let mut request = Request::new(principal.request_principal(), action, resource);
+        bound.apply(action, &mut request);
+        let decision = match resource_policy {
+            Some(policy) => {
+                let mut policies = principal.policies.clone();
+                policies.resource.push(policy);
+                evaluate(&policies, &request)
+            }
+            None => principal.decide(&request),
+        };
+        let (certain, statements) = match decision {
+            Decision::Allow { by } => (true, by),
+            Decision::Conditional { pending } => {
+                (false, pending.into_iter().map(|p| p.statement).collect())
+            }
+            _ => return None,
+        };
+        let mut unique: Vec<StatementRef> = Vec::new();
+        for s in statements {
+            if !unique.contains(&s) {
+                unique.push(s);
+            }
+        }
+        Some(PermissionUse {
+            action: action.to_string(),
+            resource: resource.to_string(),
+            statements: unique,
+            certain,
         })
     }
 
@@ -740,12 +1402,15 @@ impl<'a> Analysis<'a> {
     }
 
     /// Finds concrete users or roles on which every requirement holds at once
-    /// (a trust policy must be rewritten and assumed on the same role); falls
-    /// back to ARN patterns when the inventory holds no other candidate.
+    /// (a trust policy must be rewritten and assumed on the same role), each
+    /// decided by the evaluator with the keys the request fixes
+    /// (`iam:PassedToService` for `iam:PassRole`); falls back to ARN patterns
+    /// when the inventory holds no other role.
     #[allow(clippy::too_many_arguments)]
     fn on_targets(
         &self,
         i: usize,
+        principal: &Principal,
         eff: &EffectivePermissions,
         requirements: &[&Requirement],
         pool: &[usize],
@@ -766,21 +1431,14 @@ impl<'a> Analysis<'a> {
                 .collect::<Option<Vec<_>>>()?;
             return Some((uses, Vec::new()));
         }
-        // The grants of each requirement's actions, looked up once.
-        let cat = catalogue();
-        let granted: Vec<Vec<ActionGrants<'_>>> = requirements
+        // The grants of each requirement's actions, looked up once: a cheap
+        // test before the evaluator decides.
+        let granted: Vec<Vec<Vec<&Grant>>> = requirements
             .iter()
             .map(|r| {
                 r.any_of
                     .iter()
-                    .map(|a| {
-                        let index = cat.index_of(a);
-                        let grants = eff
-                            .grants_of(a)
-                            .map(|g| (g, index.is_some_and(|x| g.certain.contains(x))))
-                            .collect();
-                        (*a, grants)
-                    })
+                    .map(|a| eff.grants_of(a).collect())
                     .collect()
             })
             .collect();
@@ -793,61 +1451,34 @@ impl<'a> Analysis<'a> {
             let Some(candidate) = self.principals.principals.get(j) else {
                 continue;
             };
-            // Decide before building anything: most candidates are rejected.
             let reachable = granted.iter().all(|options| {
                 options
                     .iter()
-                    .any(|(_, grants)| grants.iter().any(|(g, _)| g.covers_arn(&candidate.arn)))
+                    .any(|grants| grants.iter().any(|g| g.covers_arn(&candidate.arn)))
             });
             if !reachable || (kind == "role" && !self.more_privileged(j, i, memo)) {
                 continue;
             }
-            let per_req: Option<Vec<PermissionUse>> = granted
+            let per_req: Option<Vec<PermissionUse>> = requirements
                 .iter()
-                .map(|options| {
-                    let mut best: Option<PermissionUse> = None;
-                    for (action, grants) in options {
-                        let mut statements = Vec::new();
-                        let mut certain = false;
-                        for (g, sure) in grants {
-                            if g.covers_arn(&candidate.arn) {
-                                certain |= *sure;
-                                if !statements.contains(&g.statement) {
-                                    statements.push(g.statement.clone());
-                                }
-                            }
-                        }
-                        if !statements.is_empty() {
-                            best = pick(
-                                best,
-                                PermissionUse {
-                                    action: (*action).to_string(),
-                                    resource: candidate.arn.clone(),
-                                    statements,
-                                    certain,
-                                },
-                            );
-                        }
-                    }
-                    best
+                .map(|r| {
+                    let service = match r.target {
+                        Target::PassedRole(s) => Some(s),
+                        _ => None,
+                    };
+                    let bound = Bound {
+                        service,
+                        boundary: Some(candidate),
+                    };
+                    self.decided_any(principal, r.any_of, &candidate.arn, bound)
                 })
                 .collect();
             let Some(per_req) = per_req else { continue };
-            for (slot, u) in uses.iter_mut().zip(per_req) {
-                *slot = Some(match slot.take() {
-                    None => u,
-                    Some(mut prev) => {
-                        prev.certain |= u.certain;
-                        for s in u.statements {
-                            if !prev.statements.contains(&s) {
-                                prev.statements.push(s);
-                            }
-                        }
-                        prev.resource = format!("arn:aws:iam::{account}:{kind}/…");
-                        prev
-                    }
-                });
-            }
+            merge_uses(
+                &mut uses,
+                per_req,
+                &format!("arn:aws:iam::{account}:{kind}/…"),
+            );
             found.push(candidate.arn.clone());
             if found.len() >= MAX_TARGETS {
                 break;
@@ -859,6 +1490,136 @@ impl<'a> Analysis<'a> {
         let uses = uses.into_iter().collect::<Option<Vec<_>>>()?;
         Some((uses, found))
     }
+}
+
+/// Adds one target's uses to those of the targets found before; several
+/// targets are summarised by `many` as the resource.
+fn merge_uses(uses: &mut [Option<PermissionUse>], per_req: Vec<PermissionUse>, many: &str) {
+    for (slot, u) in uses.iter_mut().zip(per_req) {
+        *slot = Some(match slot.take() {
+            None => u,
+            Some(mut prev) => {
+                prev.certain |= u.certain;
+                for s in u.statements {
+                    if !prev.statements.contains(&s) {
+                        prev.statements.push(s);
+                    }
+                }
+                if prev.resource != u.resource {
+                    prev.resource = many.to_string();
+                }
+                prev
+            }
+        });
+    }
+}
+
+/// What the escalation itself puts in a request's context.
+#[derive(Clone, Copy)]
+struct Bound<'p> {
+    /// The service a role is passed to (`iam:PassedToService`).
+    service: Option<&'static str>,
+    /// The user or role acted on, whose permissions boundary
+    /// `iam:PermissionsBoundary` names; `None` for one being created without.
+    boundary: Option<&'p Principal>,
+}
+
+impl<'p> Bound<'p> {
+    fn on(target: Option<&'p Principal>) -> Bound<'p> {
+        Bound {
+            service: None,
+            boundary: target,
+        }
+    }
+
+    /// Binds the keys `action`'s request determines (Service Authorization
+    /// Reference, IAM: `iam:PassedToService` on `PassRole`, `iam:PolicyARN`
+    /// on the `Attach…Policy` actions, `iam:PermissionsBoundary` on the
+    /// actions that create a user or role or change its policies).
+    fn apply(&self, action: &str, request: &mut Request) {
+        let action = action.to_ascii_lowercase();
+        let context = &mut request.context;
+        if action == "iam:passrole"
+            && let Some(service) = self.service
+        {
+            context.set("iam:PassedToService", [service]);
+        }
+        if matches!(
+            action.as_str(),
+            "iam:attachuserpolicy" | "iam:attachrolepolicy" | "iam:attachgrouppolicy"
+        ) {
+            context.set("iam:PolicyARN", [ADMIN_POLICY]);
+        }
+        if matches!(
+            action.as_str(),
+            "iam:createuser"
+                | "iam:createrole"
+                | "iam:attachuserpolicy"
+                | "iam:attachrolepolicy"
+                | "iam:putuserpolicy"
+                | "iam:putrolepolicy"
+        ) {
+            match self.boundary.and_then(|p| p.policies.boundary.as_ref()) {
+                Some(boundary) => {
+                    context.set("iam:PermissionsBoundary", [boundary.name.as_ref()]);
+                }
+                None => {
+                    context.set_absent("iam:PermissionsBoundary");
+                }
+            }
+        }
+    }
+}
+
+/// The first steps of a path through a role the principal creates.
+static CREATE_ROLE: Requirement = req(&["iam:CreateRole"], Target::NewRole);
+static EMPOWER_ROLE: Requirement = req(
+    &["iam:AttachRolePolicy", "iam:PutRolePolicy"],
+    Target::NewRole,
+);
+
+/// A name the pattern of a create grant allows, as an ARN in `account`
+/// (wildcards filled in); `None` for a pattern of another kind of resource
+/// or with policy variables.
+fn concrete_arn(pattern: &str, account: &str, kind: &str) -> Option<String> {
+    if pattern.contains("${") {
+        return None;
+    }
+    if pattern == "*" {
+        return Some(format!("arn:aws:iam::{account}:{kind}/escalated"));
+    }
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    let [_, partition, service, _, _, resource] = parts.as_slice() else {
+        return None;
+    };
+    if !(*service == "iam" || *service == "*") {
+        return None;
+    }
+    let partition = if partition.contains(['*', '?']) {
+        "aws"
+    } else {
+        partition
+    };
+    let resource = if *resource == "*" {
+        format!("{kind}/escalated")
+    } else {
+        resource.replace(['*', '?'], "x")
+    };
+    resource
+        .starts_with(&format!("{kind}/"))
+        .then(|| format!("arn:{partition}:iam::{account}:{resource}"))
+}
+
+/// The trust policy a principal writes into a role it creates: it admits
+/// the principal itself.
+fn written_trust(principal: &Principal, role: &str) -> Option<Arc<Policy>> {
+    let document = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": principal.arn}, "Action": "sts:AssumeRole"}]
+    });
+    Policy::parse(&format!("{role}#trust"), PolicyKind::Trust, &document)
+        .ok()
+        .map(Arc::new)
 }
 
 /// The best way (certain over conditional) to get one of `actions`.
@@ -990,18 +1751,15 @@ impl<'r, 'a> AdminPaths<'r, 'a> {
                     .map(|p| p.action.clone())
                     .unwrap_or_default();
                 match self.instance_targets(&self.principals.principals[i], &action) {
-                    Some(targets) if targets.is_empty() => continue,
-                    Some(targets) => finding.targets = targets,
-                    None => {}
+                    Ok(targets) if targets.is_empty() => continue,
+                    Ok(targets) => finding.targets = targets,
+                    // Instances not collected: the path is potential, like
+                    // every path whose targets the evidence cannot show.
+                    Err(missing) => finding.missing.extend(missing),
                 }
             }
             if !finding.targets.is_empty() {
-                finding
-                    .targets
-                    .retain(|t| match self.by_arn.get(t.as_str()) {
-                        Some(&j) => self.reaches_admin(j, MAX_HOPS),
-                        None => true,
-                    });
+                finding.targets.retain(|t| self.target_reaches_admin(t));
                 if finding.targets.is_empty() {
                     continue;
                 }
@@ -1009,6 +1767,16 @@ impl<'r, 'a> AdminPaths<'r, 'a> {
             out.push(finding);
         }
         out
+    }
+
+    /// Whether acting as `target` (a user or role, or the role of an
+    /// instance, stack or project) leads to administrator; a target outside
+    /// the principals (a policy, a group, a new role) is the principal's own gain.
+    fn target_reaches_admin(&self, target: &str) -> bool {
+        match self.by_arn.get(acting_as(target)) {
+            Some(&j) => self.reaches_admin(j, MAX_HOPS),
+            None => true,
+        }
     }
 
     /// Whether principal `index` is an administrator or can become one within
@@ -1027,22 +1795,37 @@ impl<'r, 'a> AdminPaths<'r, 'a> {
         self.reaches.borrow_mut().insert(index, false);
         let answer = self.analysis.escalations_of(index).iter().any(|f| {
             f.targets.is_empty()
-                || f.targets.iter().any(|t| match self.by_arn.get(t.as_str()) {
-                    Some(&next) => self.reaches_admin(next, hops - 1),
-                    None => true,
-                })
+                || f.targets
+                    .iter()
+                    .any(|t| match self.by_arn.get(acting_as(t)) {
+                        Some(&next) => self.reaches_admin(next, hops - 1),
+                        None => true,
+                    })
         });
         self.reaches.borrow_mut().insert(index, answer);
         answer
     }
 
     /// The running instances whose role reaches administrator and on which the
-    /// principal may perform `action`, as `instance ARN (role ARN)`; `None` when
-    /// the instances of some region were not collected.
-    fn instance_targets(&self, principal: &Principal, action: &str) -> Option<Vec<String>> {
+    /// principal may perform `action`, as `instance ARN (role ARN)`; the
+    /// missing evidence when the instances of some region (or of every
+    /// region, when none was collected) are not in it.
+    fn instance_targets(
+        &self,
+        principal: &Principal,
+        action: &str,
+    ) -> Result<Vec<String>, Vec<String>> {
+        let describe = cartguard_inventory::ec2::DESCRIBE_INSTANCES;
+        if self.account.regions.is_empty() {
+            return Err(vec![format!("{describe} (no region collected)")]);
+        }
         let mut found = Vec::new();
+        let mut missing = Vec::new();
         for (region, evidence) in &self.account.regions {
-            let instances = evidence.ec2.instances.present()?;
+            let Some(instances) = evidence.ec2.instances.present() else {
+                missing.push(format!("{describe} in {region}"));
+                continue;
+            };
             for instance in instances.iter().filter(|i| i.is_running()) {
                 let Some(profile) = &instance.iam_instance_profile else {
                     continue;
@@ -1068,7 +1851,12 @@ impl<'r, 'a> AdminPaths<'r, 'a> {
                 }
             }
         }
-        Some(found)
+        // An instance found is a real path, whatever other regions hold.
+        if found.is_empty() && !missing.is_empty() {
+            Err(missing)
+        } else {
+            Ok(found)
+        }
     }
 }
 
@@ -1178,5 +1966,272 @@ mod tests {
             json!([]),
         );
         assert!(find_all(&ps).is_empty());
+    }
+
+    fn user(name: &str, statements: serde_json::Value) -> serde_json::Value {
+        json!({
+            "UserName": name, "Arn": format!("arn:aws:iam::111122223333:user/{name}"),
+            "UserPolicyList": [inline("duties", statements)]
+        })
+    }
+
+    fn methods_of(found: &[EscalationFinding], who: &str) -> Vec<&'static str> {
+        let mut ids: Vec<&'static str> = found
+            .iter()
+            .filter(|f| f.principal.ends_with(who))
+            .map(|f| f.method.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Point 1. `CreateRole` takes the trust policy as its
+    /// `AssumeRolePolicyDocument` parameter (IAM API Reference), so whoever
+    /// creates a role decides who may assume it: a principal that may create
+    /// a role and attach a policy to it can assume it. Each step is shown in order.
+    #[test]
+    fn a_role_of_its_own_making_is_a_path_with_its_steps() {
+        let ps = account(
+            json!([user(
+                "builder",
+                json!([{"Effect": "Allow", "Action": ["iam:CreateRole", "iam:AttachRolePolicy"], "Resource": "arn:aws:iam::111122223333:role/svc-*"}])
+            )]),
+            json!([]),
+            json!([]),
+        );
+        let found = find_all(&ps);
+        let f = found
+            .iter()
+            .find(|f| f.method.id == "iam-create-role")
+            .expect("the path is found");
+        assert_eq!(
+            f.steps(),
+            vec![
+                "iam:CreateRole on arn:aws:iam::111122223333:role/svc-x",
+                "iam:AttachRolePolicy on arn:aws:iam::111122223333:role/svc-x",
+                "sts:AssumeRole on arn:aws:iam::111122223333:role/svc-x",
+            ]
+        );
+        assert!(!f.conditional && !f.potential());
+    }
+
+    /// Point 1. The IAM User Guide (permissions boundaries, "delegating
+    /// responsibility") has administrators allow `iam:CreateRole` only when
+    /// `iam:PermissionsBoundary` names their boundary: the request to create
+    /// a role without one is then denied, so no role of its own making
+    /// escapes the boundary. Decided by evaluating the request, whichever
+    /// operator the condition uses.
+    #[test]
+    fn a_boundary_condition_on_create_role_stops_the_path() {
+        let boundary = "arn:aws:iam::111122223333:policy/dev-boundary";
+        for condition in [
+            json!({"StringEquals": {"iam:PermissionsBoundary": boundary}}),
+            json!({"ArnLike": {"iam:PermissionsBoundary": boundary}}),
+        ] {
+            let ps = account(
+                json!([user(
+                    "builder",
+                    json!([
+                        {"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*", "Condition": condition},
+                        {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*"}
+                    ])
+                )]),
+                json!([]),
+                json!([]),
+            );
+            assert!(methods_of(&find_all(&ps), "builder").is_empty());
+        }
+        // A Deny for requests without the boundary stops it too.
+        let ps = account(
+            json!([user(
+                "builder",
+                json!([
+                    {"Effect": "Allow", "Action": ["iam:CreateRole", "iam:PutRolePolicy"], "Resource": "*"},
+                    {"Effect": "Deny", "Action": "iam:CreateRole", "Resource": "*", "Condition": {"StringNotEquals": {"iam:PermissionsBoundary": boundary}}}
+                ])
+            )]),
+            json!([]),
+            json!([]),
+        );
+        assert!(methods_of(&find_all(&ps), "builder").is_empty());
+    }
+
+    /// Point 1. A user of its own making: create it, give it a policy, and
+    /// sign in with a key of its making.
+    #[test]
+    fn a_user_of_its_own_making_is_a_path() {
+        let ps = account(
+            json!([user(
+                "bot",
+                json!([{"Effect": "Allow", "Action": ["iam:CreateUser", "iam:AttachUserPolicy", "iam:CreateLoginProfile"], "Resource": "arn:aws:iam::111122223333:user/temp/*"}])
+            )]),
+            json!([]),
+            json!([]),
+        );
+        let found = find_all(&ps);
+        let f = found
+            .iter()
+            .find(|f| f.method.id == "iam-create-user")
+            .expect("the path is found");
+        assert_eq!(f.permissions[2].action, "iam:CreateLoginProfile");
+        assert_eq!(
+            f.targets,
+            vec!["arn:aws:iam::111122223333:user/temp/x".to_string()]
+        );
+    }
+
+    /// Point 8. "iam:PassedToService: specifies the service principal of the
+    /// service to which a role can be passed" (IAM User Guide, IAM condition
+    /// keys): passing a role to Lambda states `lambda.amazonaws.com`. A
+    /// PassRole limited to another service is denied; one limited to Lambda
+    /// is allowed outright, so the path is proven, not conditional.
+    #[test]
+    fn passrole_is_decided_with_the_service_it_is_passed_to() {
+        let with = |service: &str| {
+            account(
+                json!([user(
+                    "fn",
+                    json!([
+                        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": service}}},
+                        {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}
+                    ])
+                )]),
+                json!([]),
+                json!([admin_role("lambda-admin", "lambda.amazonaws.com")]),
+            )
+        };
+        assert!(methods_of(&find_all(&with("ecs-tasks.amazonaws.com")), "user/fn").is_empty());
+        let found = find_all(&with("lambda.amazonaws.com"));
+        let f = found
+            .iter()
+            .find(|f| f.method.id == "passrole-lambda-invoke")
+            .expect("the path is found");
+        assert!(!f.conditional, "proven: its only condition is the binding");
+        assert_eq!(
+            f.targets,
+            vec!["arn:aws:iam::111122223333:role/lambda-admin".to_string()]
+        );
+    }
+
+    /// Point 8. `iam:PolicyARN` "checks the ARN of a managed policy" on the
+    /// `Attach…Policy` actions (IAM condition keys): attaching
+    /// AdministratorAccess states its ARN, so a grant limited to other
+    /// policies is no path.
+    #[test]
+    fn attaching_is_decided_with_the_policy_attached() {
+        let with = |policy: &str| {
+            account(
+                json!([user(
+                    "ops",
+                    json!([{"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": "arn:aws:iam::111122223333:user/ops", "Condition": {"ArnEquals": {"iam:PolicyARN": policy}}}])
+                )]),
+                json!([]),
+                json!([]),
+            )
+        };
+        assert!(
+            methods_of(
+                &find_all(&with("arn:aws:iam::aws:policy/ReadOnlyAccess")),
+                "ops"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            methods_of(
+                &find_all(&with("arn:aws:iam::aws:policy/AdministratorAccess")),
+                "ops"
+            ),
+            vec!["iam-attach-user-policy"]
+        );
+    }
+
+    /// Point 9. A policy-version method needs a customer managed policy the
+    /// principal may change and that is attached to it; a group method needs
+    /// a group. Without them nothing is reported.
+    #[test]
+    fn methods_need_targets() {
+        let ps = account(
+            json!([user(
+                "dev",
+                json!([{"Effect": "Allow", "Action": ["iam:CreatePolicyVersion", "iam:AddUserToGroup"], "Resource": "*"}])
+            )]),
+            json!([]),
+            json!([]),
+        );
+        let details: AuthorizationDetails = serde_json::from_value(json!({
+            "UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []
+        }))
+        .unwrap();
+        let mut evidence = cartguard_inventory::Account::default();
+        evidence.iam.authorization_details = cartguard_inventory::Collected::Present(details);
+        let analysis = Analysis::for_account(&ps, &evidence);
+        assert!(methods_of(&analysis.escalations(), "dev").is_empty());
+    }
+
+    /// Point 9 and 10. Stacks, projects and instances not collected make
+    /// their paths potential, naming the missing evidence; CloudFormation
+    /// "uses this role even if the users don't have permission to pass it"
+    /// (CreateChangeSet, RoleARN), so no iam:PassRole is needed.
+    #[test]
+    fn uncollected_targets_make_a_path_potential() {
+        let ps = account(
+            json!([user(
+                "release",
+                json!([{"Effect": "Allow", "Action": ["cloudformation:UpdateStack", "ssm:SendCommand"], "Resource": "*"}])
+            )]),
+            json!([]),
+            json!([admin_role("cfn-admin", "cloudformation.amazonaws.com")]),
+        );
+        let evidence = cartguard_inventory::Account::default();
+        let analysis = Analysis::for_account(&ps, &evidence);
+        let paths = AdminPaths::new(&analysis, &ps, &evidence).all();
+        let stack = paths
+            .iter()
+            .find(|f| f.method.id == "cloudformation-update-stack")
+            .expect("potential path");
+        assert_eq!(
+            stack.missing,
+            vec!["cloudformation:DescribeStacks (no region collected)".to_string()]
+        );
+        let ssm = paths
+            .iter()
+            .find(|f| f.method.id == "ssm-send-command")
+            .expect("potential path");
+        assert!(ssm.potential());
+    }
+
+    /// Point 10. An existing stack whose service role is administrator is a
+    /// path for whoever may update it.
+    #[test]
+    fn an_existing_stack_role_is_a_path() {
+        let ps = account(
+            json!([user(
+                "release",
+                json!([{"Effect": "Allow", "Action": "cloudformation:UpdateStack", "Resource": "arn:aws:cloudformation:eu-west-1:111122223333:stack/shop/*"}])
+            )]),
+            json!([]),
+            json!([admin_role("cfn-admin", "cloudformation.amazonaws.com")]),
+        );
+        let mut evidence = cartguard_inventory::Account::default();
+        let mut region = cartguard_inventory::Region::default();
+        region.cloudformation.stacks = cartguard_inventory::Collected::Present(
+            serde_json::from_value(json!([
+                {"StackName": "shop", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/shop/1", "RoleARN": "arn:aws:iam::111122223333:role/cfn-admin"},
+                {"StackName": "other", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/other/2", "RoleARN": "arn:aws:iam::111122223333:role/cfn-admin"}
+            ]))
+            .unwrap(),
+        );
+        evidence.regions.insert("eu-west-1".into(), region);
+        let analysis = Analysis::for_account(&ps, &evidence);
+        let paths = AdminPaths::new(&analysis, &ps, &evidence).all();
+        let f = paths
+            .iter()
+            .find(|f| f.method.id == "cloudformation-update-stack")
+            .expect("the path is found");
+        assert_eq!(
+            f.targets,
+            vec!["arn:aws:cloudformation:eu-west-1:111122223333:stack/shop/1 (arn:aws:iam::111122223333:role/cfn-admin)".to_string()]
+        );
+        assert!(!f.potential());
     }
 }

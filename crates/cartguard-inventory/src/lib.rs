@@ -13,8 +13,10 @@ pub mod policy;
 pub mod accessanalyzer;
 pub mod apigateway;
 pub mod backup;
+pub mod cloudformation;
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod codebuild;
 pub mod cognito;
 pub mod config;
 pub mod dynamodb;
@@ -70,6 +72,8 @@ pub static OPERATIONS: LazyLock<Vec<Operation>> = LazyLock::new(|| {
         cognito::OPERATIONS,
         lambda::OPERATIONS,
         ecs::OPERATIONS,
+        cloudformation::OPERATIONS,
+        codebuild::OPERATIONS,
         backup::OPERATIONS,
         guardduty::OPERATIONS,
         config::OPERATIONS,
@@ -303,6 +307,12 @@ pub struct Region {
     /// ECS task definitions.
     #[serde(default)]
     pub ecs: ecs::EcsEvidence,
+    /// CloudFormation stacks.
+    #[serde(default)]
+    pub cloudformation: cloudformation::CloudFormationEvidence,
+    /// CodeBuild projects.
+    #[serde(default)]
+    pub codebuild: codebuild::CodeBuildEvidence,
     /// AWS Backup plans.
     #[serde(default)]
     pub backup: backup::BackupEvidence,
@@ -338,6 +348,8 @@ impl Region {
             self.cognito.answers(operation),
             self.lambda.answers(operation),
             self.ecs.answers(operation),
+            self.cloudformation.answers(operation),
+            self.codebuild.answers(operation),
             self.backup.answers(operation),
             self.guardduty.answers(operation),
             self.config.answers(operation),

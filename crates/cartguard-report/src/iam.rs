@@ -109,6 +109,16 @@ impl fmt::Display for BlastRadiusText<'_> {
                 "  escalation: {} — {}{targets}",
                 path.method, path.description
             )?;
+            for (n, step) in path.steps.iter().enumerate() {
+                writeln!(out, "    {}. {step}", n + 1)?;
+            }
+            if !path.missing_evidence.is_empty() {
+                writeln!(
+                    out,
+                    "    potential: its targets are not in the evidence (not collected: {})",
+                    path.missing_evidence.join(", ")
+                )?;
+            }
         }
         for warning in &radius.warnings {
             writeln!(out, "  warning: {warning}")?;
@@ -211,6 +221,11 @@ mod tests {
                 description: "Launch an instance with a more privileged role.",
                 targets: vec!["arn:aws:iam::111122223333:role/ops".into()],
                 conditional: false,
+                steps: vec![
+                    "iam:PassRole on arn:aws:iam::111122223333:role/ops".into(),
+                    "ec2:RunInstances on *".into(),
+                ],
+                missing_evidence: Vec::new(),
             }],
             warnings: Vec::new(),
         };
@@ -218,7 +233,9 @@ mod tests {
             blast_radius_text(&radius),
             "blast radius of arn:aws:iam::111122223333:user/bruno\n\
              \x20 read    all         s3              arn:aws:s3:::media  (s3:GetObject)\n\
-             \x20 escalation: passrole-ec2-run-instances — Launch an instance with a more privileged role. (targets: arn:aws:iam::111122223333:role/ops)\n"
+             \x20 escalation: passrole-ec2-run-instances — Launch an instance with a more privileged role. (targets: arn:aws:iam::111122223333:role/ops)\n\
+             \x20   1. iam:PassRole on arn:aws:iam::111122223333:role/ops\n\
+             \x20   2. ec2:RunInstances on *\n"
         );
         let document: serde_json::Value =
             serde_json::from_str(&blast_radius_json(&radius).expect("JSON")).expect("JSON");

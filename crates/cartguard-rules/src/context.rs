@@ -118,7 +118,10 @@ impl<'a> Context<'a> {
     /// principal, computed on first use (`None` without authorization details).
     pub fn iam_analysis(&self) -> Option<&Analysis<'a>> {
         let principals = self.principals?;
-        Some(self.iam_analysis.get_or_init(|| Analysis::new(principals)))
+        Some(
+            self.iam_analysis
+                .get_or_init(|| Analysis::for_account(principals, self.account)),
+        )
     }
 
     /// The escalations that end at an administrator, for every principal

@@ -2,6 +2,8 @@
 //! what the model keeps of them, one module per service.
 
 pub(crate) mod accessanalyzer;
+pub(crate) mod cloudformation;
+pub(crate) mod codebuild;
 pub(crate) mod dynamodb;
 pub(crate) mod ec2;
 pub(crate) mod elbv2;
@@ -70,6 +72,7 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::secretsmanager::LIST_SECRETS,
     cartguard_inventory::dynamodb::LIST_TABLES,
     cartguard_inventory::kms::LIST_KEYS,
+    cartguard_inventory::codebuild::LIST_PROJECTS,
 ];
 
 /// Whether `{}` is `operation`'s empty answer.
@@ -80,8 +83,9 @@ pub(crate) fn prints_nothing_when_empty(operation: &Operation) -> bool {
 /// Every operation the folder may answer in JSON, with the keys of its response.
 pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
     use cartguard_inventory::{
-        accessanalyzer as aa, dynamodb as ddb, ec2 as e, elbv2 as lb, iam as i, kms as k,
-        organizations as o, rds as r, s3 as s, secretsmanager as sm, sso as ss, sts as st,
+        accessanalyzer as aa, cloudformation as cf, codebuild as cb, dynamodb as ddb, ec2 as e,
+        elbv2 as lb, iam as i, kms as k, organizations as o, rds as r, s3 as s,
+        secretsmanager as sm, sso as ss, sts as st,
     };
     vec![
         (
@@ -176,6 +180,15 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
         (ddb::LIST_TABLES, dynamodb::TablesResponse::REQUIRED),
         (k::LIST_KEYS, kms::KeysResponse::REQUIRED),
         (k::GET_KEY_POLICY, kms::KeyPolicyResponse::REQUIRED),
+        (
+            cf::DESCRIBE_STACKS,
+            cloudformation::StacksResponse::REQUIRED,
+        ),
+        (cb::LIST_PROJECTS, codebuild::ProjectNamesResponse::REQUIRED),
+        (
+            cb::BATCH_GET_PROJECTS,
+            codebuild::ProjectsResponse::REQUIRED,
+        ),
     ]
 }
 
@@ -206,6 +219,8 @@ pub(crate) fn read_region(reader: &mut Reader, region: &str) -> Result<Region, E
     secretsmanager::read(reader, region, &mut out.secretsmanager)?;
     dynamodb::read(reader, region, &mut out.dynamodb)?;
     kms::read(reader, region, &mut out.kms)?;
+    cloudformation::read(reader, region, &mut out.cloudformation)?;
+    codebuild::read(reader, region, &mut out.codebuild)?;
     Ok(out)
 }
 

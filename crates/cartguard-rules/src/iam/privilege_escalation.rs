@@ -1,4 +1,4 @@
-use cartguard_inventory::ec2;
+use cartguard_inventory::{cloudformation, codebuild, ec2, iam};
 use serde_json::json;
 
 use super::principals;
@@ -17,7 +17,15 @@ declare_rule! {
     /// can create and run (EC2, Lambda, CloudFormation, Glue, Data Pipeline, ECS,
     /// CodeBuild, SageMaker), changing the code or user data of compute that runs
     /// with a stronger role, or sending
-    /// commands to it through Systems Manager. Each method's permissions are checked
+    /// commands to it through Systems Manager, creating a role or user of its own
+    /// making and giving it AdministratorAccess, or acting through the service role
+    /// of an existing CloudFormation stack or CodeBuild project. Each step is decided
+    /// by evaluating its request with the keys the step itself fixes
+    /// (`iam:PassedToService`, `iam:PolicyARN`, `iam:PermissionsBoundary`), so a
+    /// boundary condition on `iam:CreateRole` or a PassRole limited to another
+    /// service stops a path. A method whose targets the evidence does not show
+    /// (stacks, projects, instances, functions not collected) is reported as
+    /// potential, at high, naming the missing evidence. Each method's permissions are checked
     /// against the principal's *effective* permissions, so a method split across a
     /// group policy and an inline policy is found. A path through another user or
     /// role counts only when that principal is an administrator or can itself become
@@ -55,7 +63,16 @@ declare_rule! {
         title: "A principal can escalate to administrator",
         severity: Critical,
         area: Iam,
-        evidence: [cartguard_iam::EVIDENCE, &[ec2::DESCRIBE_INSTANCES]],
+        evidence: [
+            cartguard_iam::EVIDENCE,
+            &[
+                iam::GET_CREDENTIAL_REPORT,
+                ec2::DESCRIBE_INSTANCES,
+                cloudformation::DESCRIBE_STACKS,
+                codebuild::LIST_PROJECTS,
+                codebuild::BATCH_GET_PROJECTS,
+            ],
+        ],
         check: check,
     };
 }
@@ -93,17 +110,17 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 })
             })
             .collect();
-        let used: Vec<String> = finding
-            .permissions
+        let used = finding.steps();
+        let steps: Vec<String> = used
             .iter()
-            .map(|p| format!("{} on {}", p.action, p.resource))
+            .enumerate()
+            .map(|(n, step)| format!("({}) {step}", n + 1))
             .collect();
-        let targets = if finding.targets.is_empty()
-            && finding.permissions.iter().any(|p| p.resource == "*")
-            && !finding.method.through_instance()
-            && finding.method.id.contains("update")
-        {
-            " The compute it acts on (functions, development endpoints) is not in the evidence, so this path is potential: it is real if one runs with a more privileged role.".to_string()
+        let targets = if finding.potential() {
+            format!(
+                " Potential: its targets are not in the evidence (not collected: {}); the path is real if one exists that acts with a more privileged role.",
+                finding.missing.join(", ")
+            )
         } else if finding.targets.is_empty() {
             String::new()
         } else {
@@ -111,21 +128,24 @@ fn check(ctx: &Context, out: &mut Emitter) {
         };
         out.fail(Failure {
             detail: format!(
-                "{} can escalate by {} ({}): {}{}.{targets}",
+                "{} can escalate by {} ({}) in {} step{}: {}{}.{targets}",
                 finding.principal,
                 finding.method.id,
                 finding.method.description.trim_end_matches('.'),
-                used.join("; "),
+                steps.len(),
+                if steps.len() == 1 { "" } else { "s" },
+                steps.join("; "),
                 if finding.conditional { " — only when the conditions of some granting statements hold" } else { "" }
             ),
-            evidence: json!({"source": "policy evaluation", "principal": finding.principal, "method": finding.method.id, "description": finding.method.description, "permissions": permissions, "targets": finding.targets, "conditional": finding.conditional}),
+            evidence: json!({"source": "policy evaluation", "principal": finding.principal, "method": finding.method.id, "description": finding.method.description, "steps": used, "permissions": permissions, "targets": finding.targets, "conditional": finding.conditional, "missing_evidence": finding.missing}),
             remediation: format!(
                 "Break the path: remove or scope one of {} for {} (restrict iam:PassRole to the roles it must pass with iam:PassedToService, keep policy-management actions off its own policies, users, groups and roles, and require a permissions boundary on what it creates).",
                 used.join(", "),
                 finding.principal
             ),
             discriminator: Some(finding.method.id.to_string()),
-            severity: finding.conditional.then_some(Severity::High),
+            // Not proven: a condition may fail, or the target may not exist.
+            severity: (finding.conditional || finding.potential()).then_some(Severity::High),
             ..Failure::global(finding.principal.clone())
         });
     }

@@ -186,6 +186,21 @@ fn run_case(case: &Map<String, Value>) -> Result<(), String> {
             other => return Err(format!("unknown kind {other}")),
         };
         let result = Policy::parse("doc", kind, doc);
+        if let Some(want) = case.get("unreadable_condition").and_then(Value::as_str) {
+            let policy = result.map_err(|e| format!("expected to parse, got: {e}"))?;
+            let problems: Vec<&str> = policy
+                .statements
+                .iter()
+                .flat_map(|s| s.conditions.iter().filter_map(|c| c.problem()))
+                .collect();
+            return if problems.iter().any(|p| p.contains(want)) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "no unreadable condition mentions {want:?}: {problems:?}"
+                ))
+            };
+        }
         return match (case.get("error").and_then(Value::as_str), result) {
             (Some(want), Err(e)) if e.to_string().contains(want) => Ok(()),
             (Some(want), Err(e)) => Err(format!("error {e:?} does not mention {want:?}")),

@@ -155,6 +155,13 @@ impl RequestPrincipal {
         } else if matches!(self.kind, PrincipalType::Service | PrincipalType::Anonymous) {
             put("aws:principalaccount", None);
         }
+        // The organization keys are present only for a principal of an
+        // account in an organization (AWS global condition context keys,
+        // aws:PrincipalOrgID): never for the public or an AWS service.
+        if matches!(self.kind, PrincipalType::Service | PrincipalType::Anonymous) {
+            put("aws:principalorgid", None);
+            put("aws:principalorgpaths", None);
+        }
         match self.kind {
             PrincipalType::User => {
                 if let Some(n) = self.name() {
@@ -955,5 +962,147 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
             };
             Decision::ImplicitDeny { reason }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/web/i-0abc";
+
+    fn policy(name: &str, kind: PolicyKind, statements: serde_json::Value) -> Arc<Policy> {
+        let document = json!({"Version": "2012-10-17", "Statement": statements});
+        Arc::new(Policy::parse(name, kind, &document).expect("a valid policy"))
+    }
+
+    fn session() -> RequestPrincipal {
+        let mut caller = RequestPrincipal::from_arn(SESSION).expect("a session ARN");
+        caller.id = Some("AROAEXAMPLEROLEID0001".into());
+        caller
+    }
+
+    /// A resource-based policy that names the session grants it access that
+    /// the role's permissions boundary does not, while one that names the role
+    /// ARN is limited by the boundary (IAM User Guide, Permissions boundaries
+    /// for IAM entities, "Resource-based policies"; Session policies, on a
+    /// resource-based policy that names the session ARN).
+    #[test]
+    fn a_grant_to_the_session_passes_the_boundary_a_grant_to_the_role_does_not() {
+        let boundary = policy(
+            "boundary",
+            PolicyKind::Boundary,
+            json!([{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]),
+        );
+        let grant = |who: &str| {
+            policy(
+                "bucket",
+                PolicyKind::Resource,
+                json!([{"Effect": "Allow", "Principal": {"AWS": who}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::media/*"}]),
+            )
+        };
+        let request = Request::new(session(), "s3:GetObject", "arn:aws:s3:::media/a");
+        let mut set = PolicySet {
+            boundary: Some(boundary),
+            resource: vec![grant(SESSION)],
+            ..PolicySet::default()
+        };
+        assert!(evaluate(&set, &request).is_allow());
+        set.resource = vec![grant("arn:aws:iam::111122223333:role/web")];
+        assert_eq!(
+            evaluate(&set, &request),
+            Decision::ImplicitDeny {
+                reason: ImplicitDenyReason::PermissionsBoundary
+            }
+        );
+    }
+
+    /// For a role session "aws:PrincipalArn" is the role's ARN and
+    /// "aws:userid" is role-id:caller-specified-role-name (IAM User Guide,
+    /// AWS global condition context keys and Policy variables).
+    #[test]
+    fn a_session_carries_the_role_arn_and_its_user_id() {
+        let caller = session();
+        assert_eq!(caller.session_name(), Some("i-0abc"));
+        let keys = caller.derived_keys();
+        let value = |key: &str| {
+            keys.iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            value("aws:principalarn"),
+            Some(vec!["arn:aws:iam::111122223333:role/web".to_string()])
+        );
+        assert_eq!(
+            value("aws:userid"),
+            Some(vec!["AROAEXAMPLEROLEID0001:i-0abc".to_string()])
+        );
+    }
+
+    /// "No permissions are required to perform this operation. If an
+    /// administrator attaches a policy to your identity that explicitly denies
+    /// access to the sts:GetCallerIdentity action, you can still perform this
+    /// operation." (AWS STS API Reference, GetCallerIdentity)
+    #[test]
+    fn get_caller_identity_is_allowed_even_under_an_explicit_deny() {
+        let set = PolicySet {
+            identity: vec![policy(
+                "deny-all",
+                PolicyKind::Identity,
+                json!([{"Effect": "Deny", "Action": "*", "Resource": "*"}]),
+            )],
+            ..PolicySet::default()
+        };
+        let request = Request::new(session(), "sts:GetCallerIdentity", "*");
+        assert_eq!(evaluate(&set, &request), Decision::Allow { by: Vec::new() });
+        assert!(needs_no_permission("sts:GetCallerIdentity", PrincipalType::Role).is_some());
+        // Every other action still needs permission.
+        let other = Request::new(session(), "sts:GetAccessKeyInfo", "*");
+        assert!(matches!(
+            evaluate(&set, &other),
+            Decision::ExplicitDeny { .. }
+        ));
+        // The public cannot make a signed call.
+        assert!(needs_no_permission("sts:GetCallerIdentity", PrincipalType::Anonymous).is_none());
+    }
+
+    /// A condition this engine cannot read makes its statement unknown, and
+    /// the decision conditional naming the policy and statement, instead of
+    /// dropping the whole policy (IAM User Guide, IAM JSON policy elements:
+    /// Condition operators, lists the operators AWS defines).
+    #[test]
+    fn an_unreadable_condition_makes_the_decision_conditional_naming_the_statement() {
+        let set = PolicySet {
+            identity: vec![policy(
+                "shop",
+                PolicyKind::Identity,
+                json!([
+                    {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"},
+                    {"Sid": "Reads", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                     "Condition": {"StringEqualz": {"aws:username": "alice"}}}
+                ]),
+            )],
+            ..PolicySet::default()
+        };
+        let alice =
+            RequestPrincipal::from_arn("arn:aws:iam::111122223333:user/alice").expect("a user ARN");
+        let read = Request::new(alice.clone(), "s3:GetObject", "arn:aws:s3:::media/a");
+        let Decision::Conditional { pending } = evaluate(&set, &read) else {
+            panic!("expected a conditional decision");
+        };
+        assert_eq!(&*pending[0].statement.policy, "shop");
+        assert_eq!(pending[0].statement.index, 1);
+        assert_eq!(pending[0].statement.sid.as_deref(), Some("Reads"));
+        let problem = pending[0].unresolved[0]
+            .problem
+            .as_deref()
+            .unwrap_or_default();
+        assert!(problem.contains("StringEqualz"), "{problem}");
+        // The policy's other statements still decide.
+        let send = Request::new(alice, "sqs:SendMessage", "*");
+        assert!(evaluate(&set, &send).is_allow());
     }
 }

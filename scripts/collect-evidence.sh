@@ -262,8 +262,8 @@ collect iam/global/get-credential-report.json "$HOME_REGION" iam get-credential-
 # The account's buckets (data stores that iam blast-radius names one by one).
 collect s3/global/list-buckets.json "$HOME_REGION" s3api list-buckets
 
-# Service control policies: the SCPs attached to the account, to each OU above
-# it and to the root, with their documents. These calls need Organizations read
+# Service control and resource control policies: the SCPs and RCPs attached to
+# the account, to each OU above it and to the root, with their documents. These calls need Organizations read
 # access (the management account or a delegated administrator); where they are
 # refused, the error is recorded and cartguard evaluates without SCPs (SCPs only
 # restrict, so permissions may be over-reported, never under-reported).
@@ -282,6 +282,13 @@ if ! grep -q '"Error"' "$OUT/organizations/global/describe-organization.json"; t
         policy_ids=$(aws "${ENDPOINT_ARGS[@]}" --region "$HOME_REGION" --output text --query 'Policies[].Id' \
             organizations list-policies-for-target --target-id "$node" --filter SERVICE_CONTROL_POLICY \
             2>/dev/null || true)
+        # Resource control policies: the same call filtered to RCPs, filed
+        # apart (an organization without RCPs enabled records its refusal).
+        collect "organizations/global/list-resource-control-policies-for-target/$node.json" "$HOME_REGION" \
+            organizations list-policies-for-target --target-id "$node" --filter RESOURCE_CONTROL_POLICY
+        policy_ids="$policy_ids $(aws "${ENDPOINT_ARGS[@]}" --region "$HOME_REGION" --output text \
+            --query 'Policies[].Id' organizations list-policies-for-target --target-id "$node" \
+            --filter RESOURCE_CONTROL_POLICY 2>/dev/null || true)"
         for policy_id in $policy_ids; do
             [[ $policy_id != None && ! -f "$OUT/organizations/global/describe-policy/$policy_id.json" ]] || continue
             collect "organizations/global/describe-policy/$policy_id.json" "$HOME_REGION" organizations \

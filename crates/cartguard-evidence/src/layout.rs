@@ -53,6 +53,12 @@ pub const LAYOUT: &[(Operation, &str, &str)] = &[
         "organizations",
         "list-policies-for-target",
     ),
+    // The same call filtered to RCPs: its answers go to a folder of their own.
+    (
+        organizations::LIST_RESOURCE_CONTROL_POLICIES_FOR_TARGET,
+        "organizations",
+        "list-resource-control-policies-for-target",
+    ),
     (
         organizations::DESCRIBE_POLICY,
         "organizations",

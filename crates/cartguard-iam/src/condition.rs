@@ -15,6 +15,15 @@
 //!   and also when the key is absent or empty; `ForAnyValue:` holds when at least
 //!   one request value matches, and is false when the key is absent.
 //! - A key whose value the auditor does not know makes the condition unknown.
+//! - An operator this engine does not know, or a condition it cannot read (a
+//!   value that is not a number for a numeric operator, a block that is not an
+//!   object), is kept as an *unreadable* condition whose outcome is unknown: the
+//!   statement's decision becomes `Conditional`, naming the problem, instead of
+//!   the whole policy being dropped. The IAM User Guide ("IAM JSON policy
+//!   elements: Condition operators") lists the operators AWS defines; a document
+//!   that names another reaches an audit only where IAM did not validate it (a
+//!   policy under review, a service's own resource policy), and what AWS would
+//!   decide for it is not documented, so no decision is certain.
 
 use std::net::IpAddr;
 
@@ -43,6 +52,8 @@ enum Test {
     Ip,
     Arn,
     Null,
+    /// An operator or value this engine cannot read: always unknown.
+    Unreadable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,71 +91,113 @@ pub struct Condition {
     qualifier: Option<SetQualifier>,
     if_exists: bool,
     operands: Vec<Operand>,
+    problem: Option<String>,
 }
-
-/// A condition-parsing problem: the field path inside `Condition` and what is wrong.
-pub(crate) type ConditionError = (String, String);
 
 impl Condition {
     /// Parses a whole `Condition` element (`{operator: {key: value(s)}}`).
-    pub(crate) fn parse_block(
-        value: &serde_json::Value,
-        variables: bool,
-    ) -> Result<Vec<Condition>, ConditionError> {
-        let block = value.as_object().ok_or_else(|| {
-            (
-                "Condition".to_string(),
-                "must be an object of operators".to_string(),
-            )
-        })?;
+    /// What cannot be read becomes an unreadable condition ([`Condition::problem`])
+    /// whose outcome is unknown, one per operator and key where they can be told
+    /// apart, so the rest of the statement still counts.
+    pub(crate) fn parse_block(value: &serde_json::Value, variables: bool) -> Vec<Condition> {
+        let Some(block) = value.as_object() else {
+            return vec![Condition::unreadable(
+                "",
+                "",
+                Vec::new(),
+                format!(
+                    "the Condition element is {} instead of an object of operators",
+                    json_kind(value)
+                ),
+            )];
+        };
         let mut out = Vec::new();
         for (operator, keys) in block {
-            let field = format!("Condition.{operator}");
-            let (test, negated, qualifier, if_exists) =
-                parse_operator(operator).ok_or_else(|| {
-                    (
-                        field.clone(),
-                        format!("unknown condition operator {operator:?}"),
-                    )
-                })?;
-            let keys = keys.as_object().ok_or_else(|| {
-                (
-                    field.clone(),
-                    "must be an object of condition keys".to_string(),
-                )
-            })?;
+            let Some(keys) = keys.as_object() else {
+                out.push(Condition::unreadable(
+                    operator,
+                    "",
+                    Vec::new(),
+                    format!(
+                        "the operator {operator} holds {} instead of an object of condition keys",
+                        json_kind(keys)
+                    ),
+                ));
+                continue;
+            };
+            let parsed = parse_operator(operator);
             for (key, raw) in keys {
-                let field = format!("{field}.{key}");
-                if key.trim().is_empty() {
-                    return Err((field, "empty condition key".to_string()));
+                let values = scalar_list(raw);
+                let shown = values.clone().unwrap_or_default();
+                let problem = match (&parsed, &values) {
+                    (None, _) => Some(format!(
+                        "{operator} is not a condition operator AWS defines"
+                    )),
+                    _ if key.trim().is_empty() => Some("the condition key is empty".to_string()),
+                    (_, None) => Some(format!(
+                        "the values of {key} are not strings, numbers or booleans"
+                    )),
+                    (_, Some(v)) if v.is_empty() => Some(format!("{key} is given no value")),
+                    _ => None,
+                };
+                if let Some(problem) = problem {
+                    out.push(Condition::unreadable(operator, key, shown, problem));
+                    continue;
                 }
-                let values = scalar_list(raw).ok_or_else(|| {
-                    (
-                        field.clone(),
-                        "values must be a string, number, boolean or an array of them".to_string(),
-                    )
-                })?;
-                if values.is_empty() {
-                    return Err((field, "no values".to_string()));
-                }
+                let (Some((test, negated, qualifier, if_exists)), Some(values)) = (parsed, values)
+                else {
+                    continue;
+                };
                 let operands = values
                     .iter()
-                    .map(|v| compile_operand(test, v, variables).map_err(|m| (field.clone(), m)))
-                    .collect::<Result<Vec<_>, _>>()?;
-                out.push(Condition {
-                    operator: operator.clone(),
-                    key: key.clone(),
-                    values,
-                    key_lower: key.to_ascii_lowercase(),
-                    test,
-                    negated,
-                    qualifier,
-                    if_exists,
-                    operands,
-                });
+                    .map(|v| compile_operand(test, v, variables))
+                    .collect::<Result<Vec<_>, _>>();
+                match operands {
+                    Ok(operands) => out.push(Condition {
+                        operator: operator.clone(),
+                        key: key.clone(),
+                        values,
+                        key_lower: key.to_ascii_lowercase(),
+                        test,
+                        negated,
+                        qualifier,
+                        if_exists,
+                        operands,
+                        problem: None,
+                    }),
+                    Err(message) => out.push(Condition::unreadable(
+                        operator,
+                        key,
+                        values,
+                        format!("{operator} on {key}: {message}"),
+                    )),
+                }
             }
         }
-        Ok(out)
+        out
+    }
+
+    /// A condition that cannot be read, whose outcome is always unknown.
+    fn unreadable(operator: &str, key: &str, values: Vec<String>, problem: String) -> Condition {
+        Condition {
+            operator: operator.to_string(),
+            key: key.to_string(),
+            values,
+            key_lower: key.to_ascii_lowercase(),
+            test: Test::Unreadable,
+            negated: false,
+            qualifier: None,
+            if_exists: false,
+            operands: Vec::new(),
+            problem: Some(problem),
+        }
+    }
+
+    /// Why the condition cannot be read (an unknown operator, a value the
+    /// operator cannot take), in which case it is always unknown; `None` for a
+    /// condition that can be decided.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
     }
 
     /// The condition key in lower case.
@@ -169,6 +222,9 @@ impl Condition {
 
     /// Decides the condition against a request.
     pub fn evaluate(&self, vars: &dyn VariableSource) -> Tri {
+        if self.test == Test::Unreadable {
+            return Tri::Unknown;
+        }
         let lookup = vars.variable(&self.key_lower);
         if self.test == Test::Null {
             let present = match lookup {
@@ -307,6 +363,17 @@ fn parse_operator(text: &str) -> Option<(Test, bool, Option<SetQualifier>, bool)
     Some((test, negated, qualifier, if_exists))
 }
 
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 fn scalar_list(v: &serde_json::Value) -> Option<Vec<String>> {
     match v {
         serde_json::Value::Array(items) => items.iter().map(crate::context::scalar_text).collect(),
@@ -346,6 +413,7 @@ fn compile_operand(test: Test, value: &str, variables: bool) -> Result<Operand, 
         Test::Null => Operand::Null(
             parse_bool(value).ok_or_else(|| format!("{value:?} is not true or false"))?,
         ),
+        Test::Unreadable => return Err("the operator cannot be read".to_string()),
     })
 }
 
@@ -461,7 +529,7 @@ mod tests {
     use serde_json::json;
 
     fn cond(v: serde_json::Value) -> Vec<Condition> {
-        Condition::parse_block(&v, true).unwrap()
+        Condition::parse_block(&v, true)
     }
 
     fn all(conds: &[Condition], ctx: &RequestContext) -> Tri {
@@ -553,14 +621,43 @@ mod tests {
         );
     }
 
+    /// The IAM User Guide (IAM JSON policy elements: Condition operators) lists
+    /// the operators AWS defines and the values each takes; a condition outside
+    /// that list cannot be decided, so it is unknown, naming the problem, and
+    /// the statement's other elements still count.
     #[test]
-    fn rejects_bad_operators_and_values() {
-        assert!(Condition::parse_block(&json!({"StringEqualz": {"k": "a"}}), true).is_err());
-        assert!(Condition::parse_block(&json!({"NumericLessThan": {"k": "abc"}}), true).is_err());
-        assert!(Condition::parse_block(&json!({"IpAddress": {"k": "10.0.0.0/33"}}), true).is_err());
-        assert!(
-            Condition::parse_block(&json!({"Sometimes:StringEquals": {"k": "a"}}), true).is_err()
-        );
-        assert!(Condition::parse_block(&json!({"StringEquals": {"k": []}}), true).is_err());
+    fn unreadable_conditions_are_unknown_and_say_why() {
+        let ctx = RequestContext::closed();
+        for (block, why) in [
+            (
+                json!({"StringEqualz": {"k": "a"}}),
+                "not a condition operator",
+            ),
+            (json!({"NumericLessThan": {"k": "abc"}}), "is not a number"),
+            (
+                json!({"IpAddress": {"k": "10.0.0.0/33"}}),
+                "not an IP address",
+            ),
+            (
+                json!({"Sometimes:StringEquals": {"k": "a"}}),
+                "not a condition operator",
+            ),
+            (json!({"StringEquals": {"k": []}}), "given no value"),
+            (
+                json!({"StringEquals": "k"}),
+                "instead of an object of condition keys",
+            ),
+            (json!(["StringEquals"]), "instead of an object of operators"),
+        ] {
+            let conditions = cond(block.clone());
+            assert_eq!(conditions.len(), 1, "{block}");
+            let problem = conditions[0].problem().unwrap_or_default();
+            assert!(problem.contains(why), "{block}: {problem}");
+            assert_eq!(conditions[0].evaluate(&ctx), Tri::Unknown, "{block}");
+        }
+        // A readable key beside an unreadable one keeps its own outcome.
+        let mixed = cond(json!({"StringEquals": {"k": "a"}, "NumericEquals": {"n": "x"}}));
+        assert_eq!(mixed.iter().filter(|c| c.problem().is_none()).count(), 1);
+        assert_eq!(all(&mixed, &ctx), Tri::False);
     }
 }

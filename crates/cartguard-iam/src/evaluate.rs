@@ -107,6 +107,27 @@ impl RequestPrincipal {
         }
     }
 
+    /// The session name of an assumed-role session
+    /// (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`), when known.
+    pub fn session_name(&self) -> Option<&str> {
+        let session = self.session_arn.as_deref()?;
+        let resource = arn_fields(session)?[5];
+        resource
+            .strip_prefix("assumed-role/")?
+            .split_once('/')
+            .map(|(_, name)| name)
+    }
+
+    /// Whether the caller is a service-linked role (or a session of one): its
+    /// ARN's path is `/aws-service-role/`.
+    pub fn is_service_linked_role(&self) -> bool {
+        self.kind == PrincipalType::Role
+            && self
+                .arn
+                .split_once(":role/")
+                .is_some_and(|(_, path)| path.starts_with("aws-service-role/"))
+    }
+
     /// The user or role name (last path segment of the ARN).
     pub fn name(&self) -> Option<&str> {
         match self.kind {
@@ -134,6 +155,13 @@ impl RequestPrincipal {
         } else if matches!(self.kind, PrincipalType::Service | PrincipalType::Anonymous) {
             put("aws:principalaccount", None);
         }
+        // The organization keys are present only for a principal of an
+        // account in an organization (AWS global condition context keys,
+        // aws:PrincipalOrgID): never for the public or an AWS service.
+        if matches!(self.kind, PrincipalType::Service | PrincipalType::Anonymous) {
+            put("aws:principalorgid", None);
+            put("aws:principalorgpaths", None);
+        }
         match self.kind {
             PrincipalType::User => {
                 if let Some(n) = self.name() {
@@ -149,6 +177,15 @@ impl RequestPrincipal {
             && let Some(a) = &self.account
         {
             put("aws:userid", Some(a));
+        }
+        // A role session's aws:userid is "role-id:caller-specified-role-name",
+        // the role's unique id and the session name (IAM User Guide, IAM
+        // policy elements: Variables and tags, "Information available in all
+        // requests"); aws:PrincipalArn stays the role's ARN.
+        if self.kind == PrincipalType::Role
+            && let (Some(id), Some(session)) = (&self.id, self.session_name())
+        {
+            put("aws:userid", Some(&format!("{id}:{session}")));
         }
         let principal_type = match self.kind {
             PrincipalType::User => Some("User"),
@@ -242,6 +279,9 @@ pub struct PolicySet {
     pub scps: Vec<Vec<Arc<Policy>>>,
     /// RCPs of the resource's account, one list per level; every level must allow.
     pub rcps: Vec<Vec<Arc<Policy>>>,
+    /// The policies of the VPC endpoint the request goes through, if it goes
+    /// through one; one of them must allow the request.
+    pub endpoint: Vec<Arc<Policy>>,
 }
 
 impl PolicySet {
@@ -262,6 +302,7 @@ impl PolicySet {
             .chain(self.resource.iter())
             .chain(self.scps.iter().flatten())
             .chain(self.rcps.iter().flatten())
+            .chain(self.endpoint.iter())
     }
 }
 
@@ -282,6 +323,8 @@ pub enum ImplicitDenyReason {
     ResourcePolicyRequired,
     /// Cross-account: the resource's policy does not allow the caller.
     CrossAccountResourcePolicy,
+    /// The policy of the VPC endpoint the request goes through does not allow it.
+    VpcEndpointPolicy,
 }
 
 impl fmt::Display for ImplicitDenyReason {
@@ -294,6 +337,7 @@ impl fmt::Display for ImplicitDenyReason {
             ImplicitDenyReason::SessionPolicy => "session-policy",
             ImplicitDenyReason::ResourcePolicyRequired => "resource-policy-required",
             ImplicitDenyReason::CrossAccountResourcePolicy => "cross-account-resource-policy",
+            ImplicitDenyReason::VpcEndpointPolicy => "vpc-endpoint-policy",
         })
     }
 }
@@ -316,6 +360,9 @@ pub struct Unresolved {
     pub key: String,
     /// The values it is compared with, or the resource patterns.
     pub values: Vec<String>,
+    /// For a condition that cannot be read, why: it stays unknown whatever
+    /// the request carries.
+    pub problem: Option<String>,
 }
 
 /// A statement whose applicability depends on unknown context.
@@ -570,6 +617,7 @@ fn pending_of(
                             .iter()
                             .map(|p| p.as_str().to_string())
                             .collect(),
+                        problem: None,
                     });
                 }
             }
@@ -582,6 +630,7 @@ fn pending_of(
                 operator: Some(c.operator.clone()),
                 key: c.key.clone(),
                 values: c.values.clone(),
+                problem: c.problem().map(str::to_string),
             });
         }
     }
@@ -609,12 +658,56 @@ pub(crate) fn statement_applies(
     r.and(stmt.conditions_hold(env))
 }
 
+/// Actions AWS documents as not controlled by policies, with the callers
+/// that can make them and where AWS says so.
+const NO_PERMISSION_NEEDED: &[(&str, &[PrincipalType], &str)] = &[
+    // "No permissions are required to perform this operation. If an
+    // administrator attaches a policy to your identity that explicitly denies
+    // access to the sts:GetCallerIdentity action, you can still perform this
+    // operation." (AWS STS API Reference, GetCallerIdentity)
+    (
+        "sts:getcalleridentity",
+        &[
+            PrincipalType::User,
+            PrincipalType::Role,
+            PrincipalType::Root,
+            PrincipalType::Federated,
+        ],
+        "AWS STS API Reference, GetCallerIdentity: no permissions are required, and an explicit deny does not stop it",
+    ),
+    // "No permissions are required for a user to get a session token. ... You
+    // cannot use policies to control authentication operations." (IAM User
+    // Guide, Permissions for GetSessionToken); it is called with a user's or
+    // the root user's long-term credentials.
+    (
+        "sts:getsessiontoken",
+        &[PrincipalType::User, PrincipalType::Root],
+        "IAM User Guide, Permissions for GetSessionToken: no permissions are required, and policies cannot control authentication operations",
+    ),
+];
+
+/// Why `action` by a caller of `kind` is allowed whatever the policies say,
+/// when AWS documents that it needs no permission (`sts:GetCallerIdentity`);
+/// `None` for every other action.
+pub fn needs_no_permission(action: &str, kind: PrincipalType) -> Option<&'static str> {
+    NO_PERMISSION_NEEDED
+        .iter()
+        .find(|(name, callers, _)| action.eq_ignore_ascii_case(name) && callers.contains(&kind))
+        .map(|(_, _, source)| *source)
+}
+
 /// Decides `request` against `policies`.
 pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
     let env = Env::new(&request.context, &request.principal);
     let action = request.action.to_ascii_lowercase();
     let resource = request.resource.as_str();
     let principal = &request.principal;
+
+    // Actions AWS does not control with policies are allowed before any
+    // policy is read, explicit denies included (see NO_PERMISSION_NEEDED).
+    if needs_no_permission(&action, principal.kind).is_some() {
+        return Decision::Allow { by: Vec::new() };
+    }
 
     let mut deny = Gate::default();
     let scan = |policy: &Policy, allow: &mut Gate, deny: &mut Gate| {
@@ -644,8 +737,24 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
             scan(p, g, &mut deny);
         }
     }
+    // SCPs: "If the enforcement code does not find any Allow statements in the
+    // applicable SCPs, the request is implicitly denied." SCPs do not restrict
+    // service principals; every level of the organization must allow. "SCPs
+    // don't affect service-linked roles" (AWS Organizations User Guide,
+    // Service control policies).
+    let scps_apply = !matches!(
+        principal.kind,
+        PrincipalType::Service | PrincipalType::Anonymous
+    ) && !principal.is_service_linked_role();
+    // RCPs restrict access to the resources of member accounts whoever asks,
+    // AWS service principals included (the AWS KMS Developer Guide's RCP
+    // examples restrict them by aws:SourceAccount and exempt them only with
+    // aws:PrincipalIsAWSService), except service-linked roles, which
+    // organization policies do not restrict (AWS Organizations User Guide,
+    // Resource control policies).
+    let rcps_apply = !principal.is_service_linked_role();
     let mut scp_levels: Vec<Gate> = Vec::new();
-    for level in &policies.scps {
+    for level in policies.scps.iter().filter(|_| scps_apply) {
         let mut g = Gate::default();
         for p in level {
             scan(p, &mut g, &mut deny);
@@ -653,12 +762,38 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
         scp_levels.push(g);
     }
     let mut rcp_levels: Vec<Gate> = Vec::new();
-    for level in &policies.rcps {
+    for level in policies.rcps.iter().filter(|_| rcps_apply) {
         let mut g = Gate::default();
         for p in level {
             scan(p, &mut g, &mut deny);
         }
         rcp_levels.push(g);
+    }
+
+    // A VPC endpoint policy "does not override or replace identity-based
+    // policies or resource-based policies" and must itself allow a request
+    // made through the endpoint (AWS PrivateLink Guide, Control access to VPC
+    // endpoints using endpoint policies); a policy without Principal applies
+    // to every caller.
+    let mut endpoint = (!policies.endpoint.is_empty()).then(Gate::default);
+    if let Some(g) = endpoint.as_mut() {
+        for policy in &policies.endpoint {
+            for stmt in &policy.statements {
+                let named = stmt
+                    .principals
+                    .as_ref()
+                    .map_or(Named::Directly, |clause| principal_named(clause, principal));
+                if named == Named::No {
+                    continue;
+                }
+                let t = statement_applies(stmt, &action, resource, &env);
+                match (t, stmt.effect) {
+                    (Tri::False, _) => {}
+                    (_, Effect::Deny) => deny.add(t, policy, stmt, &env, resource),
+                    (_, Effect::Allow) => g.add(t, policy, stmt, &env, resource),
+                }
+            }
+        }
     }
 
     let mut res_direct = Gate::default();
@@ -707,24 +842,13 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
         return Decision::ExplicitDeny { by: deny.decided };
     }
 
-    // SCPs: "If the enforcement code does not find any Allow statements in the
-    // applicable SCPs, the request is implicitly denied." SCPs do not restrict
-    // service principals; every level of the organization must allow.
-    let scps_apply = !matches!(
-        principal.kind,
-        PrincipalType::Service | PrincipalType::Anonymous
-    );
-    let scp = if scps_apply {
-        scp_levels
-            .iter()
-            .fold(Tri::True, |acc, g| acc.and(g.value()))
-    } else {
-        Tri::True
-    };
-    // RCPs restrict access to the resources of member accounts, whoever asks.
+    let scp = scp_levels
+        .iter()
+        .fold(Tri::True, |acc, g| acc.and(g.value()));
     let rcp = rcp_levels
         .iter()
         .fold(Tri::True, |acc, g| acc.and(g.value()));
+    let endpoint_ok = endpoint.as_ref().map_or(Tri::True, Gate::value);
 
     let boundary_ok = boundary.as_ref().map_or(Tri::True, Gate::value);
     let session_ok = session.as_ref().map_or(Tri::True, Gate::value);
@@ -760,7 +884,13 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
         direct.or(via_role).or(identity_path)
     };
 
-    let result = deny.value().not().and(scp).and(rcp).and(allowed);
+    let result = deny
+        .value()
+        .not()
+        .and(scp)
+        .and(rcp)
+        .and(endpoint_ok)
+        .and(allowed);
     match result {
         Tri::True => {
             let mut by = Vec::new();
@@ -782,12 +912,13 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
                     by.extend(s.decided);
                 }
             }
-            if scps_apply {
-                for g in scp_levels {
-                    by.extend(g.decided);
-                }
+            for g in scp_levels {
+                by.extend(g.decided);
             }
             for g in rcp_levels {
+                by.extend(g.decided);
+            }
+            if let Some(g) = endpoint {
                 by.extend(g.decided);
             }
             Decision::Allow { by }
@@ -800,6 +931,7 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
                 .chain(session)
                 .chain(scp_levels)
                 .chain(rcp_levels)
+                .chain(endpoint)
             {
                 pending.extend(g.pending);
             }
@@ -810,6 +942,8 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
                 ImplicitDenyReason::ServiceControlPolicy
             } else if rcp == Tri::False {
                 ImplicitDenyReason::ResourceControlPolicy
+            } else if endpoint_ok == Tri::False {
+                ImplicitDenyReason::VpcEndpointPolicy
             } else if !same_account
                 && direct.or(res_role.value()).or(res_account.value()) == Tri::False
             {
@@ -828,5 +962,147 @@ pub fn evaluate(policies: &PolicySet, request: &Request) -> Decision {
             };
             Decision::ImplicitDeny { reason }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/web/i-0abc";
+
+    fn policy(name: &str, kind: PolicyKind, statements: serde_json::Value) -> Arc<Policy> {
+        let document = json!({"Version": "2012-10-17", "Statement": statements});
+        Arc::new(Policy::parse(name, kind, &document).expect("a valid policy"))
+    }
+
+    fn session() -> RequestPrincipal {
+        let mut caller = RequestPrincipal::from_arn(SESSION).expect("a session ARN");
+        caller.id = Some("AROAEXAMPLEROLEID0001".into());
+        caller
+    }
+
+    /// A resource-based policy that names the session grants it access that
+    /// the role's permissions boundary does not, while one that names the role
+    /// ARN is limited by the boundary (IAM User Guide, Permissions boundaries
+    /// for IAM entities, "Resource-based policies"; Session policies, on a
+    /// resource-based policy that names the session ARN).
+    #[test]
+    fn a_grant_to_the_session_passes_the_boundary_a_grant_to_the_role_does_not() {
+        let boundary = policy(
+            "boundary",
+            PolicyKind::Boundary,
+            json!([{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]),
+        );
+        let grant = |who: &str| {
+            policy(
+                "bucket",
+                PolicyKind::Resource,
+                json!([{"Effect": "Allow", "Principal": {"AWS": who}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::media/*"}]),
+            )
+        };
+        let request = Request::new(session(), "s3:GetObject", "arn:aws:s3:::media/a");
+        let mut set = PolicySet {
+            boundary: Some(boundary),
+            resource: vec![grant(SESSION)],
+            ..PolicySet::default()
+        };
+        assert!(evaluate(&set, &request).is_allow());
+        set.resource = vec![grant("arn:aws:iam::111122223333:role/web")];
+        assert_eq!(
+            evaluate(&set, &request),
+            Decision::ImplicitDeny {
+                reason: ImplicitDenyReason::PermissionsBoundary
+            }
+        );
+    }
+
+    /// For a role session "aws:PrincipalArn" is the role's ARN and
+    /// "aws:userid" is role-id:caller-specified-role-name (IAM User Guide,
+    /// AWS global condition context keys and Policy variables).
+    #[test]
+    fn a_session_carries_the_role_arn_and_its_user_id() {
+        let caller = session();
+        assert_eq!(caller.session_name(), Some("i-0abc"));
+        let keys = caller.derived_keys();
+        let value = |key: &str| {
+            keys.iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            value("aws:principalarn"),
+            Some(vec!["arn:aws:iam::111122223333:role/web".to_string()])
+        );
+        assert_eq!(
+            value("aws:userid"),
+            Some(vec!["AROAEXAMPLEROLEID0001:i-0abc".to_string()])
+        );
+    }
+
+    /// "No permissions are required to perform this operation. If an
+    /// administrator attaches a policy to your identity that explicitly denies
+    /// access to the sts:GetCallerIdentity action, you can still perform this
+    /// operation." (AWS STS API Reference, GetCallerIdentity)
+    #[test]
+    fn get_caller_identity_is_allowed_even_under_an_explicit_deny() {
+        let set = PolicySet {
+            identity: vec![policy(
+                "deny-all",
+                PolicyKind::Identity,
+                json!([{"Effect": "Deny", "Action": "*", "Resource": "*"}]),
+            )],
+            ..PolicySet::default()
+        };
+        let request = Request::new(session(), "sts:GetCallerIdentity", "*");
+        assert_eq!(evaluate(&set, &request), Decision::Allow { by: Vec::new() });
+        assert!(needs_no_permission("sts:GetCallerIdentity", PrincipalType::Role).is_some());
+        // Every other action still needs permission.
+        let other = Request::new(session(), "sts:GetAccessKeyInfo", "*");
+        assert!(matches!(
+            evaluate(&set, &other),
+            Decision::ExplicitDeny { .. }
+        ));
+        // The public cannot make a signed call.
+        assert!(needs_no_permission("sts:GetCallerIdentity", PrincipalType::Anonymous).is_none());
+    }
+
+    /// A condition this engine cannot read makes its statement unknown, and
+    /// the decision conditional naming the policy and statement, instead of
+    /// dropping the whole policy (IAM User Guide, IAM JSON policy elements:
+    /// Condition operators, lists the operators AWS defines).
+    #[test]
+    fn an_unreadable_condition_makes_the_decision_conditional_naming_the_statement() {
+        let set = PolicySet {
+            identity: vec![policy(
+                "shop",
+                PolicyKind::Identity,
+                json!([
+                    {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"},
+                    {"Sid": "Reads", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                     "Condition": {"StringEqualz": {"aws:username": "alice"}}}
+                ]),
+            )],
+            ..PolicySet::default()
+        };
+        let alice =
+            RequestPrincipal::from_arn("arn:aws:iam::111122223333:user/alice").expect("a user ARN");
+        let read = Request::new(alice.clone(), "s3:GetObject", "arn:aws:s3:::media/a");
+        let Decision::Conditional { pending } = evaluate(&set, &read) else {
+            panic!("expected a conditional decision");
+        };
+        assert_eq!(&*pending[0].statement.policy, "shop");
+        assert_eq!(pending[0].statement.index, 1);
+        assert_eq!(pending[0].statement.sid.as_deref(), Some("Reads"));
+        let problem = pending[0].unresolved[0]
+            .problem
+            .as_deref()
+            .unwrap_or_default();
+        assert!(problem.contains("StringEqualz"), "{problem}");
+        // The policy's other statements still decide.
+        let send = Request::new(alice, "sqs:SendMessage", "*");
+        assert!(evaluate(&set, &send).is_allow());
     }
 }

@@ -38,6 +38,9 @@ pub enum PolicyKind {
     ResourceControl,
     /// A session policy passed when assuming a role or federating.
     Session,
+    /// A VPC endpoint policy: it may name principals, and one without
+    /// `Principal` applies to every caller.
+    VpcEndpoint,
 }
 
 impl PolicyKind {
@@ -87,9 +90,11 @@ impl serde::Serialize for Effect {
     }
 }
 
-/// A parse error, naming the statement (index and Sid) and the field.
+/// A parse error, naming the statement (index and Sid) and the element, as an
+/// auditor would: "statement 2 (Sid "Read"), entry 3 of its Action element:
+/// …"; [`PolicyError::field`] keeps the element's path for programs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{}: {}", location(.statement, .sid), .field, .message)]
+#[error("{}{}: {}", location(.statement, .sid), element_in_words(.field, .statement.is_some()), .message)]
 pub struct PolicyError {
     /// Zero-based index of the statement, when the problem is inside one.
     pub statement: Option<usize>,
@@ -103,9 +108,36 @@ pub struct PolicyError {
 
 fn location(statement: &Option<usize>, sid: &Option<String>) -> String {
     match (statement, sid) {
-        (Some(i), Some(s)) => format!("statement {i} (Sid {s:?}): "),
-        (Some(i), None) => format!("statement {i}: "),
+        (Some(i), Some(s)) => format!("statement {i} (Sid {s:?}), "),
+        (Some(i), None) => format!("statement {i}, "),
         _ => String::new(),
+    }
+}
+
+/// A path such as `Action[2]` or `Principal.AWS[0]` said in words: "entry 3
+/// of its Action element", "entry 1 of the AWS principals of its Principal
+/// element".
+fn element_in_words(field: &str, in_statement: bool) -> String {
+    fn split_index(part: &str) -> (&str, Option<usize>) {
+        match part.strip_suffix(']').and_then(|p| p.split_once('[')) {
+            Some((name, index)) => (name, index.parse().ok()),
+            None => (part, None),
+        }
+    }
+    let mut parts = field.splitn(2, '.');
+    let (head, head_index) = split_index(parts.next().unwrap_or_default());
+    let element = match head {
+        "document" => return "the document".to_string(),
+        _ if in_statement => format!("its {head} element"),
+        _ => format!("the {head} element"),
+    };
+    match (parts.next().map(split_index), head_index) {
+        (Some((kind, Some(i))), _) => {
+            format!("entry {} of the {kind} principals of {element}", i + 1)
+        }
+        (Some((kind, None)), _) => format!("the {kind} principals of {element}"),
+        (None, Some(i)) => format!("entry {} of {element}", i + 1),
+        (None, None) => element,
     }
 }
 
@@ -566,7 +598,10 @@ fn parse_statement_with(
         (None, None) => None,
     };
     match (&principals, kind) {
-        (Some(p), k) if !k.names_principals() && k != PolicyKind::ResourceControl => {
+        (Some(p), k)
+            if !k.names_principals()
+                && !matches!(k, PolicyKind::ResourceControl | PolicyKind::VpcEndpoint) =>
+        {
             let field = if p.negated {
                 "NotPrincipal"
             } else {
@@ -594,7 +629,7 @@ fn parse_statement_with(
 
     let conditions = match map.get("Condition") {
         None => Vec::new(),
-        Some(v) => Condition::parse_block(v, variables).map_err(|(f, m)| err(&f, m))?,
+        Some(v) => Condition::parse_block(v, variables),
     };
 
     Ok(Statement {
@@ -620,6 +655,7 @@ fn kind_label(kind: PolicyKind) -> &'static str {
         PolicyKind::ServiceControl => "service control",
         PolicyKind::ResourceControl => "resource control",
         PolicyKind::Session => "session",
+        PolicyKind::VpcEndpoint => "VPC endpoint",
     }
 }
 
@@ -892,8 +928,13 @@ mod tests {
         assert_eq!(e.field, "Action[1]");
         assert_eq!(
             e.to_string(),
-            "statement 1 (Sid \"Two\"): Action[1]: must be a string, found a number"
+            "statement 1 (Sid \"Two\"), entry 2 of its Action element: must be a string, found a number"
         );
+        assert_eq!(
+            element_in_words("Principal.AWS[0]", true),
+            "entry 1 of the AWS principals of its Principal element"
+        );
+        assert_eq!(element_in_words("Version", false), "the Version element");
         let e = parse(
             PolicyKind::Identity,
             json!({"Statement": [{"Effect": "Permit", "Action": "*", "Resource": "*"}]}),

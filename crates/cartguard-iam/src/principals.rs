@@ -539,7 +539,29 @@ impl Principals {
 pub fn service_control_policies(
     account: &cartguard_inventory::Account,
 ) -> (Vec<Vec<Arc<Policy>>>, Vec<PolicyFailure>) {
-    let Some(levels) = account.organizations.service_control_policies.present() else {
+    organization_policies(
+        &account.organizations.service_control_policies,
+        PolicyKind::ServiceControl,
+    )
+}
+
+/// The RCPs that apply to the account's resources, one list per level from
+/// the root down, parsed, and those that could not be parsed (left out, as
+/// for SCPs: access may then be over-reported, never under-reported).
+pub fn resource_control_policies(
+    account: &cartguard_inventory::Account,
+) -> (Vec<Vec<Arc<Policy>>>, Vec<PolicyFailure>) {
+    organization_policies(
+        &account.organizations.resource_control_policies,
+        PolicyKind::ResourceControl,
+    )
+}
+
+fn organization_policies(
+    levels: &cartguard_inventory::Collected<Vec<cartguard_inventory::organizations::ScpLevel>>,
+    kind: PolicyKind,
+) -> (Vec<Vec<Arc<Policy>>>, Vec<PolicyFailure>) {
+    let Some(levels) = levels.present() else {
         return (Vec::new(), Vec::new());
     };
     let mut failures = Vec::new();
@@ -551,7 +573,7 @@ pub fn service_control_policies(
                 .iter()
                 .filter_map(|scp| {
                     let name = scp.arn.clone().unwrap_or_else(|| scp.id.clone());
-                    match Policy::from_document(&name, PolicyKind::ServiceControl, &scp.document) {
+                    match Policy::from_document(&name, kind, &scp.document) {
                         Ok(policy) => Some(Arc::new(policy)),
                         Err(error) => {
                             if !failures.iter().any(|f: &PolicyFailure| f.policy == name) {

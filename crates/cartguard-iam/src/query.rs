@@ -12,9 +12,14 @@ use serde::Serialize;
 
 use crate::catalogue::catalogue;
 use crate::context::RequestContext;
-use crate::evaluate::{Decision, ImplicitDenyReason, Request, evaluate};
-use crate::policy::{Effect, Policy, StatementRef};
-use crate::principals::{Principal, PrincipalKind, Principals, ResolveError};
+use crate::evaluate::{
+    Decision, ImplicitDenyReason, PolicySet, Request, RequestPrincipal, evaluate,
+    needs_no_permission,
+};
+use crate::policy::{Effect, Policy, PolicyKind, StatementRef};
+use crate::principals::{
+    Principal, PrincipalKind, Principals, ResolveError, resource_control_policies,
+};
 use crate::quote::StatementQuote;
 use crate::resource_policy::{collected_key_policy, names_kms_key};
 use crate::trust::is_assume_action;
@@ -86,6 +91,71 @@ pub fn principal_named<'p>(
     Ok(principals.resolve(name)?)
 }
 
+/// Who makes a request.
+#[derive(Debug, Clone)]
+pub enum Caller<'p> {
+    /// A user or role of the account; for a role, the session ARN
+    /// (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`) when one is named.
+    Member {
+        /// The user or role.
+        principal: &'p Principal,
+        /// The assumed-role session, when the question names one.
+        session_arn: Option<String>,
+    },
+    /// An unauthenticated caller from the internet.
+    Anonymous,
+    /// An AWS service principal (`s3.amazonaws.com`).
+    Service(String),
+}
+
+impl Caller<'_> {
+    /// The caller as a request's principal.
+    fn request_principal(&self) -> RequestPrincipal {
+        match self {
+            Caller::Member {
+                principal,
+                session_arn,
+            } => {
+                let mut caller = principal.request_principal();
+                if principal.kind == PrincipalKind::Role {
+                    caller.session_arn = session_arn.clone();
+                }
+                caller
+            }
+            Caller::Anonymous => RequestPrincipal::anonymous(),
+            Caller::Service(name) => RequestPrincipal::service(name),
+        }
+    }
+
+    /// How the answer names the caller.
+    fn label(&self) -> String {
+        match self {
+            Caller::Member {
+                session_arn: Some(session),
+                principal,
+            } if principal.kind == PrincipalKind::Role => session.clone(),
+            Caller::Member { principal, .. } => principal.arn.clone(),
+            Caller::Anonymous => "anonymous".to_string(),
+            Caller::Service(name) => name.clone(),
+        }
+    }
+}
+
+/// The caller `who` names ([`principal_named`]); an assumed-role session ARN
+/// names its role and keeps the session.
+pub fn caller_named<'p>(
+    account: &Account,
+    principals: &'p Principals,
+    who: &str,
+) -> Result<Caller<'p>, QueryError> {
+    let principal = principal_named(account, principals, who)?;
+    let session_arn = RequestPrincipal::from_arn(who).and_then(|p| p.session_arn);
+    Ok(Caller::Member {
+        principal,
+        session_arn,
+    })
+}
+
 /// A request to decide for a principal: the action, the resource, what is
 /// known of the request's context, and the resource's own policies.
 #[derive(Debug, Clone)]
@@ -99,6 +169,19 @@ pub struct Question {
     /// The resource's policies as the auditor supplies them; when there are
     /// none, the key policy of a KMS key is taken from the evidence.
     pub resource_policies: Vec<Policy>,
+    /// Inline session policies the role session was created with.
+    pub session_policies: Vec<Policy>,
+    /// Managed policies (by ARN) the role session was created with, as
+    /// session policies.
+    pub session_policy_arns: Vec<String>,
+    /// The account that owns the resource, for resources whose ARN names none
+    /// (S3 buckets); otherwise taken from the evidence or the ARN.
+    pub resource_account: Option<String>,
+    /// The trust policy of the role to assume, as given, for `sts:AssumeRole*`
+    /// on a role the evidence does not hold (it replaces the evidence's).
+    pub trust_policy: Option<Policy>,
+    /// The policy of the VPC endpoint the request goes through.
+    pub endpoint_policies: Vec<Policy>,
 }
 
 impl Question {
@@ -109,6 +192,11 @@ impl Question {
             resource: resource.to_string(),
             context: RequestContext::new(),
             resource_policies: Vec::new(),
+            session_policies: Vec::new(),
+            session_policy_arns: Vec::new(),
+            resource_account: None,
+            trust_policy: None,
+            endpoint_policies: Vec::new(),
         }
     }
 }
@@ -157,6 +245,10 @@ pub struct PendingCondition {
     pub key: String,
     /// The values it is compared with, or the resource patterns.
     pub values: Vec<String>,
+    /// For a condition that cannot be read (an unknown operator, a value the
+    /// operator cannot take), why: no context decides it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
     /// The statement that holds it.
     pub statement: StatementRef,
 }
@@ -180,27 +272,149 @@ pub struct Answer {
     /// Why an implicit deny is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ImplicitDenyReason>,
+    /// What the decision rests on besides statements (an action AWS does not
+    /// control with policies, the session or account it was taken for).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// What the decision could not take into account.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
 
-/// Decides `question` for `principal` of `account` as AWS would: with its own
-/// policies, its permissions boundary and the account's SCPs; with the
-/// resource policies given, or else the key policy the evidence holds for a
-/// KMS key; and, for the actions that assume a role, with the role's trust
-/// policy. The answer lists what could not be taken into account.
+/// Decides `question` for `principal` of `account` as AWS would ([`ask`]
+/// with the principal as the caller).
 pub fn can(
     account: &Account,
     principals: &Principals,
     principal: &Principal,
     question: &Question,
 ) -> Answer {
+    let caller = Caller::Member {
+        principal,
+        session_arn: None,
+    };
+    ask(account, principals, &caller, question)
+}
+
+/// Whether `action` assumes a role (`sts:AssumeRole*`), the only requests a
+/// trust policy decides.
+pub fn assumes_role(action: &str) -> bool {
+    is_assume_action(action)
+}
+
+/// The name of the S3 bucket an S3 ARN names (`arn:aws:s3:::bucket/key`).
+fn bucket_of(resource: &str) -> Option<&str> {
+    let rest = resource.split_once(":s3:::")?.1;
+    let bucket = rest.split('/').next()?;
+    (!bucket.is_empty() && resource.starts_with("arn:")).then_some(bucket)
+}
+
+/// Decides `question` for `caller` as AWS would: with the caller's own
+/// policies, its permissions boundary, the session policies given and the
+/// account's SCPs; with the resource policies given, or else the key policy
+/// the evidence holds for a KMS key; for the actions that assume a role, with
+/// the role's trust policy (given, or from the evidence); with the RCPs of the
+/// evidence's account when the resource is in it; and with the VPC endpoint's
+/// policy when one is given. The answer lists what could not be taken into
+/// account.
+pub fn ask(
+    account: &Account,
+    principals: &Principals,
+    caller: &Caller<'_>,
+    question: &Question,
+) -> Answer {
     let (action, resource) = (question.action.as_str(), question.resource.as_str());
-    let mut request = Request::new(principal.request_principal(), action, resource);
+    let caller_principal = caller.request_principal();
+    let mut request = Request::new(caller_principal.clone(), action, resource);
     request.context = question.context.clone();
     let mut warnings = Vec::new();
-    let mut policies = principal.policies.clone();
+    let mut notes = Vec::new();
+    let member = match caller {
+        Caller::Member { principal, .. } => Some(*principal),
+        _ => None,
+    };
+    let mut policies = member.map_or_else(PolicySet::default, |p| p.policies.clone());
+
+    // Session policies: "the resulting session's permissions are the
+    // intersection of the role's identity-based policy and the session
+    // policies" (AWS STS API Reference, AssumeRole, PolicyArns).
+    let mut session: Vec<Arc<Policy>> = question
+        .session_policies
+        .iter()
+        .map(|p| Arc::new(p.with_kind(PolicyKind::Session)))
+        .collect();
+    for arn in &question.session_policy_arns {
+        match principals.managed.get(arn) {
+            Some(p) => session.push(Arc::new(p.with_kind(PolicyKind::Session))),
+            None => warnings.push(format!(
+                "the managed session policy {arn} is not in the evidence; it was left out of the decision, so the answer may allow more than AWS does"
+            )),
+        }
+    }
+    if !session.is_empty() {
+        match member {
+            Some(p) if p.kind == PrincipalKind::Role => policies.session = session,
+            _ => warnings.push(
+                "session policies apply to role sessions only; they were left out of the decision"
+                    .to_string(),
+            ),
+        }
+    }
+
+    // The resource's owner: as given, else the evidence's bucket list for an
+    // S3 bucket, else the ARN's account.
+    let bucket = bucket_of(resource);
+    let owned_here = bucket.is_some_and(|name| {
+        account
+            .s3
+            .buckets
+            .present()
+            .is_some_and(|buckets| buckets.iter().any(|b| b.name == name))
+    });
+    request.resource_account = question
+        .resource_account
+        .clone()
+        .or_else(|| owned_here.then(|| account.id.clone()));
+    if let (Some(name), None) = (bucket, &request.resource_account) {
+        warnings.push(format!(
+            "the owner of bucket {name} is not known (the evidence's bucket list does not hold it); it was taken to be the caller's account — give --resource-account ID for a bucket of another account"
+        ));
+    }
+    let resource_account = request
+        .resource_account
+        .clone()
+        .or_else(|| {
+            crate::arn::account_of(resource)
+                .filter(|a| !a.is_empty() && *a != "aws")
+                .map(str::to_string)
+        })
+        .or_else(|| caller_principal.account.clone())
+        .unwrap_or_else(|| account.id.clone());
+    if let Some(owner) = &request.resource_account
+        && bucket.is_some()
+    {
+        notes.push(format!("the bucket is taken to belong to account {owner}"));
+    }
+
+    // RCPs apply to the resources of the accounts they are attached to.
+    if resource_account == account.id {
+        let (rcps, unreadable) = resource_control_policies(account);
+        policies.rcps = rcps;
+        for failure in unreadable {
+            warnings.push(format!(
+                "the RCP {} could not be parsed ({}); it was left out of the decision",
+                failure.policy, failure.error
+            ));
+        }
+    }
+
+    policies.endpoint = question
+        .endpoint_policies
+        .iter()
+        .cloned()
+        .map(Arc::new)
+        .collect();
+
     let mut own: Vec<Arc<Policy>> = question
         .resource_policies
         .iter()
@@ -216,7 +430,17 @@ pub fn can(
         }
     }
     policies.resource.extend(own.iter().cloned());
-    if is_assume_action(action) {
+    if let Some(trust) = &question.trust_policy {
+        let trust = Arc::new(trust.with_kind(PolicyKind::Trust));
+        if is_assume_action(action) {
+            policies.resource.push(Arc::clone(&trust));
+        } else {
+            warnings.push(format!(
+                "a trust policy only decides sts:AssumeRole*; the one given was left out of the decision on {action}"
+            ));
+        }
+        own.push(trust);
+    } else if is_assume_action(action) {
         let role = principals
             .principals
             .iter()
@@ -224,23 +448,42 @@ pub fn can(
         match role.and_then(|r| r.trust_policy.as_ref()) {
             Some(trust) => policies.resource.push(Arc::clone(trust)),
             None => warnings.push(format!(
-                "the trust policy of {resource} is not in the evidence; AWS also requires it to allow the caller"
+                "the trust policy of {resource} is not in the evidence; AWS also requires it to allow the caller (give it with --trust-policy FILE)"
             )),
         }
     }
+    own.extend(policies.endpoint.iter().cloned());
+    own.extend(policies.session.iter().cloned());
+    own.extend(policies.rcps.iter().flatten().cloned());
     match unreadable_key_policy {
         Some(failure) => warnings.push(format!(
             "the key policy of {resource} in the evidence could not be parsed ({}); it was left out of the decision, and AWS also requires it to allow the caller",
             failure.error
         )),
-        None if own.is_empty() && names_kms_key(resource) => warnings.push(format!(
-            "the key policy of {resource} is not in the evidence and was not given (--resource-policy FILE); AWS also requires it to allow the caller"
-        )),
+        None if question.resource_policies.is_empty()
+            && own.iter().all(|p| p.kind != PolicyKind::KeyPolicy)
+            && names_kms_key(resource) =>
+        {
+            warnings.push(format!(
+                "the key policy of {resource} is not in the evidence and was not given (--resource-policy FILE); AWS also requires it to allow the caller"
+            ))
+        }
         None => {}
     }
+    if let Some(source) = needs_no_permission(action, caller_principal.kind) {
+        notes.push(format!(
+            "{action} needs no permission: AWS allows it whatever the policies say ({source})"
+        ));
+    }
+    if let Some(session_arn) = &caller_principal.session_arn {
+        notes.push(format!(
+            "decided for the session {session_arn} of {}: a resource-based policy that names the session is not limited by the role's permissions boundary or session policies",
+            caller_principal.arn
+        ));
+    }
     let decision = evaluate(&policies, &request);
-    // Statements of the resource's own policies are quoted from them: the
-    // account's policies do not hold them.
+    // Statements of the policies given with the question (and of the RCPs)
+    // are quoted from them: the account's principals do not hold them.
     let quote = |s: &StatementRef| match own.iter().find(|p| p.name == s.policy) {
         Some(policy) => StatementQuote::new(s, policy.statements.get(s.index).map(|st| &**st)),
         None => principals.quote(s),
@@ -248,16 +491,19 @@ pub fn can(
     if !catalogue().knows(action) {
         warnings.push(format!("{action} is not in the IAM action catalogue"));
     }
-    warnings.extend(unevaluated(principals, principal));
+    if let Some(principal) = member {
+        warnings.extend(unevaluated(principals, principal));
+    }
 
     let mut answer = Answer {
         decision: Verdict::Allow,
-        principal: principal.arn.clone(),
+        principal: caller.label(),
         action: action.to_string(),
         resource: resource.to_string(),
         statements: Vec::new(),
         conditions: Vec::new(),
         reason: None,
+        notes,
         warnings,
     };
     match decision {
@@ -283,6 +529,7 @@ pub fn can(
                         operator: u.operator,
                         key: u.key,
                         values: u.values,
+                        problem: u.problem,
                         statement: statement.clone(),
                     })
                 })
@@ -396,11 +643,18 @@ pub(crate) mod tests {
 
     #[test]
     fn a_key_policy_that_cannot_be_parsed_is_reported() {
-        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEqualsSomehow":{"aws:x":"y"}}}]}"#;
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Everyone","Effect":"Permit","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}"#;
         let answer = ask(&account(Some(policy)), "web", "kms:Decrypt", KEY);
         assert_eq!(answer.warnings.len(), 1, "{:?}", answer.warnings);
         assert!(answer.warnings[0].contains("could not be parsed"));
-        assert!(answer.warnings[0].contains("StringEqualsSomehow"));
+        // The policy, the statement and the element, in words.
+        assert!(
+            answer.warnings[0].contains(
+                "could not be parsed (statement 0 (Sid \"Everyone\"), its Effect element"
+            ),
+            "{}",
+            answer.warnings[0]
+        );
     }
 
     #[test]
@@ -445,12 +699,13 @@ pub(crate) mod tests {
 
     #[test]
     fn answers_serialise_in_the_words_they_print() {
-        let answer = ask(&account(None), "alice", "s3:GetObject", "arn:aws:s3:::b/k");
+        let queue = "arn:aws:sqs:eu-west-1:111122223333:orders";
+        let answer = ask(&account(None), "alice", "sqs:SendMessage", queue);
         let json = serde_json::to_value(&answer).expect("serialisable");
         assert_eq!(json["decision"], "allow");
         assert_eq!(json["statements"][0]["statement_index"], 0);
         assert!(json.get("warnings").is_none());
-        let denied = ask(&account(None), "web", "s3:GetObject", "arn:aws:s3:::b/k");
+        let denied = ask(&account(None), "web", "sqs:SendMessage", queue);
         assert_eq!(
             serde_json::to_value(&denied).expect("serialisable")["reason"],
             "no-allow"

@@ -91,6 +91,47 @@ pub fn supplied_policy(
     Policy::parse(name, kind, &document).map_err(SuppliedPolicyError::Invalid)
 }
 
+/// What a policy an auditor supplies besides the resource's own is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppliedKind {
+    /// A session policy the role session was created with.
+    Session,
+    /// The trust policy of a role to assume (also as `aws iam get-role`
+    /// prints it, under `Role.AssumeRolePolicyDocument`).
+    Trust,
+    /// The policy of a VPC endpoint (also as `aws ec2 describe-vpc-endpoints`
+    /// prints it, under `VpcEndpoints[0].PolicyDocument`).
+    VpcEndpoint,
+}
+
+/// The policy in `text` ([`unwrapped_document`], or inside the AWS CLI answer
+/// that holds it), named `name`, as `kind` says.
+pub fn supplied_policy_as(
+    name: &str,
+    text: &str,
+    kind: SuppliedKind,
+) -> Result<Policy, SuppliedPolicyError> {
+    let (policy_kind, path): (PolicyKind, &[&str]) = match kind {
+        SuppliedKind::Session => (PolicyKind::Session, &[]),
+        SuppliedKind::Trust => (PolicyKind::Trust, &["Role", "AssumeRolePolicyDocument"]),
+        SuppliedKind::VpcEndpoint => (PolicyKind::VpcEndpoint, &["VpcEndpoints", "PolicyDocument"]),
+    };
+    let mut document = unwrapped_document(text)?;
+    for key in path {
+        document = match document.get(key) {
+            Some(Value::String(inner)) => {
+                serde_json::from_str(inner).map_err(SuppliedPolicyError::WrappedNotJson)?
+            }
+            // One endpoint: its entry; several are ambiguous and left as they
+            // are, so the parse names what is wrong.
+            Some(Value::Array(items)) if items.len() == 1 => items[0].clone(),
+            Some(inner @ Value::Object(_)) => inner.clone(),
+            _ => continue,
+        };
+    }
+    Policy::parse(name, policy_kind, &document).map_err(SuppliedPolicyError::Invalid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +154,24 @@ mod tests {
         assert_eq!(policy.kind, PolicyKind::KeyPolicy);
         let bucket = supplied_policy("given", DOCUMENT, "arn:aws:s3:::b/k").unwrap();
         assert_eq!(bucket.kind, PolicyKind::Resource);
+    }
+
+    #[test]
+    fn trust_and_endpoint_policies_are_read_as_the_cli_prints_them() {
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#;
+        let get_role = serde_json::json!({"Role": {"RoleName": "partner", "AssumeRolePolicyDocument": serde_json::from_str::<Value>(trust).unwrap()}}).to_string();
+        for text in [trust.to_string(), get_role] {
+            let policy = supplied_policy_as("t", &text, SuppliedKind::Trust).unwrap();
+            assert_eq!(policy.kind, PolicyKind::Trust);
+            assert_eq!(policy.statements.len(), 1);
+        }
+        let endpoint = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#;
+        let described = serde_json::json!({"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "PolicyDocument": endpoint}]}).to_string();
+        let policy = supplied_policy_as("e", &described, SuppliedKind::VpcEndpoint).unwrap();
+        assert_eq!(policy.kind, PolicyKind::VpcEndpoint);
+        // An endpoint policy may leave Principal out.
+        let open = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+        assert!(supplied_policy_as("e", open, SuppliedKind::VpcEndpoint).is_ok());
     }
 
     #[test]

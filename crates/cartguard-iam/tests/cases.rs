@@ -3,10 +3,16 @@
 //! Each file holds `{"description", "defaults"?, "cases": [...]}`. A case gives
 //! policies (`statement` as shorthand for one identity policy, or `identity`,
 //! `boundary`, `session`, `resource` with `resource_kind`, `scps`, `rcps` as
-//! lists of levels), a `request` and the `expect`ed decision, optionally the
+//! lists of levels, `endpoint` for VPC endpoint policies), a `request` (its
+//! `principal` may be a user, role, root, assumed-role session or
+//! service-linked role ARN; `principal_type` makes it a `service`,
+//! `anonymous` or `federated` caller; `resource_account` names the owner of
+//! an ARN without account) and the `expect`ed decision, optionally the
 //! implicit-deny `reason`, the deciding statements `by` (`policy#index`) and the
 //! `pending` keys of a conditional decision. Parse cases give `kind`,
-//! `document` and either `error` (a substring of the message) or `valid: true`.
+//! `document` and either `error` (a substring of the message), `valid: true`,
+//! or `unreadable_condition` (a substring of the problem of a condition the
+//! policy keeps as unknown).
 //! `defaults` are merged under every case (one level deep for `request`).
 
 use std::path::Path;
@@ -114,6 +120,10 @@ fn policy_set(case: &Map<String, Value>) -> Result<PolicySet, String> {
         }
         set.rcps.push(l);
     }
+    for (i, d) in docs(case.get("endpoint")).iter().enumerate() {
+        set.endpoint
+            .push(parse(&format!("endpoint-{i}"), PolicyKind::VpcEndpoint, d)?);
+    }
     Ok(set)
 }
 
@@ -183,9 +193,27 @@ fn run_case(case: &Map<String, Value>) -> Result<(), String> {
             "trust" => PolicyKind::Trust,
             "boundary" => PolicyKind::Boundary,
             "scp" => PolicyKind::ServiceControl,
+            "rcp" => PolicyKind::ResourceControl,
+            "session" => PolicyKind::Session,
+            "endpoint" => PolicyKind::VpcEndpoint,
             other => return Err(format!("unknown kind {other}")),
         };
         let result = Policy::parse("doc", kind, doc);
+        if let Some(want) = case.get("unreadable_condition").and_then(Value::as_str) {
+            let policy = result.map_err(|e| format!("expected to parse, got: {e}"))?;
+            let problems: Vec<&str> = policy
+                .statements
+                .iter()
+                .flat_map(|s| s.conditions.iter().filter_map(|c| c.problem()))
+                .collect();
+            return if problems.iter().any(|p| p.contains(want)) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "no unreadable condition mentions {want:?}: {problems:?}"
+                ))
+            };
+        }
         return match (case.get("error").and_then(Value::as_str), result) {
             (Some(want), Err(e)) if e.to_string().contains(want) => Ok(()),
             (Some(want), Err(e)) => Err(format!("error {e:?} does not mention {want:?}")),

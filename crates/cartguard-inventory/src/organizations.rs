@@ -1,5 +1,5 @@
 //! AWS Organizations: the organization, its accounts, and the service control
-//! policies that apply to the account.
+//! and resource control policies that apply to the account.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +18,15 @@ pub const LIST_PARENTS: Operation =
 /// from the root down to the account.
 pub const LIST_POLICIES_FOR_TARGET: Operation =
     Operation::account("organizations", "ListPoliciesForTarget").per("organization node");
+/// `organizations:ListPoliciesForTarget` with the filter
+/// `RESOURCE_CONTROL_POLICY`, per node from the root down to the account: the
+/// same call as [`LIST_POLICIES_FOR_TARGET`] asked for the other policy type,
+/// so its answers are kept apart.
+pub const LIST_RESOURCE_CONTROL_POLICIES_FOR_TARGET: Operation = Operation::account(
+    "organizations",
+    "ListPoliciesForTarget (resource control policies)",
+)
+.per("organization node");
 /// `organizations:DescribePolicy`, per attached policy.
 pub const DESCRIBE_POLICY: Operation =
     Operation::account("organizations", "DescribePolicy").per("policy");
@@ -28,6 +37,7 @@ pub const OPERATIONS: &[Operation] = &[
     LIST_ACCOUNTS,
     LIST_PARENTS,
     LIST_POLICIES_FOR_TARGET,
+    LIST_RESOURCE_CONTROL_POLICIES_FOR_TARGET,
     DESCRIBE_POLICY,
 ];
 
@@ -49,6 +59,15 @@ pub struct OrganizationsEvidence {
     /// account (SCPs do not apply) or in no organization.
     #[serde(default)]
     pub service_control_policies: Collected<Vec<ScpLevel>>,
+    /// The resource control policies that apply to the account's resources,
+    /// one level per node from the root down to the account (read through
+    /// `list-parents`, `list-policies-for-target --filter
+    /// RESOURCE_CONTROL_POLICY` and `describe-policy`; each level has the
+    /// shape of an SCP level); `NotConfigured` when the account is the
+    /// management account (RCPs do not apply to its resources) or in no
+    /// organization.
+    #[serde(default)]
+    pub resource_control_policies: Collected<Vec<ScpLevel>>,
 }
 
 impl OrganizationsEvidence {
@@ -59,6 +78,7 @@ impl OrganizationsEvidence {
             DESCRIBE_ORGANIZATION => one(&self.organization),
             LIST_ACCOUNTS => one(&self.accounts),
             LIST_POLICIES_FOR_TARGET => one(&self.service_control_policies),
+            LIST_RESOURCE_CONTROL_POLICIES_FOR_TARGET => one(&self.resource_control_policies),
             _ => return None,
         })
     }
@@ -92,7 +112,8 @@ pub struct OrganizationAccount {
     pub status: Option<String>,
 }
 
-/// The SCPs attached to one node of the organization (root, OU or the account).
+/// The SCPs (or RCPs) attached to one node of the organization (root, OU or
+/// the account).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScpLevel {
     /// The node's id (`r-…`, `ou-…` or the account id).
@@ -101,7 +122,7 @@ pub struct ScpLevel {
     pub policies: Vec<ServiceControlPolicy>,
 }
 
-/// One service control policy.
+/// One service control policy (or resource control policy: same shape).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ServiceControlPolicy {
     /// `p-…`.

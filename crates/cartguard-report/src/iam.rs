@@ -58,6 +58,20 @@ impl fmt::Display for AnswerText<'_> {
             )?;
         }
         for pending in &answer.conditions {
+            if let Some(problem) = &pending.problem {
+                let sid = pending
+                    .statement
+                    .sid
+                    .as_deref()
+                    .map(|sid| format!(" ({sid})"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  cannot decide statement {}{sid} of {}: {problem}; no context settles it",
+                    pending.statement.index, pending.statement.policy
+                )?;
+                continue;
+            }
             let key = &pending.key;
             writeln!(
                 out,
@@ -65,6 +79,9 @@ impl fmt::Display for AnswerText<'_> {
                 pending.operator.as_deref().unwrap_or(pending.element),
                 pending.values.join(", ")
             )?;
+        }
+        for note in &answer.notes {
+            writeln!(out, "  note: {note}")?;
         }
         for warning in &answer.warnings {
             writeln!(out, "  warning: {warning}")?;
@@ -153,6 +170,7 @@ mod tests {
             statements: Vec::new(),
             conditions: Vec::new(),
             reason: None,
+            notes: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -172,6 +190,7 @@ mod tests {
             operator: Some("BoolIfExists".into()),
             key: "aws:MultiFactorAuthPresent".into(),
             values: vec!["false".into()],
+            problem: None,
             statement: reference(),
         });
         conditional
@@ -190,6 +209,36 @@ mod tests {
         assert_eq!(document["decision"], "conditional");
         assert_eq!(document["conditions"][0]["effect"], "Deny");
         assert_eq!(document["conditions"][0]["statement"]["statement_index"], 4);
+    }
+
+    #[test]
+    fn an_unreadable_condition_names_its_policy_and_statement() {
+        let mut conditional = answer(Verdict::Conditional);
+        conditional.conditions.push(PendingCondition {
+            effect: Effect::Deny,
+            element: "Condition",
+            operator: Some("StringEqualz".into()),
+            key: "aws:username".into(),
+            values: vec!["alice".into()],
+            problem: Some("StringEqualz is not a condition operator AWS defines".into()),
+            statement: reference(),
+        });
+        conditional
+            .notes
+            .push("decided for the session s of r".into());
+        assert_eq!(
+            answer_text(&conditional),
+            "CONDITIONAL: arn:aws:iam::111122223333:user/alice s3:GetObject on arn:aws:s3:::media/logo.png\n\
+             \x20 cannot decide statement 4 (DenyWithoutMfa) of arn:aws:iam::111122223333:policy/mfa: StringEqualz is not a condition operator AWS defines; no context settles it\n\
+             \x20 note: decided for the session s of r\n"
+        );
+        let document: serde_json::Value =
+            serde_json::from_str(&answer_json(&conditional).expect("JSON")).expect("JSON");
+        assert_eq!(
+            document["conditions"][0]["problem"],
+            "StringEqualz is not a condition operator AWS defines"
+        );
+        assert_eq!(document["notes"][0], "decided for the session s of r");
     }
 
     #[test]

@@ -71,14 +71,38 @@ pub enum IamCommand {
     BlastRadius(BlastArgs),
 }
 
+/// Examples of `iam can`, as `iam can --help` prints them.
+const CAN_EXAMPLES: &str = "\
+Examples:
+  cartguard iam can deploy s3:PutObject arn:aws:s3:::shop-media/logo.png --evidence EVIDENCE
+  cartguard iam can arn:aws:sts::111122223333:assumed-role/web/i-0abc s3:GetObject \\
+      arn:aws:s3:::shop-media/logo.png --resource-policy bucket-policy.json --evidence EVIDENCE
+  cartguard iam can web s3:GetObject arn:aws:s3:::shop-media/a --session-policy read-only.json \\
+      --session-policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess --evidence EVIDENCE
+  cartguard iam can --anonymous s3:GetObject arn:aws:s3:::shop-media/logo.png \\
+      --resource-policy bucket-policy.json --evidence EVIDENCE
+  cartguard iam can --service cloudtrail.amazonaws.com s3:PutObject arn:aws:s3:::trail-logs/AWSLogs/x \\
+      --resource-policy bucket-policy.json --context aws:SourceAccount=111122223333 --evidence EVIDENCE
+  cartguard iam can deploy s3:GetObject arn:aws:s3:::partner-bucket/k --resource-account 444455556666 \\
+      --resource-policy partner-bucket-policy.json --evidence EVIDENCE
+  cartguard iam can deploy sts:AssumeRole arn:aws:iam::444455556666:role/partner \\
+      --trust-policy partner-trust.json --evidence EVIDENCE
+  cartguard iam can web s3:GetObject arn:aws:s3:::shop-media/a --vpce-policy endpoint-policy.json \\
+      --context aws:SourceVpce=vpce-0abc --evidence EVIDENCE
+
+Exit status: 0 when the question was answered (whatever the decision), 2 for a
+usage or input error.";
+
 #[derive(Debug, Args)]
+#[command(after_help = CAN_EXAMPLES)]
 pub struct CanArgs {
-    /// A user or role, by ARN or name.
-    pub principal: String,
-    /// The action, e.g. s3:GetObject.
-    pub action: String,
-    /// The resource ARN, or * for actions without resource-level permissions.
-    pub resource: String,
+    /// PRINCIPAL ACTION RESOURCE, or ACTION RESOURCE with --anonymous or
+    /// --service. PRINCIPAL is a user or role by ARN or name, an access key id,
+    /// or an assumed-role session ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION),
+    /// which keeps the session; ACTION is e.g. s3:GetObject; RESOURCE an ARN, or
+    /// * for actions without resource-level permissions.
+    #[arg(value_name = "PRINCIPAL ACTION RESOURCE", num_args = 2..=3, required = true)]
+    pub request: Vec<String>,
     /// A condition key's value in the request (KEY=VALUE; give a key twice for
     /// several values). Keys neither given nor stated absent are unknown, and a
     /// decision that depends on them is "conditional".
@@ -94,6 +118,38 @@ pub struct CanArgs {
     /// policy is weighed without this option.
     #[arg(long, value_name = "FILE")]
     pub resource_policy: Vec<PathBuf>,
+    /// A session policy the role session was created with: a policy document
+    /// (FILE), or a managed policy's ARN from the evidence (repeatable). The
+    /// session may do only what both the role's policies and its session
+    /// policies allow, e.g. --session-policy read-only.json.
+    #[arg(long, value_name = "FILE|ARN")]
+    pub session_policy: Vec<String>,
+    /// Ask for an unauthenticated caller from the internet (the public, as
+    /// bucket and queue policies with "Principal": "*" admit it), e.g.
+    /// --anonymous s3:GetObject arn:aws:s3:::media/logo.png.
+    #[arg(long, conflicts_with = "service")]
+    pub anonymous: bool,
+    /// Ask for an AWS service principal, e.g. --service s3.amazonaws.com; give
+    /// aws:SourceAccount and aws:SourceArn with --context.
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// The account that owns the resource, for resources whose ARN names none
+    /// (S3 buckets): a request across accounts needs both the caller's policies
+    /// and the resource's policy to allow, e.g. --resource-account 444455556666.
+    /// Default: the evidence's account for a bucket it lists.
+    #[arg(long, value_name = "ID")]
+    pub resource_account: Option<String>,
+    /// The trust policy of the role to assume, for sts:AssumeRole* on a role
+    /// the evidence does not hold (a policy document, or as `aws iam get-role`
+    /// prints it), e.g. --trust-policy partner-trust.json; it replaces the
+    /// evidence's for a role it holds.
+    #[arg(long, value_name = "FILE")]
+    pub trust_policy: Option<PathBuf>,
+    /// The policy of the VPC endpoint the request goes through, e.g.
+    /// --vpce-policy endpoint-policy.json (as `aws ec2 describe-vpc-endpoints`
+    /// prints its PolicyDocument, or a document).
+    #[arg(long, value_name = "FILE")]
+    pub vpce_policy: Vec<PathBuf>,
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Output format.

@@ -645,7 +645,9 @@ fn an_scp_that_cannot_be_parsed_is_named_not_skipped() {
     let scp = dir
         .path()
         .join("organizations/global/describe-policy/p-guardrails01.json");
-    let unreadable = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ProtectAuditTrail", "Effect": "Deny", "Action": "cloudtrail:StopLogging", "Resource": "*", "Condition": {"StringEqualsSomehow": {"aws:PrincipalTag/team": "audit"}}}]}"#;
+    // An Effect IAM does not know makes the whole policy unusable (a
+    // condition it cannot read would only leave its statement undecided).
+    let unreadable = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ProtectAuditTrail", "Effect": "Refuse", "Action": "cloudtrail:StopLogging", "Resource": "*"}]}"#;
     let document = serde_json::json!({"Policy": {
         "PolicySummary": {"Id": "p-guardrails01", "Name": "Guardrails", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": false},
         "Content": unreadable,
@@ -676,7 +678,10 @@ fn an_scp_that_cannot_be_parsed_is_named_not_skipped() {
     assert_eq!(organizations[0]["status"], "partial");
     let reason = organizations[0]["reason"].as_str().expect("a reason");
     assert!(reason.contains("p-guardrails01"), "{reason}");
-    assert!(reason.contains("StringEqualsSomehow"), "{reason}");
+    assert!(
+        reason.contains("statement 0 (Sid \"ProtectAuditTrail\"), its Effect element"),
+        "{reason}"
+    );
 
     // With the SCP readable, the SCPs are not named as a gap.
     let intact = scan_json(fixture("iam-admin-access/fires-despite-guardrail-scp").path());

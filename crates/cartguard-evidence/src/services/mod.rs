@@ -68,6 +68,7 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::organizations::LIST_ACCOUNTS,
     cartguard_inventory::organizations::LIST_PARENTS,
     cartguard_inventory::organizations::LIST_POLICIES_FOR_TARGET,
+    cartguard_inventory::organizations::LIST_RESOURCE_CONTROL_POLICIES_FOR_TARGET,
     cartguard_inventory::sso::LIST_INSTANCES,
     cartguard_inventory::secretsmanager::LIST_SECRETS,
     cartguard_inventory::dynamodb::LIST_TABLES,
@@ -122,6 +123,10 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
         (o::LIST_PARENTS, organizations::ParentsResponse::REQUIRED),
         (
             o::LIST_POLICIES_FOR_TARGET,
+            organizations::TargetPoliciesResponse::REQUIRED,
+        ),
+        (
+            o::LIST_RESOURCE_CONTROL_POLICIES_FOR_TARGET,
             organizations::TargetPoliciesResponse::REQUIRED,
         ),
         (

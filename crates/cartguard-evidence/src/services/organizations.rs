@@ -1,11 +1,13 @@
 //! The account's AWS Organizations evidence: its organization, the
-//! organization's accounts, and the service control policies that apply.
+//! organization's accounts, and the service control and resource control
+//! policies that apply.
 
 use std::collections::BTreeMap;
 
 use cartguard_inventory::organizations::{
     DESCRIBE_ORGANIZATION, DESCRIBE_POLICY, LIST_ACCOUNTS, LIST_PARENTS, LIST_POLICIES_FOR_TARGET,
-    Organization, OrganizationAccount, OrganizationsEvidence, ScpLevel, ServiceControlPolicy,
+    LIST_RESOURCE_CONTROL_POLICIES_FOR_TARGET, Organization, OrganizationAccount,
+    OrganizationsEvidence, ScpLevel, ServiceControlPolicy,
 };
 use cartguard_inventory::{Collected, GLOBAL, PolicyDocument};
 
@@ -63,20 +65,38 @@ pub(crate) fn read(
         }
         _ => reader.load(&accounts_key, |r: AccountsResponse| r.accounts)?,
     };
-    out.service_control_policies = read_scps(reader, account_id, &organization)?;
+    match parent_chain(reader, account_id, &organization)? {
+        Collected::Present(chain) => {
+            out.service_control_policies = read_levels(
+                reader,
+                &chain,
+                &LIST_POLICIES_FOR_TARGET,
+                "SERVICE_CONTROL_POLICY",
+            )?;
+            out.resource_control_policies = read_levels(
+                reader,
+                &chain,
+                &LIST_RESOURCE_CONTROL_POLICIES_FOR_TARGET,
+                "RESOURCE_CONTROL_POLICY",
+            )?;
+        }
+        absent => {
+            out.service_control_policies = absent.clone().map(|_| Vec::new());
+            out.resource_control_policies = absent.map(|_| Vec::new());
+        }
+    }
     out.organization = organization;
     Ok(())
 }
 
-/// The SCPs that apply to the account, root first: the account's chain of
-/// parents (`list-parents`), the policies attached at each level
-/// (`list-policies-for-target`) and their documents (`describe-policy`). SCPs
-/// never apply to the management account, nor outside an organization.
-fn read_scps(
+/// The account's chain of nodes, root first (`list-parents`). SCPs and RCPs
+/// never apply to the management account (nor to its resources), nor outside
+/// an organization: the chain is then not configured.
+fn parent_chain(
     reader: &mut Reader,
     account_id: &str,
     organization: &Collected<Organization>,
-) -> Result<Collected<Vec<ScpLevel>>, EvidenceError> {
+) -> Result<Collected<Vec<String>>, EvidenceError> {
     let exempt = match organization {
         Collected::Present(o) if o.master_account_id.as_deref() == Some(account_id) => {
             Some("ManagementAccount".to_string())
@@ -113,12 +133,24 @@ fn read_scps(
         }
     }
     chain.reverse();
+    Ok(Collected::Present(chain))
+}
+
+/// The policies of type `policy_type` attached at each node of `chain`
+/// (`list-policies-for-target`, answered under `operation`) with their
+/// documents (`describe-policy`).
+fn read_levels(
+    reader: &mut Reader,
+    chain: &[String],
+    operation: &cartguard_inventory::Operation,
+    policy_type: &str,
+) -> Result<Collected<Vec<ScpLevel>>, EvidenceError> {
     // A policy attached at several levels (FullAWSAccess usually is) is read once.
     let mut documents: BTreeMap<String, PolicyDocument> = BTreeMap::new();
     let mut levels = Vec::new();
     for target in chain {
         let attached = reader.load(
-            &LIST_POLICIES_FOR_TARGET.about(GLOBAL, &target),
+            &operation.about(GLOBAL, target),
             |r: TargetPoliciesResponse| r.policies,
         )?;
         let attached = match attached.into_present() {
@@ -126,11 +158,10 @@ fn read_scps(
             Err(absent) => return Ok(absent),
         };
         let mut policies = Vec::new();
-        for summary in attached.into_iter().filter(|p| {
-            p.policy_type
-                .as_deref()
-                .is_none_or(|t| t == "SERVICE_CONTROL_POLICY")
-        }) {
+        for summary in attached
+            .into_iter()
+            .filter(|p| p.policy_type.as_deref().is_none_or(|t| t == policy_type))
+        {
             if let Some(document) = documents.get(&summary.id) {
                 let document = document.clone();
                 policies.push(ServiceControlPolicy {
@@ -166,7 +197,7 @@ fn read_scps(
             });
         }
         levels.push(ScpLevel {
-            target_id: target,
+            target_id: target.clone(),
             policies,
         });
     }

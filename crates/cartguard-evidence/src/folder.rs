@@ -18,6 +18,8 @@ const NOT_CONFIGURED_CODES: &[&str] = &[
     "ServerSideEncryptionConfigurationNotFoundError",
     "NoSuchBucketPolicy",
     "NoSuchPublicAccessBlockConfiguration",
+    // Security Hub's answer to describe-hub where the hub is not enabled ("not subscribed").
+    "InvalidAccessException",
 ];
 
 /// What an evidence folder holds: one account, and the files that were not used.

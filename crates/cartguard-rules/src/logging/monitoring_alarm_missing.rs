@@ -337,8 +337,8 @@ fn follow(ctx: &Context, feed: &Feed, event: &MonitoredEvent, verdict: &mut Verd
             Err(Some(problem)) => verdict.reach(Reached {
                 stage: Stage::FilterDoesNotMatch,
                 detail: format!(
-                    "Metric filter {} on log group {} is meant for {} but its pattern {problem}.",
-                    filter.filter_name, feed.group, event.title
+                    "No metric filter on log group {} covers {}: the closest, {}, {problem}.",
+                    feed.group, event.title, filter.filter_name
                 ),
                 evidence: filter_evidence(feed, filter),
                 remediation: format!(
@@ -520,7 +520,7 @@ fn report(out: &mut Emitter, resource: &str, event: &MonitoredEvent, verdict: Ve
     if !verdict.unknown.is_empty() {
         out.not_assessed_as(Failure {
             detail: format!(
-                "Whether {} raise an alarm cannot be told ({cis}): {}",
+                "Whether an alarm is raised for {} cannot be told ({cis}): {}",
                 event.title,
                 dedup(verdict.unknown).join("; ")
             ),

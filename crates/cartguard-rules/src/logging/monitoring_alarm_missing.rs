@@ -234,6 +234,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let mut not_feeding: Vec<String> = Vec::new();
     for trail in &trails {
         let Some(group_arn) = trail.trail.cloud_watch_logs_log_group_arn.as_deref() else {
+            not_feeding.push(format!("trail {} delivers to no log group", trail.trail.name));
             continue;
         };
         let Some((region, group)) = log_group_of(group_arn) else {

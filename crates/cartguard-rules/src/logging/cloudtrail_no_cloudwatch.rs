@@ -16,9 +16,9 @@ declare_rule! {
     /// ## How to fix
     ///
     /// ```sh
-    /// aws logs create-log-group --log-group-name cloudtrail/management
+    /// aws logs create-log-group --log-group-name management-trail-events
     /// aws cloudtrail update-trail --name <trail> \
-    ///   --cloud-watch-logs-log-group-arn arn:aws:logs:eu-west-1:111122223333:log-group:cloudtrail/management:* \
+    ///   --cloud-watch-logs-log-group-arn arn:aws:logs:eu-west-1:111122223333:log-group:management-trail-events:* \
     ///   --cloud-watch-logs-role-arn arn:aws:iam::111122223333:role/cloudtrail-to-cloudwatch
     /// ```
     ///
@@ -65,7 +65,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             ),
             evidence: json!({"source": "cloudtrail describe-trails", "trail": trail.settings()}),
             remediation: format!(
-                "aws logs create-log-group --log-group-name cloudtrail/{name} --region {home} && aws cloudtrail update-trail --name {arn} --cloud-watch-logs-log-group-arn arn:aws:logs:{home}:{account}:log-group:cloudtrail/{name}:* --cloud-watch-logs-role-arn <role CloudTrail may assume to write there> --region {home}",
+                "aws logs create-log-group --log-group-name {name}-trail-events --region {home} && aws cloudtrail update-trail --name {arn} --cloud-watch-logs-log-group-arn arn:aws:logs:{home}:{account}:log-group:{name}-trail-events:* --cloud-watch-logs-role-arn <role CloudTrail may assume to write there> --region {home}",
                 name = trail.trail.name,
                 arn = trail.arn,
                 home = trail.home,

@@ -49,7 +49,7 @@ declare_rule! {
     /// ## How to fix
     ///
     /// ```sh
-    /// aws logs put-metric-filter --log-group-name cloudtrail/management --filter-name root-usage \
+    /// aws logs put-metric-filter --log-group-name management-trail-events --filter-name root-usage \
     ///   --filter-pattern '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }' \
     ///   --metric-transformations metricName=RootUsage,metricNamespace=CISBenchmark,metricValue=1
     /// aws cloudwatch put-metric-alarm --alarm-name root-usage --metric-name RootUsage --namespace CISBenchmark \
@@ -234,7 +234,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let mut not_feeding: Vec<String> = Vec::new();
     for trail in &trails {
         let Some(group_arn) = trail.trail.cloud_watch_logs_log_group_arn.as_deref() else {
-            not_feeding.push(format!("trail {} delivers to no log group", trail.trail.name));
+            not_feeding.push(format!(
+                "trail {} delivers to no log group",
+                trail.trail.name
+            ));
             continue;
         };
         let Some((region, group)) = log_group_of(group_arn) else {

@@ -77,10 +77,7 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::secretsmanager::LIST_SECRETS,
     cartguard_inventory::dynamodb::LIST_TABLES,
     cartguard_inventory::kms::LIST_KEYS,
-    cartguard_inventory::cloudtrail::DESCRIBE_TRAILS,
-    cartguard_inventory::logs::DESCRIBE_LOG_GROUPS,
     cartguard_inventory::logs::DESCRIBE_METRIC_FILTERS,
-    cartguard_inventory::cloudwatch::DESCRIBE_ALARMS,
     cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDERS,
     cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDER_STATUS,
 ];

@@ -567,7 +567,9 @@ mod tests {
         assert!(!matches(r#"{ $.eventName = "Console" }"#));
         assert!(matches(r#"{ $.eventName != "SwitchRole" }"#));
         assert!(matches(r#"{ $.errorMessage = "Failed authentication" }"#));
-        assert!(matches(r#"{ $.errorMessage = "Failed \"authentication" || $.x = 1 }"#) == false);
+        assert!(!matches(
+            r#"{ $.errorMessage = "Failed \"authentication" || $.x = 1 }"#
+        ));
     }
 
     #[test]

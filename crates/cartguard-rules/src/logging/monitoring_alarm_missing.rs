@@ -143,18 +143,20 @@ fn describe(event: &Value) -> String {
     if let Some(code) = event["errorCode"].as_str() {
         details.push(format!("errorCode {code}"));
     }
-    if let Some(kind) = event["userIdentity"]["type"].as_str() {
-        if kind != "IAMUser" {
-            details.push(format!("by {kind}"));
-        }
+    if let Some(kind) = event["userIdentity"]["type"]
+        .as_str()
+        .filter(|kind| *kind != "IAMUser")
+    {
+        details.push(format!("by {kind}"));
     }
     if let Some(mfa) = event["additionalEventData"]["MFAUsed"].as_str() {
         details.push(format!("MFAUsed {mfa}"));
     }
-    if let Some(message) = event["errorMessage"].as_str() {
-        if event["errorCode"].is_null() {
-            details.push(format!("errorMessage \"{message}\""));
-        }
+    if let Some(message) = event["errorMessage"]
+        .as_str()
+        .filter(|_| event["errorCode"].is_null())
+    {
+        details.push(format!("errorMessage \"{message}\""));
     }
     if event["readOnly"] == json!(true) {
         details.push("a read".to_string());

@@ -125,6 +125,8 @@ is_not_configured() {
     case $1 in
         NoSuchEntity | ServerSideEncryptionConfigurationNotFoundError | NoSuchBucketPolicy | \
             NoSuchPublicAccessBlockConfiguration) return 0 ;;
+        # Security Hub's describe-hub where the hub is not enabled.
+        InvalidAccessException) return 0 ;;
         *) return 1 ;;
     esac
 }
@@ -368,6 +370,46 @@ for region in "${REGIONS[@]}"; do
         collect "kms/$region/get-key-policy/$(safe_name "$key").json" "$region" \
             kms get-key-policy --key-id "$key" --policy-name default
     done <"$TMP/kms-keys"
+
+    # CloudTrail: every trail visible from the region (shadow and organization
+    # trails too); status and selectors are asked in each trail's home region,
+    # by ARN, and filed under the trail's name.
+    collect "cloudtrail/$region/describe-trails.json" "$region" cloudtrail describe-trails --include-shadow-trails
+    enumerate "$TMP/trails" "$region" cloudtrail describe-trails \
+        'trailList[].[Name,TrailARN,HomeRegion]'
+    while IFS=$'\t' read -r name arn home; do
+        [[ -n $name && -n $arn && $home == "$region" ]] || continue
+        collect "cloudtrail/$region/get-trail-status/$(safe_name "$name").json" "$region" \
+            cloudtrail get-trail-status --name "$arn"
+        collect "cloudtrail/$region/get-event-selectors/$(safe_name "$name").json" "$region" \
+            cloudtrail get-event-selectors --trail-name "$arn"
+    done <"$TMP/trails"
+
+    # CloudWatch Logs, alarms and the SNS topics alarms notify.
+    collect "logs/$region/describe-log-groups.json" "$region" logs describe-log-groups
+    collect "logs/$region/describe-metric-filters.json" "$region" logs describe-metric-filters
+    collect "cloudwatch/$region/describe-alarms.json" "$region" cloudwatch describe-alarms
+    collect "sns/$region/list-topics.json" "$region" sns list-topics
+    enumerate "$TMP/topics" "$region" sns list-topics 'Topics[].[TopicArn]'
+    while IFS=$'\t' read -r topic _; do
+        [[ -n $topic ]] || continue
+        collect "sns/$region/list-subscriptions-by-topic/$(safe_name "${topic##*:}").json" "$region" \
+            sns list-subscriptions-by-topic --topic-arn "$topic"
+    done <"$TMP/topics"
+
+    # Detective controls: GuardDuty, AWS Config, Security Hub.
+    collect "guardduty/$region/list-detectors.json" "$region" guardduty list-detectors
+    enumerate "$TMP/detectors" "$region" guardduty list-detectors 'DetectorIds[]'
+    while IFS=$'\t' read -r detector _; do
+        [[ -n $detector ]] || continue
+        collect "guardduty/$region/get-detector/$(safe_name "$detector").json" "$region" \
+            guardduty get-detector --detector-id "$detector"
+    done < <(tr '\t' '\n' <"$TMP/detectors")
+    collect "configservice/$region/describe-configuration-recorders.json" "$region" \
+        configservice describe-configuration-recorders
+    collect "configservice/$region/describe-configuration-recorder-status.json" "$region" \
+        configservice describe-configuration-recorder-status
+    collect "securityhub/$region/describe-hub.json" "$region" securityhub describe-hub
 done
 
 # ---------------------------------------------------------------- summary

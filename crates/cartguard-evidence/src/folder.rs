@@ -18,6 +18,8 @@ const NOT_CONFIGURED_CODES: &[&str] = &[
     "ServerSideEncryptionConfigurationNotFoundError",
     "NoSuchBucketPolicy",
     "NoSuchPublicAccessBlockConfiguration",
+    // Security Hub's answer to describe-hub where the hub is not enabled ("not subscribed").
+    "InvalidAccessException",
 ];
 
 /// What an evidence folder holds: one account, and the files that were not used.
@@ -620,5 +622,37 @@ mod tests {
             error.ends_with("describe-vpcs.json:1:12: not UTF-8 text: byte 0xe9 at byte offset 11 cannot start or continue a UTF-8 character (the AWS CLI writes UTF-8)"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_security_hub_that_is_not_enabled_is_an_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "securityhub/eu-west-1/describe-hub.json",
+            r#"{"Error":{"Code":"InvalidAccessException","Message":"Account 111122223333 is not subscribed to AWS Security Hub"}}"#,
+        );
+        write(
+            dir.path(),
+            "securityhub/us-east-1/describe-hub.json",
+            r#"{"Error":{"Code":"AccessDeniedException","Message":"not authorized"}}"#,
+        );
+        write(
+            dir.path(),
+            "cloudtrail/eu-west-1/get-trail-status/main.json",
+            r#"{"IsLogging": true, "StartLoggingTime": "2026-01-01T00:00:00+00:00"}"#,
+        );
+        let folder = read_evidence_folder(dir.path()).unwrap();
+        let regions = &folder.account.regions;
+        assert!(regions["eu-west-1"].securityhub.hub.is_not_configured());
+        assert!(matches!(
+            regions["us-east-1"].securityhub.hub,
+            Collected::Failed { ref code, .. } if code == "AccessDeniedException"
+        ));
+        let status = regions["eu-west-1"].cloudtrail.trail_status["main"]
+            .present()
+            .unwrap();
+        assert_eq!(status.is_logging, Some(true));
+        assert!(folder.unused_files.is_empty());
     }
 }

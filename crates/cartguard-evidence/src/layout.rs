@@ -140,6 +140,67 @@ pub const LAYOUT: &[(Operation, &str, &str)] = &[
         "codebuild",
         "batch-get-projects",
     ),
+    (
+        cartguard_inventory::cloudtrail::DESCRIBE_TRAILS,
+        "cloudtrail",
+        "describe-trails",
+    ),
+    (
+        cartguard_inventory::cloudtrail::GET_TRAIL_STATUS,
+        "cloudtrail",
+        "get-trail-status",
+    ),
+    (
+        cartguard_inventory::cloudtrail::GET_EVENT_SELECTORS,
+        "cloudtrail",
+        "get-event-selectors",
+    ),
+    (
+        cartguard_inventory::logs::DESCRIBE_LOG_GROUPS,
+        "logs",
+        "describe-log-groups",
+    ),
+    (
+        cartguard_inventory::logs::DESCRIBE_METRIC_FILTERS,
+        "logs",
+        "describe-metric-filters",
+    ),
+    (
+        cartguard_inventory::cloudwatch::DESCRIBE_ALARMS,
+        "cloudwatch",
+        "describe-alarms",
+    ),
+    (cartguard_inventory::sns::LIST_TOPICS, "sns", "list-topics"),
+    (
+        cartguard_inventory::sns::LIST_SUBSCRIPTIONS_BY_TOPIC,
+        "sns",
+        "list-subscriptions-by-topic",
+    ),
+    (
+        cartguard_inventory::guardduty::LIST_DETECTORS,
+        "guardduty",
+        "list-detectors",
+    ),
+    (
+        cartguard_inventory::guardduty::GET_DETECTOR,
+        "guardduty",
+        "get-detector",
+    ),
+    (
+        cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDERS,
+        "configservice",
+        "describe-configuration-recorders",
+    ),
+    (
+        cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDER_STATUS,
+        "configservice",
+        "describe-configuration-recorder-status",
+    ),
+    (
+        cartguard_inventory::securityhub::DESCRIBE_HUB,
+        "securityhub",
+        "describe-hub",
+    ),
 ];
 
 /// The AWS CLI service and operation that answer `operation`, if a folder can hold it.

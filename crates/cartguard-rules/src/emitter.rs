@@ -46,6 +46,19 @@ impl Emitter {
         self.findings.push(finding);
     }
 
+    /// Reports that the rule could not decide, in the shape of a failure: for
+    /// rules that report several findings on one resource, told apart by the
+    /// failure's discriminator. The remediation is to collect the evidence.
+    pub fn not_assessed_as(&mut self, failure: Failure) {
+        let failure = Failure {
+            remediation: "Collect the missing evidence (see docs/evidence.md) and scan again."
+                .to_string(),
+            ..failure
+        };
+        let finding = Finding::new(&self.facts, Status::NotAssessed, failure);
+        self.findings.push(finding);
+    }
+
     /// The evidence under `key`, or `None` after reporting why the rule cannot
     /// decide without it. AWS's "not configured" answer also yields `None`
     /// here: rules for which that answer is meaningful match on the

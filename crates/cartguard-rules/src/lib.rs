@@ -15,6 +15,7 @@ mod registry;
 mod rule;
 
 pub mod iam;
+pub mod logging;
 pub mod network;
 
 pub use compliance::{Compliance, Standard, compliance_for, compliance_notes, standards};

@@ -3,16 +3,23 @@
 
 pub(crate) mod accessanalyzer;
 pub(crate) mod cloudformation;
+pub(crate) mod cloudtrail;
+pub(crate) mod cloudwatch;
 pub(crate) mod codebuild;
+pub(crate) mod config;
 pub(crate) mod dynamodb;
 pub(crate) mod ec2;
 pub(crate) mod elbv2;
+pub(crate) mod guardduty;
 pub(crate) mod iam;
 pub(crate) mod kms;
+pub(crate) mod logs;
 pub(crate) mod organizations;
 pub(crate) mod rds;
 pub(crate) mod s3;
 pub(crate) mod secretsmanager;
+pub(crate) mod securityhub;
+pub(crate) mod sns;
 pub(crate) mod sso;
 
 use cartguard_inventory::{Operation, Region};
@@ -74,6 +81,9 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::dynamodb::LIST_TABLES,
     cartguard_inventory::kms::LIST_KEYS,
     cartguard_inventory::codebuild::LIST_PROJECTS,
+    cartguard_inventory::logs::DESCRIBE_METRIC_FILTERS,
+    cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDERS,
+    cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDER_STATUS,
 ];
 
 /// Whether `{}` is `operation`'s empty answer.
@@ -194,6 +204,58 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
             cb::BATCH_GET_PROJECTS,
             codebuild::ProjectsResponse::REQUIRED,
         ),
+        (
+            cartguard_inventory::cloudtrail::DESCRIBE_TRAILS,
+            cloudtrail::TrailsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::cloudtrail::GET_TRAIL_STATUS,
+            cloudtrail::TrailStatusResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::cloudtrail::GET_EVENT_SELECTORS,
+            cloudtrail::EventSelectorsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::logs::DESCRIBE_LOG_GROUPS,
+            logs::LogGroupsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::logs::DESCRIBE_METRIC_FILTERS,
+            logs::MetricFiltersResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::cloudwatch::DESCRIBE_ALARMS,
+            cloudwatch::AlarmsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::sns::LIST_TOPICS,
+            sns::TopicsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::sns::LIST_SUBSCRIPTIONS_BY_TOPIC,
+            sns::SubscriptionsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::guardduty::LIST_DETECTORS,
+            guardduty::DetectorsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::guardduty::GET_DETECTOR,
+            guardduty::DetectorResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDERS,
+            config::RecordersResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDER_STATUS,
+            config::RecorderStatusResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::securityhub::DESCRIBE_HUB,
+            securityhub::HubResponse::REQUIRED,
+        ),
     ]
 }
 
@@ -226,6 +288,13 @@ pub(crate) fn read_region(reader: &mut Reader, region: &str) -> Result<Region, E
     kms::read(reader, region, &mut out.kms)?;
     cloudformation::read(reader, region, &mut out.cloudformation)?;
     codebuild::read(reader, region, &mut out.codebuild)?;
+    cloudtrail::read(reader, region, &mut out.cloudtrail)?;
+    logs::read(reader, region, &mut out.logs)?;
+    cloudwatch::read(reader, region, &mut out.cloudwatch)?;
+    sns::read(reader, region, &mut out.sns)?;
+    guardduty::read(reader, region, &mut out.guardduty)?;
+    config::read(reader, region, &mut out.config)?;
+    securityhub::read(reader, region, &mut out.securityhub)?;
     Ok(out)
 }
 

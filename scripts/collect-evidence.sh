@@ -125,6 +125,7 @@ is_not_configured() {
     case $1 in
         NoSuchEntity | ServerSideEncryptionConfigurationNotFoundError | NoSuchBucketPolicy | \
             NoSuchPublicAccessBlockConfiguration) return 0 ;;
+        ObjectLockConfigurationNotFoundError) return 0 ;;
         *) return 1 ;;
     esac
 }
@@ -261,6 +262,25 @@ collect iam/global/get-credential-report.json "$HOME_REGION" iam get-credential-
 
 # The account's buckets (data stores that iam blast-radius names one by one).
 collect s3/global/list-buckets.json "$HOME_REGION" s3api list-buckets
+# Each bucket's configuration, and the account's public access block.
+enumerate "$TMP/buckets" "$HOME_REGION" s3api list-buckets 'Buckets[].[Name]'
+while IFS=$'\t' read -r bucket _; do
+    [[ -n $bucket ]] || continue
+    collect "s3/global/get-bucket-encryption/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-encryption --bucket "$bucket"
+    collect "s3/global/get-bucket-versioning/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-versioning --bucket "$bucket"
+    collect "s3/global/get-public-access-block/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-public-access-block --bucket "$bucket"
+    collect "s3/global/get-bucket-policy/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-policy --bucket "$bucket"
+    collect "s3/global/get-bucket-acl/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-acl --bucket "$bucket"
+    collect "s3/global/get-bucket-logging/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-logging --bucket "$bucket"
+    collect "s3/global/get-object-lock-configuration/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-object-lock-configuration --bucket "$bucket"
+    collect "s3/global/get-bucket-location/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-location --bucket "$bucket"
+done <"$TMP/buckets"
+account_id=$(aws "${ENDPOINT_ARGS[@]}" --region "$HOME_REGION" --output text --query Account \
+    sts get-caller-identity 2>/dev/null || true)
+if [[ -n $account_id && $account_id != None ]]; then
+    collect s3control/global/get-public-access-block.json "$HOME_REGION" s3control get-public-access-block \
+        --account-id "$account_id"
+fi
 
 # Service control policies: the SCPs attached to the account, to each OU above
 # it and to the root, with their documents. These calls need Organizations read
@@ -351,6 +371,12 @@ for region in "${REGIONS[@]}"; do
         [[ -n $key ]] || continue
         collect "kms/$region/get-key-policy/$(safe_name "$key").json" "$region" \
             kms get-key-policy --key-id "$key" --policy-name default
+    done <"$TMP/kms-keys"
+    # Key metadata (who manages each key) and aliases (`alias/aws/s3` names an AWS managed key).
+    collect "kms/$region/list-aliases.json" "$region" kms list-aliases
+    while IFS=$'\t' read -r key _; do
+        [[ -n $key ]] || continue
+        collect "kms/$region/describe-key/$(safe_name "$key").json" "$region" kms describe-key --key-id "$key"
     done <"$TMP/kms-keys"
 done
 

@@ -317,7 +317,7 @@ fn probes_of(policy: &Policy, target: &Target<'_>) -> Vec<Probe> {
         }
         for pattern in &statement.actions.patterns {
             if let Some(literal) = pattern.literal()
-                && !actions.contains(&literal)
+                && !actions.iter().any(|a| a.eq_ignore_ascii_case(&literal))
             {
                 actions.push(literal);
             }
@@ -707,7 +707,7 @@ pub fn s3_fits(action: &str, resource: &str) -> bool {
 /// The requests that test a bucket: reading, writing and deleting objects,
 /// listing, and reading or changing the bucket's policy and ACLs.
 pub fn s3_bucket_target<'a>(owner_account: &'a str, bucket_arn: &str) -> Target<'a> {
-    let object = format!("{bucket_arn}/cartguard-probe-object");
+    let object = format!("{bucket_arn}/example-object");
     let on_object = [
         "s3:GetObject",
         "s3:GetObjectVersion",

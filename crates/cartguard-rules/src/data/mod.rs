@@ -25,8 +25,10 @@ pub(crate) const BUCKETS: &[Operation] = &[s3::LIST_BUCKETS];
 
 /// The bucket and account public access blocks, which neutralise public
 /// policies and ACLs.
-pub(crate) const PUBLIC_ACCESS_BLOCKS: &[Operation] =
-    &[s3::GET_PUBLIC_ACCESS_BLOCK, s3::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK];
+pub(crate) const PUBLIC_ACCESS_BLOCKS: &[Operation] = &[
+    s3::GET_PUBLIC_ACCESS_BLOCK,
+    s3::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+];
 
 /// A bucket's ARN.
 pub(crate) fn bucket_arn(name: &str) -> String {

@@ -170,9 +170,7 @@ fn manager_of(ctx: &Context, key: &str, bucket_region: Option<&str>) -> Manager 
                 .map(|a| a.alias_name.as_str())
                 .collect();
             if let Some(aws) = names.iter().find(|n| n.starts_with("alias/aws/")) {
-                return Manager::Aws(format!(
-                    "kms list-aliases in {region} names {key_id} {aws}"
-                ));
+                return Manager::Aws(format!("kms list-aliases in {region} names {key_id} {aws}"));
             }
             if region_holds(evidence, key_id) || !names.is_empty() || regions.len() == 1 {
                 // Every AWS managed key carries its alias/aws/… name.
@@ -214,4 +212,3 @@ fn region_holds(evidence: &cartguard_inventory::Region, key_id: &str) -> bool {
         .present()
         .is_some_and(|keys| keys.iter().any(|k| k.key_id == key_id))
 }
-

@@ -66,7 +66,11 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 continue;
             }
             None => {
-                out.not_assessed(&bucket_arn(name), GLOBAL, format!("{key} was not collected"));
+                out.not_assessed(
+                    &bucket_arn(name),
+                    GLOBAL,
+                    format!("{key} was not collected"),
+                );
                 continue;
             }
         };

@@ -120,7 +120,9 @@ fn check(ctx: &Context, out: &mut Emitter) {
             Some(other) => unknown.push(
                 other
                     .unavailable_reason(&s3::GET_BUCKET_ACL.about(GLOBAL, name))
-                    .unwrap_or_else(|| format!("{} is unavailable", s3::GET_BUCKET_ACL.about(GLOBAL, name))),
+                    .unwrap_or_else(|| {
+                        format!("{} is unavailable", s3::GET_BUCKET_ACL.about(GLOBAL, name))
+                    }),
             ),
             None => unknown.push(format!(
                 "{} was not collected",
@@ -134,7 +136,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
 }
 
 /// How the block in force bears on a grant neutralised by `setting`.
-fn blocked_by(block: &Result<EffectiveBlock, String>, setting: &str) -> (Option<Severity>, String, Value) {
+fn blocked_by(
+    block: &Result<EffectiveBlock, String>,
+    setting: &str,
+) -> (Option<Severity>, String, Value) {
     match block {
         Ok(block) if block.on(setting) => (
             Some(BLOCKED),
@@ -240,10 +245,21 @@ fn report_acl(
             )
         })
         .collect();
+    let mut meaning: Vec<&str> = Vec::new();
+    for grant in grants {
+        let text = match grant.grantee.public_group() {
+            Some("AllUsers") => "AllUsers is anyone on the internet, signed in or not",
+            _ => "AuthenticatedUsers is anyone signed in to any AWS account",
+        };
+        if !meaning.contains(&text) {
+            meaning.push(text);
+        }
+    }
     out.fail(Failure {
         detail: format!(
-            "The ACL of `{bucket}` grants {}: AllUsers is anyone on the internet, AuthenticatedUsers anyone with an AWS account.{blocked}",
-            described.join(", ")
+            "The ACL of `{bucket}` grants {} ({}).{blocked}",
+            described.join(", "),
+            meaning.join("; ")
         ),
         evidence: json!({
             "source": "get-bucket-acl",

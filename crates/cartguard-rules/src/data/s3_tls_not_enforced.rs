@@ -75,8 +75,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     for bucket in buckets {
         let name = bucket.name.as_str();
         let arn = bucket_arn(name);
-        let Some(found) = answer(out, &ctx.account.s3.policies, s3::GET_BUCKET_POLICY, name)
-        else {
+        let Some(found) = answer(out, &ctx.account.s3.policies, s3::GET_BUCKET_POLICY, name) else {
             continue;
         };
         let remediation = format!(
@@ -105,7 +104,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             }
         };
         let mut target = s3_bucket_target(&ctx.account.id, &arn);
-        let object = format!("{arn}/cartguard-probe-object");
+        let object = format!("{arn}/example-object");
         target
             .probes
             .extend(MORE_ACTIONS.iter().map(|(action, on_object)| Probe {

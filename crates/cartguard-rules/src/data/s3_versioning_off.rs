@@ -59,14 +59,17 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 out.not_assessed(
                     &bucket_arn(name),
                     "global",
-                    format!("{} answered {code}", s3::GET_BUCKET_VERSIONING.about("global", name)),
+                    format!(
+                        "{} answered {code}",
+                        s3::GET_BUCKET_VERSIONING.about("global", name)
+                    ),
                 );
                 continue;
             }
         };
         let state = match versioning.status.as_deref() {
-            Some("Suspended") => "suspended",
-            _ => "never enabled",
+            Some("Suspended") => "has versioning suspended",
+            _ => "has never had versioning enabled",
         };
         let log = if is_log_bucket(ctx, name) {
             " It holds logs, whose loss PCI DSS 10.3.3 guards against."
@@ -75,7 +78,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
         };
         out.fail(Failure {
             detail: format!(
-                "Bucket `{name}` has versioning {state}: an overwritten or deleted object cannot be recovered.{log}"
+                "Bucket `{name}` {state}: an overwritten or deleted object cannot be recovered.{log}"
             ),
             evidence: json!({"source": "get-bucket-versioning", "bucket": name, "versioning": versioning}),
             remediation: format!(

@@ -302,10 +302,12 @@ pub struct Grantee {
     pub email_address: Option<String>,
 }
 
-/// The URI of the group "everyone, signed in or not".
-pub const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
-/// The URI of the group "anyone with an AWS account".
-pub const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+/// Where S3's predefined ACL groups are named.
+pub const ACL_GROUPS: &str = "http://acs.amazonaws.com/groups/";
+/// The group "everyone, signed in or not", under [`ACL_GROUPS`].
+pub const ALL_USERS: &str = "global/AllUsers";
+/// The group "anyone with an AWS account", under [`ACL_GROUPS`].
+pub const AUTHENTICATED_USERS: &str = "global/AuthenticatedUsers";
 
 impl Grantee {
     /// The public group this grantee is (`AllUsers` or `AuthenticatedUsers`), if any.
@@ -313,9 +315,10 @@ impl Grantee {
         let uri = self.uri.as_deref()?;
         // AWS accepts both schemes in ACLs it is given.
         let uri = uri.replacen("https://", "http://", 1);
-        if uri == ALL_USERS {
+        let group = uri.strip_prefix(ACL_GROUPS)?;
+        if group == ALL_USERS {
             Some("AllUsers")
-        } else if uri == AUTHENTICATED_USERS {
+        } else if group == AUTHENTICATED_USERS {
             Some("AuthenticatedUsers")
         } else {
             None

@@ -127,6 +127,7 @@ is_not_configured() {
             NoSuchPublicAccessBlockConfiguration) return 0 ;;
         # Security Hub's describe-hub where the hub is not enabled.
         InvalidAccessException) return 0 ;;
+        ObjectLockConfigurationNotFoundError) return 0 ;;
         *) return 1 ;;
     esac
 }
@@ -263,6 +264,25 @@ collect iam/global/get-credential-report.json "$HOME_REGION" iam get-credential-
 
 # The account's buckets (data stores that iam blast-radius names one by one).
 collect s3/global/list-buckets.json "$HOME_REGION" s3api list-buckets
+# Each bucket's configuration, and the account's public access block.
+enumerate "$TMP/buckets" "$HOME_REGION" s3api list-buckets 'Buckets[].[Name]'
+while IFS=$'\t' read -r bucket _; do
+    [[ -n $bucket ]] || continue
+    collect "s3/global/get-bucket-encryption/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-encryption --bucket "$bucket"
+    collect "s3/global/get-bucket-versioning/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-versioning --bucket "$bucket"
+    collect "s3/global/get-public-access-block/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-public-access-block --bucket "$bucket"
+    collect "s3/global/get-bucket-policy/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-policy --bucket "$bucket"
+    collect "s3/global/get-bucket-acl/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-acl --bucket "$bucket"
+    collect "s3/global/get-bucket-logging/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-logging --bucket "$bucket"
+    collect "s3/global/get-object-lock-configuration/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-object-lock-configuration --bucket "$bucket"
+    collect "s3/global/get-bucket-location/$(safe_name "$bucket").json" "$HOME_REGION" s3api get-bucket-location --bucket "$bucket"
+done <"$TMP/buckets"
+account_id=$(aws "${ENDPOINT_ARGS[@]}" --region "$HOME_REGION" --output text --query Account \
+    sts get-caller-identity 2>/dev/null || true)
+if [[ -n $account_id && $account_id != None ]]; then
+    collect s3control/global/get-public-access-block.json "$HOME_REGION" s3control get-public-access-block \
+        --account-id "$account_id"
+fi
 
 # Service control and resource control policies: the SCPs and RCPs attached to
 # the account, to each OU above it and to the root, with their documents. These calls need Organizations read
@@ -410,6 +430,12 @@ for region in "${REGIONS[@]}"; do
     collect "configservice/$region/describe-configuration-recorder-status.json" "$region" \
         configservice describe-configuration-recorder-status
     collect "securityhub/$region/describe-hub.json" "$region" securityhub describe-hub
+    # Key metadata (who manages each key) and aliases (`alias/aws/s3` names an AWS managed key).
+    collect "kms/$region/list-aliases.json" "$region" kms list-aliases
+    while IFS=$'\t' read -r key _; do
+        [[ -n $key ]] || continue
+        collect "kms/$region/describe-key/$(safe_name "$key").json" "$region" kms describe-key --key-id "$key"
+    done <"$TMP/kms-keys"
 done
 
 # ---------------------------------------------------------------- summary

@@ -12,15 +12,11 @@ use crate::json::{parse_json, start_of, utf8};
 use crate::layout::{cli_command, file_of, is_regional_folder};
 use crate::services::{self, Response, response};
 
-/// Error codes that are AWS's way of saying "this is not configured".
-const NOT_CONFIGURED_CODES: &[&str] = &[
-    "NoSuchEntity",
-    "ServerSideEncryptionConfigurationNotFoundError",
-    "NoSuchBucketPolicy",
-    "NoSuchPublicAccessBlockConfiguration",
-    // Security Hub's answer to describe-hub where the hub is not enabled ("not subscribed").
-    "InvalidAccessException",
-];
+/// Error codes that are AWS's way of saying "this is not configured", for
+/// any operation. Codes that say it of one operation only are listed with it
+/// (`services::not_configured`): the same code in another call's file is a
+/// failure, not an answer.
+const NOT_CONFIGURED_CODES: &[&str] = &["NoSuchEntity"];
 
 /// What an evidence folder holds: one account, and the files that were not used.
 #[derive(Debug)]
@@ -202,8 +198,11 @@ pub(crate) fn decode<R: Response, T>(
         return Ok(Collected::NotCollected);
     };
     let path = root.join(file_of(key).unwrap_or_default());
-    if let Some(error) = api_error(&path, &text)? {
+    if let Some(error) = api_error(&path, &key.operation, &text)? {
         return Ok(error);
+    }
+    if R::REQUIRED.is_empty() {
+        only_known_keys::<R>(&path, &key.operation, &text)?;
     }
     let response: R =
         if services::prints_nothing_when_empty(&key.operation) && is_empty_object(&text) {
@@ -331,8 +330,61 @@ struct ErrorBody {
 /// large response twice would double the reader's time and memory.
 const ERROR_CHECK_LIMIT: usize = 64 * 1024;
 
+/// Refuses an answer with a top-level key its operation never prints, for
+/// operations without a key the CLI always prints (their unset answer is
+/// `{}`, so another call's output would otherwise read as "unset").
+fn only_known_keys<R: Response>(
+    path: &Path,
+    operation: &Operation,
+    text: &str,
+) -> Result<(), EvidenceError> {
+    let Ok(serde_json::Value::Object(object)) = serde_json::from_str::<serde_json::Value>(text)
+    else {
+        // Not an object: the parser names what is wrong.
+        return parse_json::<R>(path, text).map(|_| ());
+    };
+    let unknown: Vec<&str> = object
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !R::ONLY.contains(k))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let (service, command) = cli_command(operation).unwrap_or_default();
+    let (line, column) = start_of(text);
+    let present: Vec<&str> = object.keys().map(String::as_str).collect();
+    let holds: Vec<String> = services::operations_answered_by(&present, operation)
+        .iter()
+        .filter_map(cli_command)
+        .map(|(s, c)| format!("{s} {c}"))
+        .collect();
+    let quoted = |list: &[&str]| {
+        list.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Err(EvidenceError::WrongShape {
+        path: path.to_path_buf(),
+        line,
+        column,
+        missing: Vec::new(),
+        holds,
+        message: format!(
+            "not the output of `aws {service} {command}`, which prints only {} (or `{{}}` when unset); found {}",
+            quoted(R::ONLY),
+            quoted(&unknown)
+        ),
+    })
+}
+
 /// Recognizes the `{"Error": {...}}` form stored in place of a response.
-fn api_error<T>(path: &Path, text: &str) -> Result<Option<Collected<T>>, EvidenceError> {
+fn api_error<T>(
+    path: &Path,
+    operation: &Operation,
+    text: &str,
+) -> Result<Option<Collected<T>>, EvidenceError> {
     if text.len() > ERROR_CHECK_LIMIT {
         let opening = text.trim_start().strip_prefix('{').map(str::trim_start);
         if !opening.is_some_and(|rest| rest.starts_with("\"Error\"")) {
@@ -348,7 +400,9 @@ fn api_error<T>(path: &Path, text: &str) -> Result<Option<Collected<T>>, Evidenc
     }
     let ErrorDocument { error } = parse_json(path, text)?;
     Ok(Some(
-        if NOT_CONFIGURED_CODES.contains(&error.code.as_str()) {
+        if NOT_CONFIGURED_CODES.contains(&error.code.as_str())
+            || services::not_configured(operation, &error.code)
+        {
             Collected::NotConfigured { code: error.code }
         } else {
             Collected::Failed {
@@ -598,6 +652,84 @@ mod tests {
         assert!(
             error_of("accessanalyzer/eu-west-1/list-analyzers.json", "{}")
                 .contains("expected `analyzers` at the top level")
+        );
+    }
+
+    #[test]
+    fn s3_not_configured_answers_count_only_in_their_own_call() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = |code: &str| format!(r#"{{"Error":{{"Code":"{code}","Message":"m"}}}}"#);
+        write(
+            dir.path(),
+            "s3/global/get-bucket-encryption/shop.json",
+            &error("ServerSideEncryptionConfigurationNotFoundError"),
+        );
+        write(
+            dir.path(),
+            "s3/global/get-bucket-policy/shop.json",
+            &error("NoSuchBucketPolicy"),
+        );
+        write(
+            dir.path(),
+            "s3/global/get-object-lock-configuration/shop.json",
+            &error("ObjectLockConfigurationNotFoundError"),
+        );
+        write(
+            dir.path(),
+            "s3control/global/get-public-access-block.json",
+            &error("NoSuchPublicAccessBlockConfiguration"),
+        );
+        // The code of another call is a failure, not an answer.
+        write(
+            dir.path(),
+            "s3/global/get-public-access-block/shop.json",
+            &error("NoSuchBucketPolicy"),
+        );
+        write(
+            dir.path(),
+            "s3/global/get-bucket-acl/shop.json",
+            &error("AccessDenied"),
+        );
+        write(
+            dir.path(),
+            "s3/global/get-bucket-versioning/shop.json",
+            "{}\n",
+        );
+        write(
+            dir.path(),
+            "s3/global/get-bucket-location/shop.json",
+            r#"{"LocationConstraint": null}"#,
+        );
+        let folder = read_evidence_folder(dir.path()).unwrap();
+        let s3 = &folder.account.s3;
+        assert!(s3.encryption["shop"].is_not_configured());
+        assert!(s3.policies["shop"].is_not_configured());
+        assert!(s3.object_lock["shop"].is_not_configured());
+        assert!(s3.account_public_access_block.is_not_configured());
+        assert!(matches!(
+            s3.public_access_block["shop"],
+            Collected::Failed { ref code, .. } if code == "NoSuchBucketPolicy"
+        ));
+        assert!(matches!(s3.acls["shop"], Collected::Failed { .. }));
+        assert!(!s3.versioning["shop"].present().unwrap().is_enabled());
+        assert_eq!(s3.region_of("shop").as_deref(), Some("us-east-1"));
+        assert!(folder.unused_files.is_empty(), "{:?}", folder.unused_files);
+    }
+
+    #[test]
+    fn an_unset_answer_does_not_take_another_calls_output() {
+        assert_eq!(
+            error_of(
+                "s3/global/get-bucket-versioning/shop.json",
+                r#"{"Policy": "{}"}"#
+            ),
+            "s3/global/get-bucket-versioning/shop.json:1:1: not the output of `aws s3 get-bucket-versioning`, which prints only `Status`, `MFADelete` (or `{}` when unset); found `Policy`"
+        );
+        assert!(
+            error_of("s3/global/get-bucket-logging/shop.json", r#"{"Vpcs": []}"#)
+                .contains("holds the output of ec2 describe-vpcs")
+                || error_of("s3/global/get-bucket-logging/shop.json", r#"{"Vpcs": []}"#)
+                    .contains("found `Vpcs`")
         );
     }
 

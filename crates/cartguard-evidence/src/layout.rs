@@ -65,6 +65,23 @@ pub const LAYOUT: &[(Operation, &str, &str)] = &[
         "describe-policy",
     ),
     (s3::LIST_BUCKETS, "s3", "list-buckets"),
+    (s3::GET_BUCKET_ENCRYPTION, "s3", "get-bucket-encryption"),
+    (s3::GET_BUCKET_VERSIONING, "s3", "get-bucket-versioning"),
+    (s3::GET_PUBLIC_ACCESS_BLOCK, "s3", "get-public-access-block"),
+    (s3::GET_BUCKET_POLICY, "s3", "get-bucket-policy"),
+    (s3::GET_BUCKET_ACL, "s3", "get-bucket-acl"),
+    (s3::GET_BUCKET_LOGGING, "s3", "get-bucket-logging"),
+    (
+        s3::GET_OBJECT_LOCK_CONFIGURATION,
+        "s3",
+        "get-object-lock-configuration",
+    ),
+    (s3::GET_BUCKET_LOCATION, "s3", "get-bucket-location"),
+    (
+        s3::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+        "s3control",
+        "get-public-access-block",
+    ),
     (ec2::DESCRIBE_VPCS, "ec2", "describe-vpcs"),
     (ec2::DESCRIBE_SUBNETS, "ec2", "describe-subnets"),
     (ec2::DESCRIBE_ROUTE_TABLES, "ec2", "describe-route-tables"),
@@ -201,6 +218,8 @@ pub const LAYOUT: &[(Operation, &str, &str)] = &[
         "securityhub",
         "describe-hub",
     ),
+    (kms::DESCRIBE_KEY, "kms", "describe-key"),
+    (kms::LIST_ALIASES, "kms", "list-aliases"),
 ];
 
 /// The AWS CLI service and operation that answer `operation`, if a folder can hold it.

@@ -36,6 +36,7 @@ mod matching;
 pub mod policy;
 pub mod principals;
 pub mod probe;
+pub mod public;
 pub mod query;
 mod quote;
 pub mod resource_policy;

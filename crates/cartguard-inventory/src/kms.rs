@@ -1,4 +1,4 @@
-//! AWS KMS: keys and their key policies.
+//! AWS KMS: keys, their key policies, metadata and aliases.
 
 use std::collections::BTreeMap;
 
@@ -12,8 +12,13 @@ pub const LIST_KEYS: Operation = Operation::regional("kms", "ListKeys");
 /// `kms:GetKeyPolicy` (the `default` policy), per key.
 pub const GET_KEY_POLICY: Operation = Operation::regional("kms", "GetKeyPolicy").per("key");
 
+/// `kms:DescribeKey`, per key: who manages the key, its spec and state.
+pub const DESCRIBE_KEY: Operation = Operation::regional("kms", "DescribeKey").per("key");
+/// `kms:ListAliases`: the region's aliases and the keys they name.
+pub const LIST_ALIASES: Operation = Operation::regional("kms", "ListAliases");
+
 /// Every KMS operation the model holds.
-pub const OPERATIONS: &[Operation] = &[LIST_KEYS, GET_KEY_POLICY];
+pub const OPERATIONS: &[Operation] = &[LIST_KEYS, GET_KEY_POLICY, DESCRIBE_KEY, LIST_ALIASES];
 
 /// KMS evidence for one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -24,6 +29,12 @@ pub struct KmsEvidence {
     /// Each key's `default` key policy (`kms get-key-policy`), by key id.
     #[serde(default)]
     pub key_policies: BTreeMap<String, Collected<PolicyDocument>>,
+    /// Each key's metadata (`kms describe-key`), by key id.
+    #[serde(default)]
+    pub key_metadata: BTreeMap<String, Collected<KeyMetadata>>,
+    /// `kms list-aliases`.
+    #[serde(default)]
+    pub aliases: Collected<Vec<KmsAlias>>,
 }
 
 impl KmsEvidence {
@@ -32,6 +43,8 @@ impl KmsEvidence {
         Some(match *operation {
             LIST_KEYS => one(&self.keys),
             GET_KEY_POLICY => each(&self.key_policies),
+            DESCRIBE_KEY => each(&self.key_metadata),
+            LIST_ALIASES => one(&self.aliases),
             _ => return None,
         })
     }
@@ -46,4 +59,39 @@ pub struct KmsKey {
     /// The key's ARN.
     #[serde(default)]
     pub key_arn: Option<String>,
+}
+
+/// A key's metadata, as `kms describe-key` prints it under `KeyMetadata`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyMetadata {
+    /// The key id.
+    #[serde(default)]
+    pub key_id: String,
+    /// The key's ARN.
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// `AWS` for AWS managed keys, `CUSTOMER` for customer managed keys.
+    #[serde(default)]
+    pub key_manager: Option<String>,
+    /// `SYMMETRIC_DEFAULT`, `RSA_2048`, …
+    #[serde(default)]
+    pub key_spec: Option<String>,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, …
+    #[serde(default)]
+    pub key_state: Option<String>,
+}
+
+/// An alias, as `kms list-aliases` prints it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KmsAlias {
+    /// `alias/…`; names under `alias/aws/` belong to AWS managed keys.
+    pub alias_name: String,
+    /// The alias's ARN.
+    #[serde(default)]
+    pub alias_arn: Option<String>,
+    /// The id of the key it names (absent for AWS aliases not yet used).
+    #[serde(default)]
+    pub target_key_id: Option<String>,
 }

@@ -1,6 +1,10 @@
-//! The KMS evidence of one region: keys and their key policies.
+//! The KMS evidence of one region: keys, their key policies and metadata,
+//! and the region's aliases.
 
-use cartguard_inventory::kms::{GET_KEY_POLICY, KmsEvidence, KmsKey, LIST_KEYS};
+use cartguard_inventory::kms::{
+    DESCRIBE_KEY, GET_KEY_POLICY, KeyMetadata, KmsAlias, KmsEvidence, KmsKey, LIST_ALIASES,
+    LIST_KEYS,
+};
 use cartguard_inventory::{Collected, PolicyDocument};
 
 use super::response;
@@ -9,6 +13,8 @@ use crate::folder::Reader;
 
 response!(KeysResponse { keys: "Keys" => Vec<KmsKey> });
 response!(KeyPolicyResponse { policy: "Policy" => String });
+response!(DescribeKeyResponse { metadata: "KeyMetadata" => KeyMetadata });
+response!(AliasesResponse { aliases: "Aliases" => Vec<KmsAlias> });
 
 /// Reads the region's KMS evidence.
 pub(crate) fn read(
@@ -17,6 +23,9 @@ pub(crate) fn read(
     out: &mut KmsEvidence,
 ) -> Result<(), EvidenceError> {
     out.keys = reader.load(&LIST_KEYS.key(region), |r: KeysResponse| r.keys)?;
+    out.aliases = reader.load(&LIST_ALIASES.key(region), |r: AliasesResponse| r.aliases)?;
+    out.key_metadata =
+        reader.load_each(DESCRIBE_KEY, region, |r: DescribeKeyResponse| r.metadata)?;
     for (key, policy) in
         reader.load_each(GET_KEY_POLICY, region, |r: KeyPolicyResponse| r.policy)?
     {

@@ -32,6 +32,10 @@ pub(crate) trait Response: serde::de::DeserializeOwned {
     /// The top-level keys that make a file this operation's answer: the list
     /// of a list call, the keys a get or describe call always prints.
     const REQUIRED: &'static [&'static str];
+    /// For answers without a key the CLI always prints (`REQUIRED` empty: the
+    /// CLI prints `{}` when the thing is unset): every top-level key the
+    /// answer may hold. A file with another key holds something else.
+    const ONLY: &'static [&'static str] = &[];
 }
 
 /// Declares the part of an AWS CLI response the reader keeps. The fields in
@@ -84,7 +88,46 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::logs::DESCRIBE_METRIC_FILTERS,
     cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDERS,
     cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDER_STATUS,
+    cartguard_inventory::kms::LIST_ALIASES,
 ];
+
+/// Error codes that one operation answers when the thing it reads is not
+/// configured: the file is evidence of absence. The same code in another
+/// operation's file is a failure.
+const NOT_CONFIGURED: &[(Operation, &str)] = &[
+    // Security Hub's answer to describe-hub where the hub is not enabled.
+    (
+        cartguard_inventory::securityhub::DESCRIBE_HUB,
+        "InvalidAccessException",
+    ),
+    (
+        cartguard_inventory::s3::GET_BUCKET_ENCRYPTION,
+        "ServerSideEncryptionConfigurationNotFoundError",
+    ),
+    (
+        cartguard_inventory::s3::GET_BUCKET_POLICY,
+        "NoSuchBucketPolicy",
+    ),
+    (
+        cartguard_inventory::s3::GET_PUBLIC_ACCESS_BLOCK,
+        "NoSuchPublicAccessBlockConfiguration",
+    ),
+    (
+        cartguard_inventory::s3::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+        "NoSuchPublicAccessBlockConfiguration",
+    ),
+    (
+        cartguard_inventory::s3::GET_OBJECT_LOCK_CONFIGURATION,
+        "ObjectLockConfigurationNotFoundError",
+    ),
+];
+
+/// Whether the error `code` in `operation`'s file means "not configured".
+pub(crate) fn not_configured(operation: &Operation, code: &str) -> bool {
+    NOT_CONFIGURED
+        .iter()
+        .any(|(op, known)| op == operation && *known == code)
+}
 
 /// Whether `{}` is `operation`'s empty answer.
 pub(crate) fn prints_nothing_when_empty(operation: &Operation) -> bool {
@@ -144,6 +187,24 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
             organizations::DescribePolicyResponse::REQUIRED,
         ),
         (s::LIST_BUCKETS, s3::BucketsResponse::REQUIRED),
+        (s::GET_BUCKET_ENCRYPTION, s3::EncryptionResponse::REQUIRED),
+        (s::GET_BUCKET_VERSIONING, s3::VersioningResponse::REQUIRED),
+        (
+            s::GET_PUBLIC_ACCESS_BLOCK,
+            s3::PublicAccessBlockResponse::REQUIRED,
+        ),
+        (s::GET_BUCKET_POLICY, s3::BucketPolicyResponse::REQUIRED),
+        (s::GET_BUCKET_ACL, s3::AclResponse::REQUIRED),
+        (s::GET_BUCKET_LOGGING, s3::LoggingResponse::REQUIRED),
+        (
+            s::GET_OBJECT_LOCK_CONFIGURATION,
+            s3::ObjectLockResponse::REQUIRED,
+        ),
+        (s::GET_BUCKET_LOCATION, s3::LocationResponse::REQUIRED),
+        (
+            s::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+            s3::PublicAccessBlockResponse::REQUIRED,
+        ),
         (e::DESCRIBE_VPCS, ec2::VpcsResponse::REQUIRED),
         (e::DESCRIBE_SUBNETS, ec2::SubnetsResponse::REQUIRED),
         (e::DESCRIBE_ROUTE_TABLES, ec2::RouteTablesResponse::REQUIRED),
@@ -256,6 +317,8 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
             cartguard_inventory::securityhub::DESCRIBE_HUB,
             securityhub::HubResponse::REQUIRED,
         ),
+        (k::DESCRIBE_KEY, kms::DescribeKeyResponse::REQUIRED),
+        (k::LIST_ALIASES, kms::AliasesResponse::REQUIRED),
     ]
 }
 
@@ -264,7 +327,10 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
 pub(crate) fn operations_answered_by(keys: &[&str], expected: &Operation) -> Vec<Operation> {
     let matches: Vec<(Operation, usize)> = signatures()
         .into_iter()
-        .filter(|(op, required)| op != expected && required.iter().all(|k| keys.contains(k)))
+        .filter(|(op, required)| {
+            // An answer without required keys (`{}` when unset) names nothing.
+            op != expected && !required.is_empty() && required.iter().all(|k| keys.contains(k))
+        })
         .map(|(op, required)| (op, required.len()))
         .collect();
     let best = matches.iter().map(|(_, n)| *n).max().unwrap_or(0);

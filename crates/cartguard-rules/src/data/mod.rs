@@ -1,0 +1,229 @@
+//! Data protection rules (CHECKLIST.md section 3): encryption, public access,
+//! transport and recoverability of the stores that hold customer data. Who a
+//! bucket policy admits is decided by the IAM engine (`cartguard_iam::public`).
+
+pub mod s3_kms_aws_managed;
+pub mod s3_mfa_delete_off;
+pub mod s3_no_default_encryption;
+pub mod s3_not_kms;
+pub mod s3_policy_public;
+pub mod s3_public_access_block_off;
+pub mod s3_tls_not_enforced;
+pub mod s3_versioning_off;
+
+use std::collections::BTreeMap;
+
+use cartguard_iam::{Policy, PolicyKind};
+use cartguard_inventory::s3::{self, Bucket, PublicAccessBlock};
+use cartguard_inventory::{Collected, GLOBAL, Operation};
+use serde_json::{Value, json};
+
+use crate::{Context, Emitter};
+
+/// The bucket list, which every S3 rule starts from.
+pub(crate) const BUCKETS: &[Operation] = &[s3::LIST_BUCKETS];
+
+/// The bucket and account public access blocks, which neutralise public
+/// policies and ACLs.
+pub(crate) const PUBLIC_ACCESS_BLOCKS: &[Operation] = &[
+    s3::GET_PUBLIC_ACCESS_BLOCK,
+    s3::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+];
+
+/// A bucket's ARN.
+pub(crate) fn bucket_arn(name: &str) -> String {
+    format!("arn:aws:s3:::{name}")
+}
+
+/// The account's buckets, or `None` after reporting why they are unknown.
+pub(crate) fn buckets<'a>(ctx: &Context<'a>, out: &mut Emitter) -> Option<&'a [Bucket]> {
+    out.require(
+        &ctx.account.s3.buckets,
+        &s3::LIST_BUCKETS.global(),
+        "arn:aws:s3:::*",
+        GLOBAL,
+    )
+    .map(Vec::as_slice)
+}
+
+/// What AWS answered about one bucket.
+pub(crate) enum Answer<'a, T> {
+    /// The configuration.
+    Present(&'a T),
+    /// AWS said the thing is not configured (the error code).
+    NotConfigured(&'a str),
+}
+
+/// `operation`'s answer about `bucket`, or `None` after reporting the bucket
+/// not assessed (not collected, or the call failed).
+pub(crate) fn answer<'a, T>(
+    out: &mut Emitter,
+    answers: &'a BTreeMap<String, Collected<T>>,
+    operation: Operation,
+    bucket: &str,
+) -> Option<Answer<'a, T>> {
+    let key = operation.about(GLOBAL, bucket);
+    match answers.get(bucket) {
+        None => {
+            out.not_assessed(
+                &bucket_arn(bucket),
+                GLOBAL,
+                format!("{key} was not collected"),
+            );
+            None
+        }
+        Some(Collected::NotConfigured { code }) => Some(Answer::NotConfigured(code)),
+        Some(collected) => out
+            .require(collected, &key, &bucket_arn(bucket), GLOBAL)
+            .map(Answer::Present),
+    }
+}
+
+/// The block in force for a bucket: each setting on when the bucket's own
+/// block or the account's has it on. `Err` names what is unknown.
+pub(crate) struct EffectiveBlock {
+    /// The account's block (`None`: the account has none).
+    pub(crate) account: Option<PublicAccessBlock>,
+    /// The bucket's block (`None`: the bucket has none).
+    pub(crate) bucket: Option<PublicAccessBlock>,
+}
+
+impl EffectiveBlock {
+    /// Whether a setting (`RestrictPublicBuckets`, …) is in force.
+    pub(crate) fn on(&self, setting: &str) -> bool {
+        let of = |block: &Option<PublicAccessBlock>| {
+            block.as_ref().is_some_and(|b| {
+                b.settings()
+                    .iter()
+                    .any(|(name, on)| *name == setting && *on)
+            })
+        };
+        of(&self.account) || of(&self.bucket)
+    }
+
+    /// The four settings as the auditor reads them: account, bucket, in force.
+    pub(crate) fn table(&self) -> Value {
+        let flags = |block: &Option<PublicAccessBlock>| {
+            block
+                .as_ref()
+                .map(PublicAccessBlock::settings)
+                .unwrap_or_else(|| PublicAccessBlock::default().settings())
+        };
+        let account = flags(&self.account);
+        let bucket = flags(&self.bucket);
+        Value::Array(
+            account
+                .iter()
+                .zip(bucket.iter())
+                .map(|((name, a), (_, b))| {
+                    json!({"setting": name, "account": a, "bucket": b, "in force": *a || *b})
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The block in force for `bucket`, or why it is unknown.
+pub(crate) fn effective_block(ctx: &Context, bucket: &str) -> Result<EffectiveBlock, String> {
+    let s3 = &ctx.account.s3;
+    let account_key = s3::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK.global();
+    let account = match &s3.account_public_access_block {
+        Collected::Present(block) => Some(block.clone()),
+        Collected::NotConfigured { .. } => None,
+        other => {
+            return Err(other
+                .unavailable_reason(&account_key)
+                .unwrap_or_else(|| format!("{account_key} is unavailable")));
+        }
+    };
+    let bucket_key = s3::GET_PUBLIC_ACCESS_BLOCK.about(GLOBAL, bucket);
+    let own = match s3.public_access_block.get(bucket) {
+        Some(Collected::Present(block)) => Some(block.clone()),
+        Some(Collected::NotConfigured { .. }) => None,
+        Some(other) => {
+            return Err(other
+                .unavailable_reason(&bucket_key)
+                .unwrap_or_else(|| format!("{bucket_key} is unavailable")));
+        }
+        None => return Err(format!("{bucket_key} was not collected")),
+    };
+    Ok(EffectiveBlock {
+        account,
+        bucket: own,
+    })
+}
+
+/// A bucket's policy, parsed; `Err` says why it cannot be read.
+pub(crate) fn bucket_policy(
+    document: &cartguard_inventory::PolicyDocument,
+    bucket: &str,
+) -> Result<Policy, String> {
+    let name = format!("{}#bucket-policy", bucket_arn(bucket));
+    Policy::from_document(&name, PolicyKind::Resource, document)
+        .map_err(|e| format!("the bucket policy of {bucket} cannot be read: {e}"))
+}
+
+/// Words in a bucket's name that say it holds audit logs, orders, customer
+/// or payment data, or backups.
+const CRITICAL_WORDS: &[&str] = &[
+    "log",
+    "logs",
+    "logging",
+    "trail",
+    "cloudtrail",
+    "audit",
+    "order",
+    "orders",
+    "customer",
+    "customers",
+    "payment",
+    "payments",
+    "invoice",
+    "invoices",
+    "billing",
+    "backup",
+    "backups",
+    "pii",
+    "cardholder",
+];
+
+/// Why a bucket holds critical data, if it does: a word of its name, or it
+/// receives other buckets' access logs.
+pub(crate) fn critical_because(ctx: &Context, bucket: &str) -> Option<String> {
+    let word = bucket
+        .split(['-', '.', '_'])
+        .find(|part| CRITICAL_WORDS.contains(&part.to_ascii_lowercase().as_str()));
+    if let Some(word) = word {
+        return Some(format!("its name contains \"{word}\""));
+    }
+    let sources: Vec<&str> = ctx
+        .account
+        .s3
+        .logging
+        .iter()
+        .filter_map(|(source, logging)| {
+            let target = logging.present()?.logging_enabled.as_ref()?;
+            (target.target_bucket == bucket).then_some(source.as_str())
+        })
+        .collect();
+    (!sources.is_empty()).then(|| {
+        format!(
+            "it receives the access logs of {}",
+            sources
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+/// Whether a bucket holds logs (its name, or it receives access logs).
+pub(crate) fn is_log_bucket(ctx: &Context, bucket: &str) -> bool {
+    critical_because(ctx, bucket).is_some_and(|why| {
+        why.contains("\"log")
+            || why.contains("trail")
+            || why.contains("audit")
+            || why.contains("access logs")
+    })
+}

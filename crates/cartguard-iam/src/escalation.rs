@@ -1985,7 +1985,7 @@ mod tests {
         ids
     }
 
-    /// Point 1. `CreateRole` takes the trust policy as its
+    /// `CreateRole` takes the trust policy as its
     /// `AssumeRolePolicyDocument` parameter (IAM API Reference), so whoever
     /// creates a role decides who may assume it: a principal that may create
     /// a role and attach a policy to it can assume it. Each step is shown in order.
@@ -2015,7 +2015,7 @@ mod tests {
         assert!(!f.conditional && !f.potential());
     }
 
-    /// Point 1. The IAM User Guide (permissions boundaries, "delegating
+    /// The IAM User Guide (permissions boundaries, "delegating
     /// responsibility") has administrators allow `iam:CreateRole` only when
     /// `iam:PermissionsBoundary` names their boundary: the request to create
     /// a role without one is then denied, so no role of its own making
@@ -2056,7 +2056,7 @@ mod tests {
         assert!(methods_of(&find_all(&ps), "builder").is_empty());
     }
 
-    /// Point 1. A user of its own making: create it, give it a policy, and
+    /// A user of its own making: create it, give it a policy, and
     /// sign in with a key of its making.
     #[test]
     fn a_user_of_its_own_making_is_a_path() {
@@ -2080,7 +2080,7 @@ mod tests {
         );
     }
 
-    /// Point 8. "iam:PassedToService: specifies the service principal of the
+    /// "iam:PassedToService: specifies the service principal of the
     /// service to which a role can be passed" (IAM User Guide, IAM condition
     /// keys): passing a role to Lambda states `lambda.amazonaws.com`. A
     /// PassRole limited to another service is denied; one limited to Lambda
@@ -2113,7 +2113,7 @@ mod tests {
         );
     }
 
-    /// Point 8. `iam:PolicyARN` "checks the ARN of a managed policy" on the
+    /// `iam:PolicyARN` "checks the ARN of a managed policy" on the
     /// `Attach…Policy` actions (IAM condition keys): attaching
     /// AdministratorAccess states its ARN, so a grant limited to other
     /// policies is no path.
@@ -2145,7 +2145,7 @@ mod tests {
         );
     }
 
-    /// Point 9. A policy-version method needs a customer managed policy the
+    /// A policy-version method needs a customer managed policy the
     /// principal may change and that is attached to it; a group method needs
     /// a group. Without them nothing is reported.
     #[test]
@@ -2200,7 +2200,7 @@ mod tests {
         assert!(ssm.potential());
     }
 
-    /// Point 10. An existing stack whose service role is administrator is a
+    /// An existing stack whose service role is administrator is a
     /// path for whoever may update it.
     #[test]
     fn an_existing_stack_role_is_a_path() {

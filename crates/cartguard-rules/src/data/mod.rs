@@ -79,6 +79,49 @@ pub(crate) fn answer<'a, T>(
     }
 }
 
+/// A bucket's encryption configuration and the default S3 applies from it.
+pub(crate) struct DefaultEncryption<'a> {
+    pub(crate) bucket: &'a Bucket,
+    pub(crate) configuration: &'a s3::EncryptionConfiguration,
+    pub(crate) default: &'a s3::EncryptionByDefault,
+}
+
+/// Each bucket with the default encryption S3 applies to it (the first
+/// rule's), for the rules that judge the kind of encryption; buckets without
+/// one are left to `s3-no-default-encryption`, and those whose configuration
+/// is unknown are reported not assessed.
+pub(crate) fn default_encryptions<'a>(
+    ctx: &Context<'a>,
+    out: &mut Emitter,
+) -> Vec<DefaultEncryption<'a>> {
+    let Some(buckets) = buckets(ctx, out) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for bucket in buckets {
+        let Some(Answer::Present(configuration)) = answer(
+            out,
+            &ctx.account.s3.encryption,
+            s3::GET_BUCKET_ENCRYPTION,
+            &bucket.name,
+        ) else {
+            continue;
+        };
+        if let Some(default) = configuration
+            .rules
+            .iter()
+            .find_map(|r| r.apply_server_side_encryption_by_default.as_ref())
+        {
+            found.push(DefaultEncryption {
+                bucket,
+                configuration,
+                default,
+            });
+        }
+    }
+    found
+}
+
 /// The block in force for a bucket: each setting on when the bucket's own
 /// block or the account's has it on. `Err` names what is unknown.
 pub(crate) struct EffectiveBlock {

@@ -1,7 +1,7 @@
 use cartguard_inventory::{kms, s3};
 use serde_json::json;
 
-use super::{Answer, answer, bucket_arn, buckets};
+use super::{DefaultEncryption, bucket_arn, default_encryptions};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -55,26 +55,13 @@ enum Manager {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    let Some(buckets) = buckets(ctx, out) else {
-        return;
-    };
-    for bucket in buckets {
+    for DefaultEncryption {
+        bucket,
+        configuration,
+        default,
+    } in default_encryptions(ctx, out)
+    {
         let name = bucket.name.as_str();
-        let Some(Answer::Present(configuration)) = answer(
-            out,
-            &ctx.account.s3.encryption,
-            s3::GET_BUCKET_ENCRYPTION,
-            name,
-        ) else {
-            continue;
-        };
-        let Some(default) = configuration
-            .rules
-            .iter()
-            .find_map(|r| r.apply_server_side_encryption_by_default.as_ref())
-        else {
-            continue;
-        };
         if !default.sse_algorithm.starts_with("aws:kms") {
             continue;
         }

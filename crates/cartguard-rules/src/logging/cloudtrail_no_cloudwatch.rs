@@ -35,19 +35,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    let resource = super::all_trails(ctx);
-    if super::no_regions(ctx, out, &resource, "cloudtrail describe-trails") {
-        return;
-    }
-    let (trails, unreadable) = super::trails(ctx);
-    for (region, why) in unreadable {
-        out.not_assessed(
-            &format!("arn:aws:cloudtrail:{region}:{}:trail/*", ctx.account.id),
-            &region,
-            why,
-        );
-    }
-    for trail in trails {
+    for trail in super::each_trail(ctx, out) {
         if trail
             .trail
             .cloud_watch_logs_log_group_arn

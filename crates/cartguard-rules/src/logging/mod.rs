@@ -426,6 +426,23 @@ pub(crate) fn no_regions(ctx: &Context, out: &mut Emitter, resource: &str, calls
     false
 }
 
+/// Every trail, for a rule that judges each trail on its own; the regions
+/// whose trail list cannot be read are reported not-assessed.
+pub(crate) fn each_trail<'a>(ctx: &Context<'a>, out: &mut Emitter) -> Vec<TrailView<'a>> {
+    if no_regions(ctx, out, &all_trails(ctx), "cloudtrail describe-trails") {
+        return Vec::new();
+    }
+    let (trails, unreadable) = trails(ctx);
+    for (region, why) in unreadable {
+        out.not_assessed(
+            &format!("arn:aws:cloudtrail:{region}:{}:trail/*", ctx.account.id),
+            &region,
+            why,
+        );
+    }
+    trails
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

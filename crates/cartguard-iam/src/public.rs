@@ -62,6 +62,9 @@ pub enum Outsider {
     /// An IAM user of an account unrelated to the owner's, with full rights in
     /// its own account.
     OtherAccount,
+    /// A principal of another account that the policy names, with full rights
+    /// in its own account.
+    NamedAccount,
 }
 
 impl Outsider {
@@ -70,6 +73,7 @@ impl Outsider {
         match self {
             Outsider::Anonymous => "an anonymous caller (anyone on the internet)",
             Outsider::OtherAccount => "any principal of an unrelated AWS account",
+            Outsider::NamedAccount => "a principal of another account the policy names",
         }
     }
 }
@@ -176,20 +180,96 @@ fn unrelated_account(owner: &str) -> &'static str {
 fn caller(outsider: Outsider, owner: &str) -> (RequestPrincipal, Vec<Arc<Policy>>) {
     match outsider {
         Outsider::Anonymous => (RequestPrincipal::anonymous(), Vec::new()),
-        Outsider::OtherAccount => {
+        Outsider::OtherAccount | Outsider::NamedAccount => {
             let account = unrelated_account(owner);
-            let arn = format!("arn:aws:iam::{account}:user/outsider");
-            let principal = RequestPrincipal::from_arn(&arn).unwrap_or_else(|| RequestPrincipal {
-                kind: crate::evaluate::PrincipalType::User,
-                arn: arn.clone(),
-                session_arn: None,
-                account: Some(account.to_string()),
-                id: None,
-                tags: None,
-            });
-            (principal, vec![Arc::new(everything_allowed())])
+            foreign_caller(&format!("arn:aws:iam::{account}:user/outsider"), account)
         }
     }
+}
+
+/// A caller of another account, `arn`, with full rights in its own account.
+fn foreign_caller(arn: &str, account: &str) -> (RequestPrincipal, Vec<Arc<Policy>>) {
+    let principal = RequestPrincipal::from_arn(arn).unwrap_or_else(|| RequestPrincipal {
+        kind: crate::evaluate::PrincipalType::User,
+        arn: arn.to_string(),
+        session_arn: None,
+        account: Some(account.to_string()),
+        id: None,
+        tags: None,
+    });
+    (principal, vec![Arc::new(everything_allowed())])
+}
+
+/// The principals of other accounts that the policy's `Allow` statements
+/// name (an account, or a user or role ARN of another account), each as the
+/// caller ARN to try: the account's root user for an account.
+pub fn named_foreign_principals(policy: &Policy, owner: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for statement in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        let Some(clause) = &statement.principals else {
+            continue;
+        };
+        if clause.negated {
+            continue;
+        }
+        for entry in &clause.entries {
+            let arn = match entry {
+                PrincipalEntry::Account(account) if account.len() == 12 => {
+                    format!("arn:aws:iam::{account}:root")
+                }
+                PrincipalEntry::Account(arn) | PrincipalEntry::Arn(arn) => arn.clone(),
+                _ => continue,
+            };
+            let account = crate::arn::account_of(&arn).unwrap_or_default();
+            if !account.is_empty() && account != owner && !out.contains(&arn) {
+                out.push(arn);
+            }
+        }
+    }
+    out
+}
+
+/// What each principal of another account that the policy names may do
+/// (`named_foreign_principals`): the first admitted request of each, in
+/// `witnesses`, and every admitted action, per principal.
+pub fn named_account_access(policy: &Policy, target: &Target<'_>) -> Vec<(Witness, Vec<String>)> {
+    let probes = probes_of(policy, target);
+    let mut out = Vec::new();
+    for arn in named_foreign_principals(policy, target.owner_account) {
+        let account = crate::arn::account_of(&arn).unwrap_or_default().to_string();
+        let (principal, identity) = foreign_caller(&arn, &account);
+        let set = PolicySet {
+            identity,
+            resource: vec![Arc::new(policy.clone())],
+            ..PolicySet::default()
+        };
+        let mut first = None;
+        let mut admitted: Vec<String> = Vec::new();
+        for probe in &probes {
+            let attempt = try_probe(
+                &set,
+                policy,
+                &principal,
+                Outsider::NamedAccount,
+                probe,
+                target.owner_account,
+            );
+            if let Attempt::Admitted(witness) = attempt {
+                if !admitted.contains(&probe.action) {
+                    admitted.push(probe.action.clone());
+                }
+                first.get_or_insert(witness);
+            }
+        }
+        if let Some(witness) = first {
+            out.push((witness, admitted));
+        }
+    }
+    out
 }
 
 /// An identity policy that allows every action: an outsider's own account
@@ -216,6 +296,8 @@ fn outsider_context(outsider: Outsider) -> crate::RequestContext {
         match (*key, outsider) {
             // Derived from the caller: the evaluator knows them.
             ("aws:principalaccount" | "aws:principalarn" | "aws:userid", _) => {}
+            // A named account may be in the owner's organization: unknown.
+            ("aws:principalorgid" | "aws:principalorgpaths", Outsider::NamedAccount) => {}
             ("aws:principalorgid", Outsider::OtherAccount) => {
                 context.set(key, ["o-outsider0000"]);
             }
@@ -905,5 +987,34 @@ mod tests {
         }]));
         assert!(answer.witness(Outsider::OtherAccount).is_some());
         assert!(answer.witness(Outsider::Anonymous).is_none());
+    }
+
+    /// A grant to a named account is not public, but it admits that account:
+    /// cross-account access needs the resource policy to allow it and the
+    /// caller's own account, which grants its principals what it likes
+    /// (IAM User Guide, "Cross-account policy evaluation logic").
+    #[test]
+    fn a_named_account_is_admitted_and_the_owner_is_not_an_outsider() {
+        let granted = policy(serde_json::json!([
+            {"Effect": "Allow", "Principal": {"AWS": ["444455556666", format!("arn:aws:iam::{OWNER}:role/own")]},
+             "Action": ["s3:GetObject", "s3:DeleteObject"], "Resource": format!("{BUCKET}/*")}
+        ]));
+        let target = s3_bucket_target(OWNER, BUCKET);
+        assert_eq!(
+            named_foreign_principals(&granted, OWNER),
+            ["arn:aws:iam::444455556666:root"]
+        );
+        let access = named_account_access(&granted, &target);
+        assert_eq!(access.len(), 1);
+        assert_eq!(access[0].0.principal, "arn:aws:iam::444455556666:root");
+        assert_eq!(access[0].1, ["s3:GetObject", "s3:DeleteObject"]);
+        assert!(!outsider_access(&granted, &target).is_public());
+        // A Deny for everyone outside the organization takes it away again.
+        let fenced = policy(serde_json::json!([
+            {"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:GetObject", "Resource": format!("{BUCKET}/*")},
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": format!("{BUCKET}/*"),
+             "Condition": {"StringNotEquals": {"aws:PrincipalAccount": OWNER}}}
+        ]));
+        assert!(named_account_access(&fenced, &target).is_empty());
     }
 }

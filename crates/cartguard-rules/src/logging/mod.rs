@@ -2,6 +2,8 @@
 //! CloudTrail records and whether it is trustworthy, whether anyone is alerted,
 //! and whether AWS's detective services watch the regions in use.
 
+pub mod cloudtrail_bucket_exposed;
+pub mod cloudtrail_bucket_mutable;
 pub mod cloudtrail_missing;
 pub mod cloudtrail_no_cloudwatch;
 pub mod cloudtrail_no_lambda_data_events;
@@ -441,6 +443,59 @@ pub(crate) fn each_trail<'a>(ctx: &Context<'a>, out: &mut Emitter) -> Vec<TrailV
         );
     }
     trails
+}
+
+/// The buckets the account's trails deliver to, each with the trails that
+/// use it. A bucket that is not in the account's bucket list (a central log
+/// archive of another account, say) is reported not assessed: its settings
+/// are that account's evidence.
+pub(crate) fn trail_buckets<'a>(
+    ctx: &Context<'a>,
+    out: &mut Emitter,
+) -> Vec<(&'a str, Vec<TrailView<'a>>)> {
+    let trails = each_trail(ctx, out);
+    if trails.is_empty() {
+        return Vec::new();
+    }
+    let Some(buckets) = crate::data::buckets(ctx, out) else {
+        return Vec::new();
+    };
+    let mut by_bucket: Vec<(&'a str, Vec<TrailView<'a>>)> = Vec::new();
+    for trail in trails {
+        let Some(name) = trail
+            .trail
+            .s3_bucket_name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+        else {
+            continue;
+        };
+        if !buckets.iter().any(|b| b.name == name) {
+            out.not_assessed(
+                &crate::data::bucket_arn(name),
+                cartguard_inventory::GLOBAL,
+                format!(
+                    "trail {} delivers to bucket {name}, which is not in this account's bucket list (s3:ListBuckets): its settings must be audited with the evidence of the account that owns it",
+                    trail.trail.name
+                ),
+            );
+            continue;
+        }
+        match by_bucket.iter_mut().find(|(b, _)| *b == name) {
+            Some((_, users)) => users.push(trail),
+            None => by_bucket.push((name, vec![trail])),
+        }
+    }
+    by_bucket
+}
+
+/// The trails' names, for a finding's text: `management, audit`.
+pub(crate) fn trail_names(trails: &[TrailView]) -> String {
+    trails
+        .iter()
+        .map(|t| t.trail.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

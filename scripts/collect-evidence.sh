@@ -435,6 +435,8 @@ for region in "${REGIONS[@]}"; do
     while IFS=$'\t' read -r key _; do
         [[ -n $key ]] || continue
         collect "kms/$region/describe-key/$(safe_name "$key").json" "$region" kms describe-key --key-id "$key"
+        collect "kms/$region/get-key-rotation-status/$(safe_name "$key").json" "$region" \
+            kms get-key-rotation-status --key-id "$key"
     done <"$TMP/kms-keys"
 done
 

@@ -220,6 +220,11 @@ pub const LAYOUT: &[(Operation, &str, &str)] = &[
     ),
     (kms::DESCRIBE_KEY, "kms", "describe-key"),
     (kms::LIST_ALIASES, "kms", "list-aliases"),
+    (
+        kms::GET_KEY_ROTATION_STATUS,
+        "kms",
+        "get-key-rotation-status",
+    ),
 ];
 
 /// The AWS CLI service and operation that answer `operation`, if a folder can hold it.

@@ -401,7 +401,12 @@ fn probes_of(policy: &Policy, target: &Target<'_>) -> Vec<Probe> {
             if let Some(literal) = pattern.literal()
                 && !actions.iter().any(|a| a.eq_ignore_ascii_case(&literal))
             {
-                actions.push(literal);
+                // As AWS spells it, when the catalogue knows it.
+                let catalogue = crate::catalogue::catalogue();
+                let spelled = catalogue
+                    .index_of(&literal)
+                    .map_or(literal, |i| catalogue.name(i).to_string());
+                actions.push(spelled);
             }
         }
     }
@@ -472,6 +477,12 @@ fn try_from(
     // S3 ARNs name no account: the resource is the owner's.
     request.resource_account = Some(owner.to_string());
     request.context = outsider_context(outsider);
+    // KMS states the caller's own account (AWS KMS Developer Guide, "AWS KMS
+    // condition keys": kms:CallerAccount); an anonymous caller has none.
+    match &principal.account {
+        Some(account) => request.context.set("kms:CallerAccount", [account.as_str()]),
+        None => request.context.set_absent("kms:CallerAccount"),
+    };
     // Over TLS, which any caller can choose.
     request.context.set("aws:SecureTransport", ["true"]);
     let mut chosen: Vec<(String, String)> = vec![("aws:SecureTransport".into(), "true".into())];
@@ -828,6 +839,34 @@ pub fn s3_bucket_target<'a>(owner_account: &'a str, bucket_arn: &str) -> Target<
         probes,
         resources: vec![bucket_arn.to_string()],
         fits: s3_fits,
+    }
+}
+
+/// The requests that test a KMS key: using it to decrypt, encrypt and make
+/// data keys, handing out grants, and managing or deleting it. A key policy's
+/// `"Resource": "*"` is the key itself, so every action fits the key.
+pub fn kms_key_target<'a>(owner_account: &'a str, key_arn: &str) -> Target<'a> {
+    let actions = [
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:ReEncryptFrom",
+        "kms:GenerateDataKey",
+        "kms:CreateGrant",
+        "kms:PutKeyPolicy",
+        "kms:DisableKey",
+        "kms:ScheduleKeyDeletion",
+    ];
+    Target {
+        owner_account,
+        probes: actions
+            .iter()
+            .map(|a| Probe {
+                action: a.to_string(),
+                resource: key_arn.to_string(),
+            })
+            .collect(),
+        resources: vec![key_arn.to_string()],
+        fits: |_, _| true,
     }
 }
 

@@ -17,8 +17,18 @@ pub const DESCRIBE_KEY: Operation = Operation::regional("kms", "DescribeKey").pe
 /// `kms:ListAliases`: the region's aliases and the keys they name.
 pub const LIST_ALIASES: Operation = Operation::regional("kms", "ListAliases");
 
+/// `kms:GetKeyRotationStatus`, per key: whether automatic rotation is on.
+pub const GET_KEY_ROTATION_STATUS: Operation =
+    Operation::regional("kms", "GetKeyRotationStatus").per("key");
+
 /// Every KMS operation the model holds.
-pub const OPERATIONS: &[Operation] = &[LIST_KEYS, GET_KEY_POLICY, DESCRIBE_KEY, LIST_ALIASES];
+pub const OPERATIONS: &[Operation] = &[
+    LIST_KEYS,
+    GET_KEY_POLICY,
+    DESCRIBE_KEY,
+    LIST_ALIASES,
+    GET_KEY_ROTATION_STATUS,
+];
 
 /// KMS evidence for one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -35,6 +45,9 @@ pub struct KmsEvidence {
     /// `kms list-aliases`.
     #[serde(default)]
     pub aliases: Collected<Vec<KmsAlias>>,
+    /// Each key's rotation status (`kms get-key-rotation-status`), by key id.
+    #[serde(default)]
+    pub rotation: BTreeMap<String, Collected<RotationStatus>>,
 }
 
 impl KmsEvidence {
@@ -45,6 +58,7 @@ impl KmsEvidence {
             GET_KEY_POLICY => each(&self.key_policies),
             DESCRIBE_KEY => each(&self.key_metadata),
             LIST_ALIASES => one(&self.aliases),
+            GET_KEY_ROTATION_STATUS => each(&self.rotation),
             _ => return None,
         })
     }
@@ -80,6 +94,10 @@ pub struct KeyMetadata {
     /// `Enabled`, `Disabled`, `PendingDeletion`, …
     #[serde(default)]
     pub key_state: Option<String>,
+    /// Where the key material comes from: `AWS_KMS`, `EXTERNAL` (imported),
+    /// `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
+    #[serde(default)]
+    pub origin: Option<String>,
 }
 
 /// An alias, as `kms list-aliases` prints it.
@@ -94,4 +112,15 @@ pub struct KmsAlias {
     /// The id of the key it names (absent for AWS aliases not yet used).
     #[serde(default)]
     pub target_key_id: Option<String>,
+}
+
+/// A key's automatic rotation, as `kms get-key-rotation-status` prints it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RotationStatus {
+    /// Whether AWS rotates the key material automatically.
+    pub key_rotation_enabled: bool,
+    /// Days between rotations, when AWS reports it.
+    #[serde(default)]
+    pub rotation_period_in_days: Option<i64>,
 }

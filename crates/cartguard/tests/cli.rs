@@ -426,10 +426,30 @@ fn iam_blast_radius_lists_stores_and_escalations() {
             )
         })
         .collect();
+    let buckets: Vec<_> = stores
+        .iter()
+        .filter(|(_, resource, _)| resource.starts_with("arn:aws:s3:::"))
+        .collect();
     assert_eq!(
-        stores,
-        [("read", "arn:aws:s3:::securecart-media-prod", "all")],
+        buckets,
+        [&("read", "arn:aws:s3:::securecart-media-prod", "all")],
         "{stores:?}"
+    );
+    // The AWS managed keys admit every principal of the account through
+    // their service (kms:ViaService): usable, on that condition; the customer
+    // managed keys delegate to IAM, and his policies grant no KMS action.
+    let keys: Vec<_> = stores
+        .iter()
+        .filter(|(_, resource, _)| resource.contains(":kms:"))
+        .collect();
+    assert_eq!(keys.len(), 6, "{keys:?}");
+    assert!(
+        keys.iter()
+            .all(|(_, resource, reach)| *reach == "conditional"
+                && !resource.contains("6f0c2d1e")
+                && !resource.contains("4f7b2d9e")
+                && !resource.contains("9e1c5a3f")),
+        "{keys:?}"
     );
     // An administrator reaches every bucket, and can delete each one.
     let admin = json_of(&["iam", "blast-radius", "ec2-bastion-ops"], &demo);

@@ -2,8 +2,8 @@
 //! and the region's aliases.
 
 use cartguard_inventory::kms::{
-    DESCRIBE_KEY, GET_KEY_POLICY, KeyMetadata, KmsAlias, KmsEvidence, KmsKey, LIST_ALIASES,
-    LIST_KEYS,
+    DESCRIBE_KEY, GET_KEY_POLICY, GET_KEY_ROTATION_STATUS, KeyMetadata, KmsAlias, KmsEvidence,
+    KmsKey, LIST_ALIASES, LIST_KEYS, RotationStatus,
 };
 use cartguard_inventory::{Collected, PolicyDocument};
 
@@ -15,6 +15,11 @@ response!(KeysResponse { keys: "Keys" => Vec<KmsKey> });
 response!(KeyPolicyResponse { policy: "Policy" => String });
 response!(DescribeKeyResponse { metadata: "KeyMetadata" => KeyMetadata });
 response!(AliasesResponse { aliases: "Aliases" => Vec<KmsAlias> });
+response!(RotationResponse {
+    enabled: "KeyRotationEnabled" => bool
+} optional {
+    period: "RotationPeriodInDays" => i64
+});
 
 /// Reads the region's KMS evidence.
 pub(crate) fn read(
@@ -26,6 +31,12 @@ pub(crate) fn read(
     out.aliases = reader.load(&LIST_ALIASES.key(region), |r: AliasesResponse| r.aliases)?;
     out.key_metadata =
         reader.load_each(DESCRIBE_KEY, region, |r: DescribeKeyResponse| r.metadata)?;
+    out.rotation = reader.load_each(GET_KEY_ROTATION_STATUS, region, |r: RotationResponse| {
+        RotationStatus {
+            key_rotation_enabled: r.enabled,
+            rotation_period_in_days: r.period,
+        }
+    })?;
     for (key, policy) in
         reader.load_each(GET_KEY_POLICY, region, |r: KeyPolicyResponse| r.policy)?
     {

@@ -319,6 +319,7 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
         ),
         (k::DESCRIBE_KEY, kms::DescribeKeyResponse::REQUIRED),
         (k::LIST_ALIASES, kms::AliasesResponse::REQUIRED),
+        (k::GET_KEY_ROTATION_STATUS, kms::RotationResponse::REQUIRED),
     ]
 }
 

@@ -2,6 +2,8 @@
 //! transport and recoverability of the stores that hold customer data. Who a
 //! bucket policy admits is decided by the IAM engine (`cartguard_iam::public`).
 
+pub mod kms_policy_broad;
+pub mod kms_rotation_off;
 pub mod s3_kms_aws_managed;
 pub mod s3_mfa_delete_off;
 pub mod s3_no_default_encryption;
@@ -14,6 +16,7 @@ pub mod s3_versioning_off;
 use std::collections::BTreeMap;
 
 use cartguard_iam::{Policy, PolicyKind};
+use cartguard_inventory::kms;
 use cartguard_inventory::s3::{self, Bucket, PublicAccessBlock};
 use cartguard_inventory::{Collected, GLOBAL, Operation};
 use serde_json::{Value, json};
@@ -120,6 +123,63 @@ pub(crate) fn default_encryptions<'a>(
         }
     }
     found
+}
+
+/// The customer managed keys of every region that are not being deleted,
+/// with their metadata (`kms describe-key`); keys whose metadata is unknown
+/// are reported not assessed, naming the call.
+pub(crate) fn customer_keys<'a>(
+    ctx: &Context<'a>,
+    out: &mut Emitter,
+) -> Vec<(&'a str, &'a kms::KeyMetadata)> {
+    let mut found = Vec::new();
+    for (region, evidence) in &ctx.account.regions {
+        let kms = &evidence.kms;
+        let all = format!("arn:aws:kms:{region}:{}:key/*", ctx.account.id);
+        let Some(keys) = out.require(&kms.keys, &kms::LIST_KEYS.key(region), &all, region) else {
+            continue;
+        };
+        for key in keys {
+            let arn = key.key_arn.clone().unwrap_or_else(|| {
+                format!("arn:aws:kms:{region}:{}:key/{}", ctx.account.id, key.key_id)
+            });
+            let Some(metadata) = kms.key_metadata.get(&key.key_id) else {
+                out.not_assessed(
+                    &arn,
+                    region,
+                    format!(
+                        "{} was not collected",
+                        kms::DESCRIBE_KEY.about(region, &key.key_id)
+                    ),
+                );
+                continue;
+            };
+            let Some(metadata) = out.require(
+                metadata,
+                &kms::DESCRIBE_KEY.about(region, &key.key_id),
+                &arn,
+                region,
+            ) else {
+                continue;
+            };
+            if metadata.key_manager.as_deref() == Some("CUSTOMER")
+                && metadata.key_state.as_deref() != Some("PendingDeletion")
+            {
+                found.push((region.as_str(), metadata));
+            }
+        }
+    }
+    found
+}
+
+/// A key's ARN from its metadata.
+pub(crate) fn key_arn(ctx: &Context, region: &str, metadata: &kms::KeyMetadata) -> String {
+    metadata.arn.clone().unwrap_or_else(|| {
+        format!(
+            "arn:aws:kms:{region}:{}:key/{}",
+            ctx.account.id, metadata.key_id
+        )
+    })
 }
 
 /// The block in force for a bucket: each setting on when the bucket's own

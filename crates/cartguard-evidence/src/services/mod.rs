@@ -83,7 +83,6 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::sso::LIST_INSTANCES,
     cartguard_inventory::secretsmanager::LIST_SECRETS,
     cartguard_inventory::dynamodb::LIST_TABLES,
-    cartguard_inventory::kms::LIST_KEYS,
     cartguard_inventory::codebuild::LIST_PROJECTS,
     cartguard_inventory::logs::DESCRIBE_METRIC_FILTERS,
     cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDERS,

@@ -639,20 +639,26 @@ mod tests {
             "secretsmanager/eu-west-1/list-secrets.json",
             "{}\n",
         );
-        write(dir.path(), "kms/eu-west-1/list-keys.json", "{}\n");
+        write(dir.path(), "dynamodb/eu-west-1/list-tables.json", "{}\n");
         let folder = read_evidence_folder(dir.path()).unwrap();
         let region = &folder.account.regions["eu-west-1"];
         assert_eq!(
             region.secretsmanager.secrets.present().map(Vec::len),
             Some(0)
         );
-        assert_eq!(region.kms.keys.present().map(Vec::len), Some(0));
+        assert_eq!(region.dynamodb.tables.present().map(Vec::len), Some(0));
         assert_eq!(folder.files_read, 2);
-        // The same `{}` where the CLI always prints the list is not an answer.
-        assert!(
-            error_of("accessanalyzer/eu-west-1/list-analyzers.json", "{}")
-                .contains("expected `analyzers` at the top level")
-        );
+        // The same `{}` where the CLI always prints the list is not an answer:
+        // KMS answers ListKeys with the list and `Truncated`, even when empty.
+        for (file, key) in [
+            ("accessanalyzer/eu-west-1/list-analyzers.json", "analyzers"),
+            ("kms/eu-west-1/list-keys.json", "Keys"),
+        ] {
+            assert!(
+                error_of(file, "{}").contains(&format!("expected `{key}` at the top level")),
+                "{file}"
+            );
+        }
     }
 
     #[test]

@@ -18,5 +18,7 @@ pub use format::text::TextRenderer;
 pub use format::{FORMATS, Format, RenderOptions, Renderer, format_named};
 pub use net::{AccountExposure, exposure_json, exposure_text, reach_json, reach_text};
 pub use report::{Incomplete, NowFrom, Report, ScanInfo, Tally};
-pub use requirements::{PCI_DSS, Requirement, requirements, requirements_table};
+pub use requirements::{
+    AreaSummary, PCI_DSS, Requirement, areas, requirements, requirements_table,
+};
 pub use timings::timings_text;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use cartguard_rules::{Finding, Status, all_rules, compliance_for};
+use cartguard_rules::{Area, Finding, Status, all_rules, compliance_for};
 use comfy_table::{ContentArrangement, Table, presets};
 
 /// The standard the requirement view is shown for.
@@ -58,6 +58,65 @@ pub fn requirements(standard: &str, findings: &[Finding]) -> Vec<Requirement> {
         }
     }
     by_id.into_values().collect()
+}
+
+/// What a scan says of one area of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AreaSummary {
+    /// The area.
+    #[serde(serialize_with = "area_name")]
+    pub area: Area,
+    /// Rules of the area in this build.
+    pub rules: usize,
+    /// Rules with at least one failure.
+    pub failing: usize,
+    /// Rules that ran and found nothing.
+    pub passing: usize,
+    /// Rules without a failure that could not assess something, and the
+    /// regions where they could not (`global` for account-wide evidence).
+    pub not_assessed: usize,
+    /// Where the not-assessed results are.
+    pub not_assessed_regions: Vec<String>,
+}
+
+fn area_name<S: serde::Serializer>(area: &Area, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(area.name())
+}
+
+/// Every area of the catalogue, with its rules' verdicts; an area without a
+/// rule in this build says so (it was not checked at all).
+pub fn areas(findings: &[Finding]) -> Vec<AreaSummary> {
+    Area::ALL
+        .iter()
+        .map(|&area| {
+            let mut summary = AreaSummary {
+                area,
+                rules: 0,
+                failing: 0,
+                passing: 0,
+                not_assessed: 0,
+                not_assessed_regions: Vec::new(),
+            };
+            for rule in all_rules().iter().filter(|r| r.area == area) {
+                summary.rules += 1;
+                let ours: Vec<&Finding> =
+                    findings.iter().filter(|f| f.rule_id == rule.id).collect();
+                if ours.iter().any(|f| f.status == Status::Fail) {
+                    summary.failing += 1;
+                } else if ours.iter().any(|f| f.status == Status::NotAssessed) {
+                    summary.not_assessed += 1;
+                    for f in ours.iter().filter(|f| f.status == Status::NotAssessed) {
+                        if !summary.not_assessed_regions.contains(&f.region) {
+                            summary.not_assessed_regions.push(f.region.clone());
+                        }
+                    }
+                }
+            }
+            summary.not_assessed_regions.sort();
+            summary.passing = summary.rules - summary.failing - summary.not_assessed;
+            summary
+        })
+        .collect()
 }
 
 /// Numbers compare as numbers: `1.4.2` < `10.2.1`.

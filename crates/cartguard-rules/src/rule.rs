@@ -27,6 +27,16 @@ pub enum Area {
 }
 
 impl Area {
+    /// Every area of the catalogue, in CHECKLIST.md's order.
+    pub const ALL: [Area; 6] = [
+        Area::Iam,
+        Area::Network,
+        Area::Data,
+        Area::Logging,
+        Area::Edge,
+        Area::Application,
+    ];
+
     /// The area's short name, as shown in `cartguard rules`.
     pub fn name(self) -> &'static str {
         match self {

@@ -6,7 +6,7 @@ use cartguard_rules::{Coverage, Finding};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::{Renderer, Report, ScanInfo};
+use crate::{AreaSummary, Renderer, Report, ScanInfo, areas};
 
 /// The schema id of the findings document.
 pub const FINDINGS_SCHEMA: &str = "cartguard.findings/v1";
@@ -18,6 +18,7 @@ struct Head<'a> {
     tool: Tool,
     scan: Scan<'a>,
     coverage: &'a [Coverage],
+    areas: Vec<AreaSummary>,
 }
 
 /// The scan object: what the scan was, and whether it is complete.
@@ -81,6 +82,7 @@ fn write_json(
         },
         scan,
         coverage,
+        areas: areas(findings),
     };
     let mut writer = io::BufWriter::with_capacity(1 << 16, out);
     let mut text = serde_json::to_vec_pretty(&head).map_err(io::Error::from)?;
@@ -187,6 +189,7 @@ mod tests {
             },
             scan: Scan::of(&report),
             coverage: report.coverage(),
+            areas: areas(report.findings()),
         };
         let whole = Whole {
             head,

@@ -126,6 +126,7 @@ fn render_text(report: &Report, color: bool) -> String {
         incomplete_lines(&mut out, &p, incomplete);
     }
     coverage_lines(&mut out, &p, report.coverage());
+    area_lines(&mut out, &p, findings);
 
     for severity in Severity::DESCENDING {
         let group: Vec<&Finding> = findings
@@ -270,6 +271,36 @@ fn summary(out: &mut String, p: &Paint, tally: &Tally) {
         counts.join(", "),
         tally.not_assessed
     );
+}
+
+/// One line per area of the catalogue: what its rules found, and an area
+/// this build has no rule for said to be unchecked.
+fn area_lines(out: &mut String, p: &Paint, findings: &[Finding]) {
+    let _ = writeln!(out, "{}", p.dim("rules by area:"));
+    for area in crate::areas(findings) {
+        let name = area.area.name();
+        if area.rules == 0 {
+            let _ = writeln!(
+                out,
+                "  {name:<12} {}",
+                p.dim("not checked: this build has no rule of this area")
+            );
+            continue;
+        }
+        let mut parts = vec![
+            format!("{} rules", area.rules),
+            format!("{} failed", area.failing),
+            format!("{} passed", area.passing),
+        ];
+        if area.not_assessed > 0 {
+            parts.push(format!(
+                "{} not assessed ({})",
+                area.not_assessed,
+                area.not_assessed_regions.join(", ")
+            ));
+        }
+        let _ = writeln!(out, "  {name:<12} {}", parts.join(" · "));
+    }
 }
 
 fn coverage_lines(out: &mut String, p: &Paint, coverage: &[Coverage]) {
@@ -452,6 +483,7 @@ fn scalar(value: &Value) -> String {
 mod tests {
     use super::*;
     use crate::ScanInfo;
+    use cartguard_rules::{Area, all_rules};
     use serde_json::json;
     use std::sync::Arc;
 
@@ -516,7 +548,7 @@ mod tests {
                 "  - r3 (×1)",
                 "  - r4 (×1)",
                 "  - and 2 more reasons (see NOT ASSESSED below)",
-                "",
+                "rules by area:",
             ]
         );
         assert_eq!(
@@ -550,6 +582,41 @@ mod tests {
             report.lines().last(),
             Some("FAIL: 1 finding(s) at or above high")
         );
+    }
+
+    #[test]
+    fn each_area_says_what_its_rules_found_and_an_area_without_rules_is_unchecked() {
+        let mut elsewhere = finding("iam-password-policy-weak", Status::NotAssessed, "denied");
+        elsewhere.region = "eu-west-1".into();
+        let out = text(
+            vec![
+                finding("iam-root-no-mfa", Status::Fail, "root has no MFA"),
+                finding("iam-root-no-mfa", Status::NotAssessed, "not this one"),
+                elsewhere,
+            ],
+            NowFrom::Option,
+            false,
+        );
+        let iam = out
+            .lines()
+            .find(|l| l.starts_with("  iam "))
+            .expect("the iam area has a line");
+        let rules = all_rules().iter().filter(|r| r.area == Area::Iam).count();
+        assert_eq!(
+            iam,
+            format!(
+                "  iam          {rules} rules · 1 failed · {} passed · 1 not assessed (eu-west-1)",
+                rules - 2
+            )
+        );
+        for area in Area::ALL {
+            let has_rules = all_rules().iter().any(|r| r.area == area);
+            let line = out
+                .lines()
+                .find(|l| l.trim_start().starts_with(&format!("{} ", area.name())))
+                .expect("every area has a line");
+            assert_eq!(line.contains("not checked"), !has_rules, "{line}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::EvidenceError;
 use crate::json::{parse_json, start_of, utf8};
-use crate::layout::{cli_command, file_of, is_regional_folder};
+use crate::layout::{cli_command, file_of, is_regional_folder, safe_name};
 use crate::services::{self, Response, response};
 
 /// Error codes that are AWS's way of saying "this is not configured".
@@ -146,6 +146,26 @@ impl Reader {
     }
 }
 
+/// Answers of a per-resource call keyed by the resource's name rather than
+/// its file name, where `names` (from the list call) holds one whose file
+/// name it is: a `/` or `:` in a name is `_` in its file's.
+pub(crate) fn by_resource_name<T>(
+    answers: BTreeMap<String, Collected<T>>,
+    names: &[String],
+) -> BTreeMap<String, Collected<T>> {
+    answers
+        .into_iter()
+        .map(|(file_name, collected)| {
+            let name = names
+                .iter()
+                .find(|n| safe_name(n) == file_name)
+                .cloned()
+                .unwrap_or(file_name);
+            (name, collected)
+        })
+        .collect()
+}
+
 /// Every file below `root` (dot-files excepted), relative path → content.
 fn read_files(root: &Path) -> Result<BTreeMap<String, String>, EvidenceError> {
     let mut out = BTreeMap::new();
@@ -201,7 +221,12 @@ pub(crate) fn decode<R: Response, T>(
     };
     let path = root.join(file_of(key).unwrap_or_default());
     if let Some(error) = api_error(&path, &text)? {
-        return Ok(error);
+        return Ok(match error {
+            Collected::Failed { code, .. } if services::not_configured_for(&key.operation, &code) => {
+                Collected::NotConfigured { code }
+            }
+            other => other,
+        });
     }
     let response: R =
         if services::prints_nothing_when_empty(&key.operation) && is_empty_object(&text) {

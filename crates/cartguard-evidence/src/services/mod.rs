@@ -2,17 +2,21 @@
 //! what the model keeps of them, one module per service.
 
 pub(crate) mod accessanalyzer;
+pub(crate) mod backup;
 pub(crate) mod cloudformation;
 pub(crate) mod codebuild;
 pub(crate) mod dynamodb;
 pub(crate) mod ec2;
+pub(crate) mod ecs;
 pub(crate) mod elbv2;
 pub(crate) mod iam;
 pub(crate) mod kms;
+pub(crate) mod lambda;
 pub(crate) mod organizations;
 pub(crate) mod rds;
 pub(crate) mod s3;
 pub(crate) mod secretsmanager;
+pub(crate) mod ssm;
 pub(crate) mod sso;
 
 use cartguard_inventory::{Operation, Region};
@@ -74,7 +78,30 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::dynamodb::LIST_TABLES,
     cartguard_inventory::kms::LIST_KEYS,
     cartguard_inventory::codebuild::LIST_PROJECTS,
+    cartguard_inventory::ssm::DESCRIBE_PARAMETERS,
+    cartguard_inventory::lambda::LIST_FUNCTIONS,
+    cartguard_inventory::ecs::LIST_TASK_DEFINITIONS,
+    cartguard_inventory::backup::LIST_BACKUP_PLANS,
+    cartguard_inventory::backup::LIST_BACKUP_SELECTIONS,
+    cartguard_inventory::backup::LIST_PROTECTED_RESOURCES,
 ];
+
+/// Error codes that mean "not configured" for one operation only: elsewhere
+/// the same code is a failed call.
+const NOT_CONFIGURED_FOR: &[(Operation, &str)] = &[
+    // A function without a resource-based policy.
+    (
+        cartguard_inventory::lambda::GET_POLICY,
+        "ResourceNotFoundException",
+    ),
+];
+
+/// Whether the error `code` is `operation`'s answer "not configured".
+pub(crate) fn not_configured_for(operation: &Operation, code: &str) -> bool {
+    NOT_CONFIGURED_FOR
+        .iter()
+        .any(|(op, c)| op == operation && *c == code)
+}
 
 /// Whether `{}` is `operation`'s empty answer.
 pub(crate) fn prints_nothing_when_empty(operation: &Operation) -> bool {
@@ -194,6 +221,57 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
             cb::BATCH_GET_PROJECTS,
             codebuild::ProjectsResponse::REQUIRED,
         ),
+        (e::DESCRIBE_VOLUMES, ec2::VolumesResponse::REQUIRED),
+        (
+            e::GET_EBS_ENCRYPTION_BY_DEFAULT,
+            ec2::EbsEncryptionByDefaultResponse::REQUIRED,
+        ),
+        (r::DESCRIBE_DB_CLUSTERS, rds::DbClustersResponse::REQUIRED),
+        (ddb::DESCRIBE_TABLE, dynamodb::TableResponse::REQUIRED),
+        (
+            ddb::DESCRIBE_CONTINUOUS_BACKUPS,
+            dynamodb::ContinuousBackupsResponse::REQUIRED,
+        ),
+        (
+            sm::GET_RESOURCE_POLICY,
+            secretsmanager::ResourcePolicyResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::ssm::DESCRIBE_PARAMETERS,
+            ssm::ParametersResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::lambda::LIST_FUNCTIONS,
+            lambda::FunctionsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::lambda::GET_POLICY,
+            lambda::PolicyResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::ecs::LIST_TASK_DEFINITIONS,
+            ecs::TaskDefinitionArnsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::ecs::DESCRIBE_TASK_DEFINITION,
+            ecs::TaskDefinitionResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::backup::LIST_BACKUP_PLANS,
+            backup::PlansResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::backup::LIST_BACKUP_SELECTIONS,
+            backup::SelectionsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::backup::GET_BACKUP_SELECTION,
+            backup::SelectionResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::backup::LIST_PROTECTED_RESOURCES,
+            backup::ProtectedResourcesResponse::REQUIRED,
+        ),
     ]
 }
 
@@ -226,6 +304,10 @@ pub(crate) fn read_region(reader: &mut Reader, region: &str) -> Result<Region, E
     kms::read(reader, region, &mut out.kms)?;
     cloudformation::read(reader, region, &mut out.cloudformation)?;
     codebuild::read(reader, region, &mut out.codebuild)?;
+    ssm::read(reader, region, &mut out.ssm)?;
+    lambda::read(reader, region, &mut out.lambda)?;
+    ecs::read(reader, region, &mut out.ecs)?;
+    backup::read(reader, region, &mut out.backup)?;
     Ok(out)
 }
 

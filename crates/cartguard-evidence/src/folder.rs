@@ -222,7 +222,9 @@ pub(crate) fn decode<R: Response, T>(
     let path = root.join(file_of(key).unwrap_or_default());
     if let Some(error) = api_error(&path, &text)? {
         return Ok(match error {
-            Collected::Failed { code, .. } if services::not_configured_for(&key.operation, &code) => {
+            Collected::Failed { code, .. }
+                if services::not_configured_for(&key.operation, &code) =>
+            {
                 Collected::NotConfigured { code }
             }
             other => other,

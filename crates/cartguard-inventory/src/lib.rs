@@ -34,8 +34,8 @@ pub mod s3;
 pub mod secretsmanager;
 pub mod securityhub;
 pub mod sns;
-pub mod sso;
 pub mod ssm;
+pub mod sso;
 pub mod sts;
 pub mod wafv2;
 

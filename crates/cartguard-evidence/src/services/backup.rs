@@ -26,9 +26,10 @@ pub(crate) fn read(
     out: &mut BackupEvidence,
 ) -> Result<(), EvidenceError> {
     out.plans = reader.load(&LIST_BACKUP_PLANS.key(region), |r: PlansResponse| r.plans)?;
-    out.selections = reader.load_each(LIST_BACKUP_SELECTIONS, region, |r: SelectionsResponse| {
-        r.selections
-    })?;
+    out.selections =
+        reader.load_each(LIST_BACKUP_SELECTIONS, region, |r: SelectionsResponse| {
+            r.selections
+        })?;
     out.selection_details =
         reader.load_each(GET_BACKUP_SELECTION, region, |r: SelectionResponse| {
             let _ = (r.selection_id, r.plan_id);

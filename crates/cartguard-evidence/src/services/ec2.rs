@@ -5,9 +5,10 @@ use cartguard_inventory::ec2::{
     Address, DESCRIBE_ADDRESSES, DESCRIBE_FLOW_LOGS, DESCRIBE_INSTANCES,
     DESCRIBE_INTERNET_GATEWAYS, DESCRIBE_MANAGED_PREFIX_LISTS, DESCRIBE_NAT_GATEWAYS,
     DESCRIBE_NETWORK_ACLS, DESCRIBE_NETWORK_INTERFACES, DESCRIBE_ROUTE_TABLES,
-    DESCRIBE_SECURITY_GROUPS, DESCRIBE_SUBNETS, DESCRIBE_VPCS, Ec2Evidence, FlowLog,
-    DESCRIBE_VOLUMES, GET_EBS_ENCRYPTION_BY_DEFAULT, GET_MANAGED_PREFIX_LIST_ENTRIES, Instance, InternetGateway, ManagedPrefixList, NatGateway,
-    NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet, Volume, Vpc,
+    DESCRIBE_SECURITY_GROUPS, DESCRIBE_SUBNETS, DESCRIBE_VOLUMES, DESCRIBE_VPCS, Ec2Evidence,
+    FlowLog, GET_EBS_ENCRYPTION_BY_DEFAULT, GET_MANAGED_PREFIX_LIST_ENTRIES, Instance,
+    InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, RouteTable,
+    SecurityGroup, Subnet, Volume, Vpc,
 };
 
 use super::{part, response};

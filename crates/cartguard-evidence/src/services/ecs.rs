@@ -1,8 +1,7 @@
 //! The ECS evidence of one region: active task definitions.
 
 use cartguard_inventory::ecs::{
-    DESCRIBE_TASK_DEFINITION, EcsEvidence, LIST_TASK_DEFINITIONS, TaskDefinition,
-    family_revision,
+    DESCRIBE_TASK_DEFINITION, EcsEvidence, LIST_TASK_DEFINITIONS, TaskDefinition, family_revision,
 };
 
 use super::response;

@@ -14,9 +14,8 @@ pub(crate) fn read(
     region: &str,
     out: &mut SsmEvidence,
 ) -> Result<(), EvidenceError> {
-    out.parameters = reader.load(
-        &DESCRIBE_PARAMETERS.key(region),
-        |r: ParametersResponse| r.parameters,
-    )?;
+    out.parameters = reader.load(&DESCRIBE_PARAMETERS.key(region), |r: ParametersResponse| {
+        r.parameters
+    })?;
     Ok(())
 }

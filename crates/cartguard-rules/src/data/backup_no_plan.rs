@@ -207,10 +207,13 @@ fn check(ctx: &Context, out: &mut Emitter) {
             } else if selections.is_empty() {
                 format!("the plans of {name} have no resource selection")
             } else {
+                let names: Vec<String> = selections
+                    .iter()
+                    .map(|s| format!("{}/{}", s.plan, s.name))
+                    .collect();
                 format!(
-                    "none of the {} selection{} of the plans in {name} chooses it",
-                    selections.len(),
-                    if selections.len() == 1 { "" } else { "s" }
+                    "no selection of the plans in {name} ({}) chooses it",
+                    names.join(", ")
                 )
             };
             let plan_hint = live_plans

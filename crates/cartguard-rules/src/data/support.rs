@@ -195,13 +195,17 @@ pub(crate) fn databases<'a>(
                     ),
                 );
             } else if clusters.is_none() {
+                let key = rds::DESCRIBE_DB_CLUSTERS.key(region);
+                let reason = evidence
+                    .db_clusters
+                    .unavailable_reason(&key)
+                    .unwrap_or_else(|| format!("{key}: AWS answered that it is not configured"));
                 out.not_assessed(
                     &db_arn,
                     region,
                     format!(
-                        "{} is a member of the DB cluster {cluster}, whose settings are the cluster's; {} was not available",
-                        db.db_instance_identifier,
-                        rds::DESCRIBE_DB_CLUSTERS.key(region)
+                        "{} is a member of the DB cluster {cluster}, whose storage, backups and deletion protection are the cluster's, and {reason}",
+                        db.db_instance_identifier
                     ),
                 );
             }

@@ -61,7 +61,9 @@ impl CredentialKind {
             CredentialKind::GitHubToken => "a GitHub token",
             CredentialKind::SlackToken => "a Slack token",
             CredentialKind::PrivateKey => "a private key",
-            CredentialKind::DatabaseUrlWithPassword => "a database URL with a password",
+            CredentialKind::DatabaseUrlWithPassword => {
+                "a connection URL with a password (database, cache or broker)"
+            }
             CredentialKind::Password => "a password",
             CredentialKind::NamedSecret => "a secret (high-entropy value under a secret's name)",
         }

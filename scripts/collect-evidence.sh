@@ -132,6 +132,16 @@ is_not_configured() {
     esac
 }
 
+# is_none_for SERVICE OPERATION CODE: error codes that mean "there is none" for
+# one call only (elsewhere the same code is a failure).
+is_none_for() {
+    case "$1 $2 $3" in
+        # A function without a resource-based policy.
+        "lambda get-policy ResourceNotFoundException") return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
 # Escapes a string for a JSON string literal.
 json_escape() {
     local s=$1
@@ -200,7 +210,7 @@ collect() {
         parse_error "$err"
         printf '{\n    "Error": {\n        "Code": "%s",\n        "Message": "%s"\n    }\n}\n' \
             "$(json_escape "$ERR_CODE")" "$(json_escape "$ERR_MESSAGE")" >"$dest"
-        if is_not_configured "$ERR_CODE"; then
+        if is_not_configured "$ERR_CODE" || is_none_for "$service" "$operation" "$ERR_CODE"; then
             NOT_CONFIGURED=$((NOT_CONFIGURED + 1))
             printf '%s: %s %s (%s): %s: not configured\n' "$PROG" "$service" "$operation" "$file" "$ERR_CODE" >&2
         else
@@ -212,15 +222,16 @@ collect() {
     FILES_WRITTEN=$((FILES_WRITTEN + 1))
 }
 
-# enumerate LIST_FILE REGION SERVICE OPERATION QUERY
+# enumerate LIST_FILE REGION SERVICE OPERATION QUERY [ARGS...]
 # Writes to LIST_FILE the rows selected by QUERY (a list of lists, such as
 # 'Users[].[UserName]'), one resource per line, fields separated by tabs. Used
 # only to find the resources that per-resource calls need: this text output is
 # never stored as evidence. A failure is counted and reported, and lists nothing.
 enumerate() {
     local list=$1 region=$2 service=$3 operation=$4 query=$5
+    shift 5
     if aws "${ENDPOINT_ARGS[@]}" --region "$region" --output text --query "$query" \
-        "$service" "$operation" >"$list.raw" 2>"$TMP/stderr-enum"; then
+        "$service" "$operation" "$@" >"$list.raw" 2>"$TMP/stderr-enum"; then
         sed -e '/^None$/d' -e '/^[[:space:]]*$/d' "$list.raw" >"$list"
     else
         : >"$list"
@@ -438,6 +449,56 @@ for region in "${REGIONS[@]}"; do
         collect "kms/$region/get-key-rotation-status/$(safe_name "$key").json" "$region" \
             kms get-key-rotation-status --key-id "$key"
     done <"$TMP/kms-keys"
+    # Data protection: encryption, backups, secrets. Parameter Store values are
+    # never read (describe-parameters gives names and types only).
+    collect "ec2/$region/describe-volumes.json" "$region" ec2 describe-volumes
+    collect "ec2/$region/get-ebs-encryption-by-default.json" "$region" ec2 get-ebs-encryption-by-default
+    collect "rds/$region/describe-db-clusters.json" "$region" rds describe-db-clusters
+    enumerate "$TMP/tables" "$region" dynamodb list-tables 'TableNames[].[@]'
+    while IFS=$'\t' read -r table _; do
+        [[ -n $table ]] || continue
+        collect "dynamodb/$region/describe-table/$(safe_name "$table").json" "$region" \
+            dynamodb describe-table --table-name "$table"
+        collect "dynamodb/$region/describe-continuous-backups/$(safe_name "$table").json" "$region" \
+            dynamodb describe-continuous-backups --table-name "$table"
+    done <"$TMP/tables"
+    enumerate "$TMP/secrets" "$region" secretsmanager list-secrets 'SecretList[].[Name,ARN]'
+    while IFS=$'\t' read -r name arn; do
+        [[ -n $name && -n $arn ]] || continue
+        collect "secretsmanager/$region/get-resource-policy/$(safe_name "$name").json" "$region" \
+            secretsmanager get-resource-policy --secret-id "$arn"
+    done <"$TMP/secrets"
+    collect "ssm/$region/describe-parameters.json" "$region" ssm describe-parameters
+    collect "lambda/$region/list-functions.json" "$region" lambda list-functions
+    enumerate "$TMP/functions" "$region" lambda list-functions 'Functions[].[FunctionName]'
+    while IFS=$'\t' read -r function _; do
+        [[ -n $function ]] || continue
+        collect "lambda/$region/get-policy/$(safe_name "$function").json" "$region" \
+            lambda get-policy --function-name "$function"
+    done <"$TMP/functions"
+    collect "ecs/$region/list-task-definitions.json" "$region" ecs list-task-definitions --status ACTIVE
+    enumerate "$TMP/task-definitions" "$region" ecs list-task-definitions 'taskDefinitionArns[].[@]' \
+        --status ACTIVE
+    while IFS=$'\t' read -r arn _; do
+        [[ -n $arn ]] || continue
+        collect "ecs/$region/describe-task-definition/$(safe_name "${arn##*task-definition/}").json" "$region" \
+            ecs describe-task-definition --task-definition "$arn"
+    done <"$TMP/task-definitions"
+    collect "backup/$region/list-backup-plans.json" "$region" backup list-backup-plans
+    enumerate "$TMP/backup-plans" "$region" backup list-backup-plans 'BackupPlansList[].[BackupPlanId]'
+    while IFS=$'\t' read -r plan _; do
+        [[ -n $plan ]] || continue
+        collect "backup/$region/list-backup-selections/$(safe_name "$plan").json" "$region" \
+            backup list-backup-selections --backup-plan-id "$plan"
+        enumerate "$TMP/backup-selections" "$region" backup list-backup-selections \
+            'BackupSelectionsList[].[SelectionId]' --backup-plan-id "$plan"
+        while IFS=$'\t' read -r selection _; do
+            [[ -n $selection ]] || continue
+            collect "backup/$region/get-backup-selection/$(safe_name "$selection").json" "$region" \
+                backup get-backup-selection --backup-plan-id "$plan" --selection-id "$selection"
+        done <"$TMP/backup-selections"
+    done <"$TMP/backup-plans"
+    collect "backup/$region/list-protected-resources.json" "$region" backup list-protected-resources
 done
 
 # ---------------------------------------------------------------- summary

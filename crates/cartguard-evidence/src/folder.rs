@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::EvidenceError;
 use crate::json::{parse_json, start_of, utf8};
-use crate::layout::{cli_command, file_of, is_regional_folder};
+use crate::layout::{cli_command, file_of, is_regional_folder, safe_name};
 use crate::services::{self, Response, response};
 
 /// Error codes that are AWS's way of saying "this is not configured", for
@@ -142,6 +142,26 @@ impl Reader {
     pub(crate) fn take_all(&mut self, prefix: &str) {
         self.files.retain(|name, _| !name.starts_with(prefix));
     }
+}
+
+/// Answers of a per-resource call keyed by the resource's name rather than
+/// its file name, where `names` (from the list call) holds one whose file
+/// name it is: a `/` or `:` in a name is `_` in its file's.
+pub(crate) fn by_resource_name<T>(
+    answers: BTreeMap<String, Collected<T>>,
+    names: &[String],
+) -> BTreeMap<String, Collected<T>> {
+    answers
+        .into_iter()
+        .map(|(file_name, collected)| {
+            let name = names
+                .iter()
+                .find(|n| safe_name(n) == file_name)
+                .cloned()
+                .unwrap_or(file_name);
+            (name, collected)
+        })
+        .collect()
 }
 
 /// Every file below `root` (dot-files excepted), relative path → content.

@@ -6,8 +6,8 @@
 //! made once per resource.
 
 use cartguard_inventory::{
-    EvidenceKey, GLOBAL, Operation, accessanalyzer, cloudformation, codebuild, dynamodb, ec2,
-    elbv2, iam, kms, organizations, rds, s3, secretsmanager, sso, sts,
+    EvidenceKey, GLOBAL, Operation, accessanalyzer, backup, cloudformation, codebuild, dynamodb,
+    ec2, ecs, elbv2, iam, kms, lambda, organizations, rds, s3, secretsmanager, ssm, sso, sts,
 };
 
 /// Every operation an evidence folder may answer, with the AWS CLI command that
@@ -224,6 +224,49 @@ pub const LAYOUT: &[(Operation, &str, &str)] = &[
         kms::GET_KEY_ROTATION_STATUS,
         "kms",
         "get-key-rotation-status",
+    ),
+    (ec2::DESCRIBE_VOLUMES, "ec2", "describe-volumes"),
+    (
+        ec2::GET_EBS_ENCRYPTION_BY_DEFAULT,
+        "ec2",
+        "get-ebs-encryption-by-default",
+    ),
+    (rds::DESCRIBE_DB_CLUSTERS, "rds", "describe-db-clusters"),
+    (dynamodb::DESCRIBE_TABLE, "dynamodb", "describe-table"),
+    (
+        dynamodb::DESCRIBE_CONTINUOUS_BACKUPS,
+        "dynamodb",
+        "describe-continuous-backups",
+    ),
+    (
+        secretsmanager::GET_RESOURCE_POLICY,
+        "secretsmanager",
+        "get-resource-policy",
+    ),
+    (ssm::DESCRIBE_PARAMETERS, "ssm", "describe-parameters"),
+    (lambda::LIST_FUNCTIONS, "lambda", "list-functions"),
+    (lambda::GET_POLICY, "lambda", "get-policy"),
+    (ecs::LIST_TASK_DEFINITIONS, "ecs", "list-task-definitions"),
+    (
+        ecs::DESCRIBE_TASK_DEFINITION,
+        "ecs",
+        "describe-task-definition",
+    ),
+    (backup::LIST_BACKUP_PLANS, "backup", "list-backup-plans"),
+    (
+        backup::LIST_BACKUP_SELECTIONS,
+        "backup",
+        "list-backup-selections",
+    ),
+    (
+        backup::GET_BACKUP_SELECTION,
+        "backup",
+        "get-backup-selection",
+    ),
+    (
+        backup::LIST_PROTECTED_RESOURCES,
+        "backup",
+        "list-protected-resources",
     ),
 ];
 

@@ -36,6 +36,11 @@ pub const DESCRIBE_MANAGED_PREFIX_LISTS: Operation =
 /// `ec2:GetManagedPrefixListEntries`, per prefix list (folded into the lists).
 pub const GET_MANAGED_PREFIX_LIST_ENTRIES: Operation =
     Operation::regional("ec2", "GetManagedPrefixListEntries").per("prefix list");
+/// `ec2:DescribeVolumes`.
+pub const DESCRIBE_VOLUMES: Operation = Operation::regional("ec2", "DescribeVolumes");
+/// `ec2:GetEbsEncryptionByDefault`.
+pub const GET_EBS_ENCRYPTION_BY_DEFAULT: Operation =
+    Operation::regional("ec2", "GetEbsEncryptionByDefault");
 
 /// Every EC2 operation the model holds.
 pub const OPERATIONS: &[Operation] = &[
@@ -52,6 +57,8 @@ pub const OPERATIONS: &[Operation] = &[
     DESCRIBE_FLOW_LOGS,
     DESCRIBE_MANAGED_PREFIX_LISTS,
     GET_MANAGED_PREFIX_LIST_ENTRIES,
+    DESCRIBE_VOLUMES,
+    GET_EBS_ENCRYPTION_BY_DEFAULT,
 ];
 
 /// EC2 evidence for one region.
@@ -93,6 +100,12 @@ pub struct Ec2Evidence {
     /// `describe-managed-prefix-lists` with entries resolved.
     #[serde(default)]
     pub prefix_lists: Collected<Vec<ManagedPrefixList>>,
+    /// `describe-volumes` (EBS volumes).
+    #[serde(default)]
+    pub volumes: Collected<Vec<Volume>>,
+    /// `get-ebs-encryption-by-default`: whether new volumes are encrypted.
+    #[serde(default)]
+    pub ebs_encryption_by_default: Collected<bool>,
 }
 
 impl Ec2Evidence {
@@ -111,6 +124,8 @@ impl Ec2Evidence {
             DESCRIBE_ADDRESSES => one(&self.addresses),
             DESCRIBE_FLOW_LOGS => one(&self.flow_logs),
             DESCRIBE_MANAGED_PREFIX_LISTS => one(&self.prefix_lists),
+            DESCRIBE_VOLUMES => one(&self.volumes),
+            GET_EBS_ENCRYPTION_BY_DEFAULT => one(&self.ebs_encryption_by_default),
             _ => return None,
         })
     }
@@ -767,4 +782,56 @@ pub struct FlowLog {
     /// `ACTIVE` when delivering.
     #[serde(default)]
     pub flow_log_status: Option<String>,
+}
+
+/// An EBS volume, as `ec2 describe-volumes` prints it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Volume {
+    /// `vol-…`.
+    pub volume_id: String,
+    /// Whether the volume is encrypted (AWS always reports it).
+    #[serde(default)]
+    pub encrypted: Option<bool>,
+    /// The KMS key of an encrypted volume.
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+    /// `in-use`, `available`, …
+    #[serde(default)]
+    pub state: Option<String>,
+    /// Size in GiB.
+    #[serde(default)]
+    pub size: Option<i64>,
+    /// The instances it is attached to.
+    #[serde(default)]
+    pub attachments: Vec<VolumeAttachment>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+impl Volume {
+    /// The attachments in force (`attaching` or `attached`).
+    pub fn attached(&self) -> impl Iterator<Item = &VolumeAttachment> {
+        self.attachments.iter().filter(|a| {
+            a.state
+                .as_deref()
+                .is_none_or(|s| s == "attached" || s == "attaching")
+        })
+    }
+}
+
+/// An attachment of an EBS volume to an instance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VolumeAttachment {
+    /// `i-…`.
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    /// The device name (`/dev/xvda`).
+    #[serde(default)]
+    pub device: Option<String>,
+    /// `attached`, `detaching`, …
+    #[serde(default)]
+    pub state: Option<String>,
 }

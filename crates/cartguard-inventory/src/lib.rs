@@ -34,6 +34,7 @@ pub mod s3;
 pub mod secretsmanager;
 pub mod securityhub;
 pub mod sns;
+pub mod ssm;
 pub mod sso;
 pub mod sts;
 pub mod wafv2;
@@ -78,6 +79,7 @@ pub static OPERATIONS: LazyLock<Vec<Operation>> = LazyLock::new(|| {
         guardduty::OPERATIONS,
         config::OPERATIONS,
         securityhub::OPERATIONS,
+        ssm::OPERATIONS,
     ]
     .concat()
 });
@@ -325,6 +327,9 @@ pub struct Region {
     /// Security Hub.
     #[serde(default)]
     pub securityhub: securityhub::SecurityHubEvidence,
+    /// Systems Manager parameters (names and types).
+    #[serde(default)]
+    pub ssm: ssm::SsmEvidence,
 }
 
 impl Region {
@@ -354,6 +359,7 @@ impl Region {
             self.guardduty.answers(operation),
             self.config.answers(operation),
             self.securityhub.answers(operation),
+            self.ssm.answers(operation),
         ];
         services.into_iter().flatten().next().unwrap_or_default()
     }

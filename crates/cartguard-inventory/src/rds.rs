@@ -3,13 +3,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::key::{Availability, Operation};
-use crate::{Collected, one};
+use crate::{Collected, Tag, one};
 
 /// `rds:DescribeDBInstances`.
 pub const DESCRIBE_DB_INSTANCES: Operation = Operation::regional("rds", "DescribeDBInstances");
 
+/// `rds:DescribeDBClusters` (Aurora and Multi-AZ DB clusters).
+pub const DESCRIBE_DB_CLUSTERS: Operation = Operation::regional("rds", "DescribeDBClusters");
+
 /// Every RDS operation the model holds.
-pub const OPERATIONS: &[Operation] = &[DESCRIBE_DB_INSTANCES];
+pub const OPERATIONS: &[Operation] = &[DESCRIBE_DB_INSTANCES, DESCRIBE_DB_CLUSTERS];
 
 /// RDS evidence for one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -17,6 +20,9 @@ pub struct RdsEvidence {
     /// `describe-db-instances`.
     #[serde(default)]
     pub db_instances: Collected<Vec<DbInstance>>,
+    /// `describe-db-clusters`.
+    #[serde(default)]
+    pub db_clusters: Collected<Vec<DbCluster>>,
 }
 
 impl RdsEvidence {
@@ -24,6 +30,7 @@ impl RdsEvidence {
     pub fn answers(&self, operation: &Operation) -> Option<Vec<(Option<&str>, Availability)>> {
         Some(match *operation {
             DESCRIBE_DB_INSTANCES => one(&self.db_instances),
+            DESCRIBE_DB_CLUSTERS => one(&self.db_clusters),
             _ => return None,
         })
     }
@@ -74,6 +81,13 @@ pub struct DbInstance {
     /// Subnet group.
     #[serde(rename = "DBSubnetGroup", default)]
     pub db_subnet_group: Option<DbSubnetGroup>,
+    /// The cluster the instance is a member of (Aurora, Multi-AZ DB clusters):
+    /// its storage, backups and deletion protection are the cluster's.
+    #[serde(rename = "DBClusterIdentifier", default)]
+    pub db_cluster_identifier: Option<String>,
+    /// Tags.
+    #[serde(rename = "TagList", default)]
+    pub tag_list: Vec<Tag>,
 }
 
 impl DbInstance {
@@ -129,4 +143,47 @@ pub struct DbSubnetGroup {
 pub struct DbSubnet {
     /// `subnet-…`.
     pub subnet_identifier: String,
+}
+
+/// An RDS DB cluster (Aurora or Multi-AZ), as `rds describe-db-clusters` prints it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DbCluster {
+    /// Identifier.
+    #[serde(rename = "DBClusterIdentifier")]
+    pub db_cluster_identifier: String,
+    /// ARN.
+    #[serde(rename = "DBClusterArn", default)]
+    pub db_cluster_arn: Option<String>,
+    /// Engine (`aurora-mysql`, `aurora-postgresql`, `mysql`, …).
+    #[serde(rename = "Engine", default)]
+    pub engine: Option<String>,
+    /// Storage encryption.
+    #[serde(rename = "StorageEncrypted", default)]
+    pub storage_encrypted: Option<bool>,
+    /// KMS key of the storage encryption.
+    #[serde(rename = "KmsKeyId", default)]
+    pub kms_key_id: Option<String>,
+    /// Days automated backups are kept.
+    #[serde(rename = "BackupRetentionPeriod", default)]
+    pub backup_retention_period: Option<i64>,
+    /// Deletion protection.
+    #[serde(rename = "DeletionProtection", default)]
+    pub deletion_protection: Option<bool>,
+    /// The member instances.
+    #[serde(rename = "DBClusterMembers", default)]
+    pub db_cluster_members: Vec<DbClusterMember>,
+    /// Tags.
+    #[serde(rename = "TagList", default)]
+    pub tag_list: Vec<Tag>,
+}
+
+/// A member instance of a DB cluster.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DbClusterMember {
+    /// The instance's identifier.
+    #[serde(rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: String,
+    /// Whether it is the writer.
+    #[serde(rename = "IsClusterWriter", default)]
+    pub is_cluster_writer: Option<bool>,
 }

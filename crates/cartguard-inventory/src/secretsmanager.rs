@@ -1,15 +1,20 @@
 //! AWS Secrets Manager.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::key::{Availability, Operation};
-use crate::{Collected, one};
+use crate::{Collected, PolicyDocument, Timestamp, each, one};
 
 /// `secretsmanager:ListSecrets`.
 pub const LIST_SECRETS: Operation = Operation::regional("secretsmanager", "ListSecrets");
+/// `secretsmanager:GetResourcePolicy`, per secret.
+pub const GET_RESOURCE_POLICY: Operation =
+    Operation::regional("secretsmanager", "GetResourcePolicy").per("secret");
 
 /// Every Secrets Manager operation the model holds.
-pub const OPERATIONS: &[Operation] = &[LIST_SECRETS];
+pub const OPERATIONS: &[Operation] = &[LIST_SECRETS, GET_RESOURCE_POLICY];
 
 /// Secrets Manager evidence for one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -17,6 +22,10 @@ pub struct SecretsManagerEvidence {
     /// `secretsmanager list-secrets`.
     #[serde(default)]
     pub secrets: Collected<Vec<Secret>>,
+    /// Each secret's resource policy (`get-resource-policy`), by secret name;
+    /// `None` when the secret has none.
+    #[serde(default)]
+    pub resource_policies: BTreeMap<String, Collected<Option<PolicyDocument>>>,
 }
 
 impl SecretsManagerEvidence {
@@ -24,6 +33,7 @@ impl SecretsManagerEvidence {
     pub fn answers(&self, operation: &Operation) -> Option<Vec<(Option<&str>, Availability)>> {
         Some(match *operation {
             LIST_SECRETS => one(&self.secrets),
+            GET_RESOURCE_POLICY => each(&self.resource_policies),
             _ => return None,
         })
     }
@@ -38,4 +48,43 @@ pub struct Secret {
     /// Name.
     #[serde(rename = "Name", default)]
     pub name: Option<String>,
+    /// Whether rotation is turned on (AWS leaves it out when it never was).
+    #[serde(rename = "RotationEnabled", default)]
+    pub rotation_enabled: Option<bool>,
+    /// The Lambda function that rotates it.
+    #[serde(rename = "RotationLambdaARN", default)]
+    pub rotation_lambda_arn: Option<String>,
+    /// The rotation schedule.
+    #[serde(rename = "RotationRules", default)]
+    pub rotation_rules: Option<RotationRules>,
+    /// When it was last rotated.
+    #[serde(rename = "LastRotatedDate", default)]
+    pub last_rotated_date: Option<Timestamp>,
+    /// When its value or settings last changed.
+    #[serde(rename = "LastChangedDate", default)]
+    pub last_changed_date: Option<Timestamp>,
+    /// When it was created.
+    #[serde(rename = "CreatedDate", default)]
+    pub created_date: Option<Timestamp>,
+    /// The next scheduled rotation.
+    #[serde(rename = "NextRotationDate", default)]
+    pub next_rotation_date: Option<Timestamp>,
+    /// The AWS service that manages it (`rds` for a database's master password).
+    #[serde(rename = "OwningService", default)]
+    pub owning_service: Option<String>,
+    /// When it is scheduled for deletion.
+    #[serde(rename = "DeletedDate", default)]
+    pub deleted_date: Option<Timestamp>,
+}
+
+/// A secret's rotation schedule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RotationRules {
+    /// Days between rotations.
+    #[serde(default)]
+    pub automatically_after_days: Option<i64>,
+    /// A `rate()` or `cron()` schedule.
+    #[serde(default)]
+    pub schedule_expression: Option<String>,
 }

@@ -5,9 +5,10 @@ use cartguard_inventory::ec2::{
     Address, DESCRIBE_ADDRESSES, DESCRIBE_FLOW_LOGS, DESCRIBE_INSTANCES,
     DESCRIBE_INTERNET_GATEWAYS, DESCRIBE_MANAGED_PREFIX_LISTS, DESCRIBE_NAT_GATEWAYS,
     DESCRIBE_NETWORK_ACLS, DESCRIBE_NETWORK_INTERFACES, DESCRIBE_ROUTE_TABLES,
-    DESCRIBE_SECURITY_GROUPS, DESCRIBE_SUBNETS, DESCRIBE_VPCS, Ec2Evidence, FlowLog,
-    GET_MANAGED_PREFIX_LIST_ENTRIES, Instance, InternetGateway, ManagedPrefixList, NatGateway,
-    NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet, Vpc,
+    DESCRIBE_SECURITY_GROUPS, DESCRIBE_SUBNETS, DESCRIBE_VOLUMES, DESCRIBE_VPCS, Ec2Evidence,
+    FlowLog, GET_EBS_ENCRYPTION_BY_DEFAULT, GET_MANAGED_PREFIX_LIST_ENTRIES, Instance,
+    InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, RouteTable,
+    SecurityGroup, Subnet, Volume, Vpc,
 };
 
 use super::{part, response};
@@ -30,6 +31,8 @@ response!(FlowLogsResponse { flow_logs: "FlowLogs" => Vec<FlowLog> });
 response!(PrefixListsResponse { lists: "PrefixLists" => Vec<ManagedPrefixList> });
 response!(PrefixListEntriesResponse { entries: "Entries" => Vec<PrefixListEntry> });
 part!(PrefixListEntry { cidr: "Cidr" => String });
+response!(VolumesResponse { volumes: "Volumes" => Vec<Volume> });
+response!(EbsEncryptionByDefaultResponse { enabled: "EbsEncryptionByDefault" => bool });
 
 /// Reads the region's EC2 evidence.
 pub(crate) fn read(
@@ -120,6 +123,13 @@ pub(crate) fn read(
                 })
                 .collect()
         },
+    )?;
+    e.volumes = reader.load(&DESCRIBE_VOLUMES.key(region), |r: VolumesResponse| {
+        r.volumes
+    })?;
+    e.ebs_encryption_by_default = reader.load(
+        &GET_EBS_ENCRYPTION_BY_DEFAULT.key(region),
+        |r: EbsEncryptionByDefaultResponse| r.enabled,
     )?;
     Ok(())
 }

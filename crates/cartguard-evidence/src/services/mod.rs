@@ -2,6 +2,7 @@
 //! what the model keeps of them, one module per service.
 
 pub(crate) mod accessanalyzer;
+pub(crate) mod backup;
 pub(crate) mod cloudformation;
 pub(crate) mod cloudtrail;
 pub(crate) mod cloudwatch;
@@ -9,17 +10,20 @@ pub(crate) mod codebuild;
 pub(crate) mod config;
 pub(crate) mod dynamodb;
 pub(crate) mod ec2;
+pub(crate) mod ecs;
 pub(crate) mod elbv2;
 pub(crate) mod guardduty;
 pub(crate) mod iam;
 pub(crate) mod kms;
 pub(crate) mod logs;
+pub(crate) mod lambda;
 pub(crate) mod organizations;
 pub(crate) mod rds;
 pub(crate) mod s3;
 pub(crate) mod secretsmanager;
 pub(crate) mod securityhub;
 pub(crate) mod sns;
+pub(crate) mod ssm;
 pub(crate) mod sso;
 
 use cartguard_inventory::{Operation, Region};
@@ -88,6 +92,12 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDERS,
     cartguard_inventory::config::DESCRIBE_CONFIGURATION_RECORDER_STATUS,
     cartguard_inventory::kms::LIST_ALIASES,
+    cartguard_inventory::ssm::DESCRIBE_PARAMETERS,
+    cartguard_inventory::lambda::LIST_FUNCTIONS,
+    cartguard_inventory::ecs::LIST_TASK_DEFINITIONS,
+    cartguard_inventory::backup::LIST_BACKUP_PLANS,
+    cartguard_inventory::backup::LIST_BACKUP_SELECTIONS,
+    cartguard_inventory::backup::LIST_PROTECTED_RESOURCES,
 ];
 
 /// Error codes that one operation answers when the thing it reads is not
@@ -118,6 +128,11 @@ const NOT_CONFIGURED: &[(Operation, &str)] = &[
     (
         cartguard_inventory::s3::GET_OBJECT_LOCK_CONFIGURATION,
         "ObjectLockConfigurationNotFoundError",
+    ),
+    // A function without a resource-based policy.
+    (
+        cartguard_inventory::lambda::GET_POLICY,
+        "ResourceNotFoundException",
     ),
 ];
 
@@ -319,6 +334,57 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
         (k::DESCRIBE_KEY, kms::DescribeKeyResponse::REQUIRED),
         (k::LIST_ALIASES, kms::AliasesResponse::REQUIRED),
         (k::GET_KEY_ROTATION_STATUS, kms::RotationResponse::REQUIRED),
+        (e::DESCRIBE_VOLUMES, ec2::VolumesResponse::REQUIRED),
+        (
+            e::GET_EBS_ENCRYPTION_BY_DEFAULT,
+            ec2::EbsEncryptionByDefaultResponse::REQUIRED,
+        ),
+        (r::DESCRIBE_DB_CLUSTERS, rds::DbClustersResponse::REQUIRED),
+        (ddb::DESCRIBE_TABLE, dynamodb::TableResponse::REQUIRED),
+        (
+            ddb::DESCRIBE_CONTINUOUS_BACKUPS,
+            dynamodb::ContinuousBackupsResponse::REQUIRED,
+        ),
+        (
+            sm::GET_RESOURCE_POLICY,
+            secretsmanager::ResourcePolicyResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::ssm::DESCRIBE_PARAMETERS,
+            ssm::ParametersResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::lambda::LIST_FUNCTIONS,
+            lambda::FunctionsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::lambda::GET_POLICY,
+            lambda::PolicyResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::ecs::LIST_TASK_DEFINITIONS,
+            ecs::TaskDefinitionArnsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::ecs::DESCRIBE_TASK_DEFINITION,
+            ecs::TaskDefinitionResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::backup::LIST_BACKUP_PLANS,
+            backup::PlansResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::backup::LIST_BACKUP_SELECTIONS,
+            backup::SelectionsResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::backup::GET_BACKUP_SELECTION,
+            backup::SelectionResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::backup::LIST_PROTECTED_RESOURCES,
+            backup::ProtectedResourcesResponse::REQUIRED,
+        ),
     ]
 }
 
@@ -361,6 +427,10 @@ pub(crate) fn read_region(reader: &mut Reader, region: &str) -> Result<Region, E
     guardduty::read(reader, region, &mut out.guardduty)?;
     config::read(reader, region, &mut out.config)?;
     securityhub::read(reader, region, &mut out.securityhub)?;
+    ssm::read(reader, region, &mut out.ssm)?;
+    lambda::read(reader, region, &mut out.lambda)?;
+    ecs::read(reader, region, &mut out.ecs)?;
+    backup::read(reader, region, &mut out.backup)?;
     Ok(out)
 }
 

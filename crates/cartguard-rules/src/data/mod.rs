@@ -1,7 +1,27 @@
-//! Data protection rules (CHECKLIST.md section 3): encryption, public access,
-//! transport and recoverability of the stores that hold customer data. Who a
-//! bucket policy admits is decided by the IAM engine (`cartguard_iam::public`).
+//! Data protection and secrets (CHECKLIST.md section 3): encryption at rest,
+//! public access, transport and recoverability of the stores that hold
+//! customer data, and credentials kept where anyone who reads a configuration
+//! reads them too. Who a bucket policy admits is decided by the IAM engine
+//! (`cartguard_iam::public`).
 
+mod support;
+
+// Databases, volumes, secrets, parameters, functions, containers and backups.
+pub mod backup_no_plan;
+pub mod dynamodb_no_pitr;
+pub mod dynamodb_not_cmk;
+pub mod ebs_default_encryption_off;
+pub mod ebs_volume_unencrypted;
+pub mod ecs_env_secret;
+pub mod lambda_env_secret;
+pub mod rds_backup_retention_short;
+pub mod rds_minor_upgrade_off;
+pub mod rds_no_deletion_protection;
+pub mod rds_not_encrypted;
+pub mod secrets_rotation_off;
+pub mod ssm_secret_plaintext;
+
+// Buckets and keys.
 pub mod kms_policy_broad;
 pub mod kms_rotation_off;
 pub mod s3_kms_aws_managed;
@@ -133,6 +153,9 @@ pub(crate) fn customer_keys<'a>(
     out: &mut Emitter,
 ) -> Vec<(&'a str, &'a kms::KeyMetadata)> {
     let mut found = Vec::new();
+    if !support::any_region(ctx, out, "kms", "customer managed keys") {
+        return found;
+    }
     for (region, evidence) in &ctx.account.regions {
         let kms = &evidence.kms;
         let all = format!("arn:aws:kms:{region}:{}:key/*", ctx.account.id);

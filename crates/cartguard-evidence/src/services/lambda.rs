@@ -1,0 +1,44 @@
+//! The Lambda evidence of one region: functions and their resource policies.
+
+use cartguard_inventory::lambda::{Function, GET_POLICY, LIST_FUNCTIONS, LambdaEvidence};
+use cartguard_inventory::{Collected, PolicyDocument};
+
+use super::response;
+use crate::EvidenceError;
+use crate::folder::Reader;
+
+response!(FunctionsResponse { functions: "Functions" => Vec<Function> });
+response!(PolicyResponse { policy: "Policy" => String, revision: "RevisionId" => String });
+
+/// Reads the region's Lambda evidence.
+pub(crate) fn read(
+    reader: &mut Reader,
+    region: &str,
+    out: &mut LambdaEvidence,
+) -> Result<(), EvidenceError> {
+    out.functions = reader.load(&LIST_FUNCTIONS.key(region), |r: FunctionsResponse| {
+        r.functions
+    })?;
+    for (function, policy) in reader.load_each(GET_POLICY, region, |r: PolicyResponse| {
+        let _ = r.revision;
+        r.policy
+    })? {
+        let document = match policy.into_present() {
+            Ok(text) => match PolicyDocument::from_text(&text) {
+                Ok(document) => Collected::Present(document),
+                Err(message) => {
+                    return Err(EvidenceError::Malformed {
+                        path: reader.path_of(&GET_POLICY.about(region, &function)),
+                        line: 1,
+                        column: 1,
+                        json_path: Some("Policy".into()),
+                        message,
+                    });
+                }
+            },
+            Err(absent) => absent,
+        };
+        out.policies.insert(function, document);
+    }
+    Ok(())
+}

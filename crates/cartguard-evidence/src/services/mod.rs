@@ -2,8 +2,11 @@
 //! what the model keeps of them, one module per service.
 
 pub(crate) mod accessanalyzer;
+pub(crate) mod apigateway;
 pub(crate) mod cloudformation;
+pub(crate) mod cloudfront;
 pub(crate) mod codebuild;
+pub(crate) mod cognito;
 pub(crate) mod dynamodb;
 pub(crate) mod ec2;
 pub(crate) mod elbv2;
@@ -13,7 +16,9 @@ pub(crate) mod organizations;
 pub(crate) mod rds;
 pub(crate) mod s3;
 pub(crate) mod secretsmanager;
+pub(crate) mod shield;
 pub(crate) mod sso;
+pub(crate) mod wafv2;
 
 use cartguard_inventory::{Operation, Region};
 
@@ -74,6 +79,18 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::dynamodb::LIST_TABLES,
     cartguard_inventory::kms::LIST_KEYS,
     cartguard_inventory::codebuild::LIST_PROJECTS,
+    cartguard_inventory::wafv2::LIST_WEB_ACLS,
+    cartguard_inventory::wafv2::LIST_CLOUDFRONT_WEB_ACLS,
+    cartguard_inventory::wafv2::LIST_LOAD_BALANCERS_FOR_WEB_ACL,
+    cartguard_inventory::wafv2::LIST_API_STAGES_FOR_WEB_ACL,
+    cartguard_inventory::apigateway::GET_REST_APIS,
+    cartguard_inventory::apigateway::GET_RESOURCES,
+    cartguard_inventory::apigateway::GET_STAGES,
+    cartguard_inventory::apigateway::GET_APIS,
+    cartguard_inventory::apigateway::GET_ROUTES,
+    cartguard_inventory::apigateway::GET_API_AUTHORIZERS,
+    cartguard_inventory::apigateway::GET_API_STAGES,
+    cartguard_inventory::cognito::LIST_USER_POOLS,
 ];
 
 /// Whether `{}` is `operation`'s empty answer.
@@ -87,6 +104,9 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
         accessanalyzer as aa, cloudformation as cf, codebuild as cb, dynamodb as ddb, ec2 as e,
         elbv2 as lb, iam as i, kms as k, organizations as o, rds as r, s3 as s,
         secretsmanager as sm, sso as ss, sts as st,
+    };
+    use cartguard_inventory::{
+        apigateway as apig, cloudfront as cfr, cognito as cog, shield as sh, wafv2 as waf,
     };
     vec![
         (
@@ -194,6 +214,52 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
             cb::BATCH_GET_PROJECTS,
             codebuild::ProjectsResponse::REQUIRED,
         ),
+        (
+            lb::DESCRIBE_SSL_POLICIES,
+            elbv2::SslPoliciesResponse::REQUIRED,
+        ),
+        (
+            lb::DESCRIBE_LOAD_BALANCER_ATTRIBUTES,
+            elbv2::AttributesResponse::REQUIRED,
+        ),
+        (waf::LIST_WEB_ACLS, wafv2::WebAclsResponse::REQUIRED),
+        (waf::GET_WEB_ACL, wafv2::WebAclResponse::REQUIRED),
+        (
+            waf::LIST_LOAD_BALANCERS_FOR_WEB_ACL,
+            wafv2::ResourcesResponse::REQUIRED,
+        ),
+        (
+            waf::LIST_API_STAGES_FOR_WEB_ACL,
+            wafv2::ResourcesResponse::REQUIRED,
+        ),
+        (
+            waf::LIST_CLOUDFRONT_WEB_ACLS,
+            wafv2::WebAclsResponse::REQUIRED,
+        ),
+        (waf::GET_CLOUDFRONT_WEB_ACL, wafv2::WebAclResponse::REQUIRED),
+        (apig::GET_REST_APIS, apigateway::RestApisResponse::REQUIRED),
+        (apig::GET_RESOURCES, apigateway::ResourcesResponse::REQUIRED),
+        (apig::GET_STAGES, apigateway::StagesResponse::REQUIRED),
+        (apig::GET_APIS, apigateway::ApisResponse::REQUIRED),
+        (apig::GET_ROUTES, apigateway::RoutesResponse::REQUIRED),
+        (
+            apig::GET_API_AUTHORIZERS,
+            apigateway::AuthorizersResponse::REQUIRED,
+        ),
+        (
+            apig::GET_API_STAGES,
+            apigateway::ApiStagesResponse::REQUIRED,
+        ),
+        (cog::LIST_USER_POOLS, cognito::UserPoolsResponse::REQUIRED),
+        (cog::DESCRIBE_USER_POOL, cognito::UserPoolResponse::REQUIRED),
+        (
+            cfr::LIST_DISTRIBUTIONS,
+            cloudfront::DistributionsResponse::REQUIRED,
+        ),
+        (
+            sh::GET_SUBSCRIPTION_STATE,
+            shield::SubscriptionResponse::REQUIRED,
+        ),
     ]
 }
 
@@ -226,6 +292,9 @@ pub(crate) fn read_region(reader: &mut Reader, region: &str) -> Result<Region, E
     kms::read(reader, region, &mut out.kms)?;
     cloudformation::read(reader, region, &mut out.cloudformation)?;
     codebuild::read(reader, region, &mut out.codebuild)?;
+    wafv2::read(reader, region, &mut out.wafv2)?;
+    apigateway::read(reader, region, &mut out.apigateway)?;
+    cognito::read(reader, region, &mut out.cognito)?;
     Ok(out)
 }
 

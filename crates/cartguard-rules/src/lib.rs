@@ -14,6 +14,7 @@ mod finding;
 mod registry;
 mod rule;
 
+pub mod edge;
 pub mod iam;
 pub mod network;
 

@@ -79,18 +79,6 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::dynamodb::LIST_TABLES,
     cartguard_inventory::kms::LIST_KEYS,
     cartguard_inventory::codebuild::LIST_PROJECTS,
-    cartguard_inventory::wafv2::LIST_WEB_ACLS,
-    cartguard_inventory::wafv2::LIST_CLOUDFRONT_WEB_ACLS,
-    cartguard_inventory::wafv2::LIST_LOAD_BALANCERS_FOR_WEB_ACL,
-    cartguard_inventory::wafv2::LIST_API_STAGES_FOR_WEB_ACL,
-    cartguard_inventory::apigateway::GET_REST_APIS,
-    cartguard_inventory::apigateway::GET_RESOURCES,
-    cartguard_inventory::apigateway::GET_STAGES,
-    cartguard_inventory::apigateway::GET_APIS,
-    cartguard_inventory::apigateway::GET_ROUTES,
-    cartguard_inventory::apigateway::GET_API_AUTHORIZERS,
-    cartguard_inventory::apigateway::GET_API_STAGES,
-    cartguard_inventory::cognito::LIST_USER_POOLS,
 ];
 
 /// Whether `{}` is `operation`'s empty answer.

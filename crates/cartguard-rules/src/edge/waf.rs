@@ -90,8 +90,8 @@ impl Defence {
         match self {
             Defence::Sqli => "SQL injection",
             Defence::Xss => "cross-site scripting",
-            Defence::RateLimit => "request floods (no rate-based rule)",
-            Defence::IpReputation => "addresses of known bad reputation",
+            Defence::RateLimit => "request floods",
+            Defence::IpReputation => "requests from addresses of bad reputation",
         }
     }
 
@@ -624,10 +624,10 @@ pub(crate) fn check_defence(
             format!(" It protects {}.", judged.protects.join(", "))
         };
         let disarmed = if assessment.disarmed.is_empty() {
-            format!("No rule of it stops {}.", defence.words())
+            format!("no rule of it stops {}.", defence.words())
         } else {
             format!(
-                "No rule of it stops {}: {}.",
+                "no rule of it stops {}: {}.",
                 defence.words(),
                 assessment.disarmed.join("; ")
             )
@@ -637,7 +637,14 @@ pub(crate) fn check_defence(
         out.fail(Failure {
             detail: format!("Web ACL {}: {disarmed}{protects}", acl.name),
             evidence,
-            remediation: fix(acl, &judged.region),
+            remediation: if assessment.disarmed.is_empty() {
+                fix(acl, &judged.region)
+            } else {
+                format!(
+                    "Make the disarmed rule stop requests again (remove its Count override or the overrides that set its rules to Count, or give it a Block action), or add one: {}",
+                    fix(acl, &judged.region)
+                )
+            },
             region: judged.region.clone(),
             ..Failure::global(acl.arn.clone())
         });

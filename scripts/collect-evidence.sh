@@ -335,6 +335,18 @@ if ! grep -q '"Error"' "$OUT/organizations/global/describe-organization.json"; t
     done
 fi
 
+# The edge: CloudFront distributions, the web ACLs of scope CLOUDFRONT (they
+# live in us-east-1) and the Shield Advanced subscription are account-wide.
+collect cloudfront/global/list-distributions.json us-east-1 cloudfront list-distributions
+collect shield/global/get-subscription-state.json us-east-1 shield get-subscription-state
+collect wafv2/global/list-web-acls.json us-east-1 wafv2 list-web-acls --scope CLOUDFRONT
+enumerate "$TMP/cloudfront-web-acls" us-east-1 wafv2 list-web-acls 'WebACLs[].[Name,Id]' --scope CLOUDFRONT
+while IFS=$'\t' read -r name id; do
+    [[ -n $name && -n $id ]] || continue
+    collect "wafv2/global/get-web-acl/$(safe_name "$name").json" us-east-1 \
+        wafv2 get-web-acl --scope CLOUDFRONT --name "$name" --id "$id"
+done <"$TMP/cloudfront-web-acls"
+
 enumerate "$TMP/users" "$HOME_REGION" iam list-users 'Users[].[UserName]'
 while IFS=$'\t' read -r user _; do
     [[ -n $user ]] || continue
@@ -382,8 +394,12 @@ for region in "${REGIONS[@]}"; do
         [[ -n $name && -n $arn ]] || continue
         collect "elbv2/$region/describe-listeners/$(safe_name "$name").json" "$region" \
             elbv2 describe-listeners --load-balancer-arn "$arn"
+        collect "elbv2/$region/describe-load-balancer-attributes/$(safe_name "$name").json" "$region" \
+            elbv2 describe-load-balancer-attributes --load-balancer-arn "$arn"
     done <"$TMP/load-balancers"
 
+    # Every TLS security policy with its protocols, to judge the listeners' policies.
+    collect "elbv2/$region/describe-ssl-policies.json" "$region" elbv2 describe-ssl-policies
     collect "elbv2/$region/describe-target-groups.json" "$region" elbv2 describe-target-groups
     enumerate "$TMP/target-groups" "$region" elbv2 describe-target-groups \
         'TargetGroups[].[TargetGroupName,TargetGroupArn]'
@@ -392,6 +408,52 @@ for region in "${REGIONS[@]}"; do
         collect "elbv2/$region/describe-target-health/$(safe_name "$name").json" "$region" \
             elbv2 describe-target-health --target-group-arn "$arn"
     done <"$TMP/target-groups"
+
+    # WAF web ACLs of scope REGIONAL, their rules, and the load balancers and
+    # API Gateway stages they protect.
+    collect "wafv2/$region/list-web-acls.json" "$region" wafv2 list-web-acls --scope REGIONAL
+    enumerate "$TMP/web-acls" "$region" wafv2 list-web-acls 'WebACLs[].[Name,Id,ARN]' --scope REGIONAL
+    while IFS=$'\t' read -r name id arn; do
+        [[ -n $name && -n $id && -n $arn ]] || continue
+        collect "wafv2/$region/get-web-acl/$(safe_name "$name").json" "$region" \
+            wafv2 get-web-acl --scope REGIONAL --name "$name" --id "$id"
+        collect "wafv2/$region/list-resources-for-web-acl/$(safe_name "$name").json" "$region" \
+            wafv2 list-resources-for-web-acl --web-acl-arn "$arn" --resource-type APPLICATION_LOAD_BALANCER
+        collect "wafv2/$region/list-api-gateway-resources-for-web-acl/$(safe_name "$name").json" "$region" \
+            wafv2 list-resources-for-web-acl --web-acl-arn "$arn" --resource-type API_GATEWAY
+    done <"$TMP/web-acls"
+
+    # API Gateway: REST APIs with their methods (embedded) and stages; HTTP and
+    # WebSocket APIs with their routes, authorizers and stages.
+    collect "apigateway/$region/get-rest-apis.json" "$region" apigateway get-rest-apis
+    enumerate "$TMP/rest-apis" "$region" apigateway get-rest-apis 'items[].[id]'
+    while IFS=$'\t' read -r api _; do
+        [[ -n $api ]] || continue
+        collect "apigateway/$region/get-resources/$(safe_name "$api").json" "$region" \
+            apigateway get-resources --rest-api-id "$api" --embed methods
+        collect "apigateway/$region/get-stages/$(safe_name "$api").json" "$region" \
+            apigateway get-stages --rest-api-id "$api"
+    done <"$TMP/rest-apis"
+    collect "apigatewayv2/$region/get-apis.json" "$region" apigatewayv2 get-apis
+    enumerate "$TMP/apis" "$region" apigatewayv2 get-apis 'Items[].[ApiId]'
+    while IFS=$'\t' read -r api _; do
+        [[ -n $api ]] || continue
+        collect "apigatewayv2/$region/get-routes/$(safe_name "$api").json" "$region" \
+            apigatewayv2 get-routes --api-id "$api"
+        collect "apigatewayv2/$region/get-authorizers/$(safe_name "$api").json" "$region" \
+            apigatewayv2 get-authorizers --api-id "$api"
+        collect "apigatewayv2/$region/get-stages/$(safe_name "$api").json" "$region" \
+            apigatewayv2 get-stages --api-id "$api"
+    done <"$TMP/apis"
+
+    # Cognito user pools and their MFA configuration.
+    collect "cognito-idp/$region/list-user-pools.json" "$region" cognito-idp list-user-pools --max-results 60
+    enumerate "$TMP/user-pools" "$region" cognito-idp list-user-pools 'UserPools[].[Id]' --max-results 60
+    while IFS=$'\t' read -r pool _; do
+        [[ -n $pool ]] || continue
+        collect "cognito-idp/$region/describe-user-pool/$(safe_name "$pool").json" "$region" \
+            cognito-idp describe-user-pool --user-pool-id "$pool"
+    done <"$TMP/user-pools"
 
     # KMS keys and their key policies (KMS requires the key policy to allow a caller).
     collect "kms/$region/list-keys.json" "$region" kms list-keys

@@ -58,6 +58,9 @@ pub fn parse_evidence(
     };
     services::iam::read(&mut reader, &mut account.iam)?;
     services::s3::read(&mut reader, &mut account.s3)?;
+    services::cloudfront::read(&mut reader, &mut account.cloudfront)?;
+    services::wafv2::read_cloudfront(&mut reader, &mut account.wafv2)?;
+    services::shield::read(&mut reader, &mut account.shield)?;
     for region in reader.regions() {
         let collected = services::read_region(&mut reader, &region)?;
         account.regions.insert(region, collected);

@@ -9,6 +9,7 @@ use cartguard_inventory::{
     EvidenceKey, GLOBAL, Operation, accessanalyzer, backup, cloudformation, codebuild, dynamodb,
     ec2, ecs, elbv2, iam, kms, lambda, organizations, rds, s3, secretsmanager, ssm, sso, sts,
 };
+use cartguard_inventory::{apigateway, cloudfront, cognito, shield, wafv2};
 
 /// Every operation an evidence folder may answer, with the AWS CLI command that
 /// answers it (`aws <service> <operation>`), which names its folder and file.
@@ -267,6 +268,59 @@ pub const LAYOUT: &[(Operation, &str, &str)] = &[
         backup::LIST_PROTECTED_RESOURCES,
         "backup",
         "list-protected-resources",
+    ),
+    (
+        elbv2::DESCRIBE_SSL_POLICIES,
+        "elbv2",
+        "describe-ssl-policies",
+    ),
+    (
+        elbv2::DESCRIBE_LOAD_BALANCER_ATTRIBUTES,
+        "elbv2",
+        "describe-load-balancer-attributes",
+    ),
+    (wafv2::LIST_WEB_ACLS, "wafv2", "list-web-acls"),
+    (wafv2::GET_WEB_ACL, "wafv2", "get-web-acl"),
+    (
+        wafv2::LIST_LOAD_BALANCERS_FOR_WEB_ACL,
+        "wafv2",
+        "list-resources-for-web-acl",
+    ),
+    // The same call for API Gateway stages: its answers go to a folder of their own.
+    (
+        wafv2::LIST_API_STAGES_FOR_WEB_ACL,
+        "wafv2",
+        "list-api-gateway-resources-for-web-acl",
+    ),
+    // Web ACLs of scope CLOUDFRONT, kept in us-east-1, filed as account-wide.
+    (wafv2::LIST_CLOUDFRONT_WEB_ACLS, "wafv2", "list-web-acls"),
+    (wafv2::GET_CLOUDFRONT_WEB_ACL, "wafv2", "get-web-acl"),
+    (apigateway::GET_REST_APIS, "apigateway", "get-rest-apis"),
+    (apigateway::GET_RESOURCES, "apigateway", "get-resources"),
+    (apigateway::GET_STAGES, "apigateway", "get-stages"),
+    (apigateway::GET_APIS, "apigatewayv2", "get-apis"),
+    (apigateway::GET_ROUTES, "apigatewayv2", "get-routes"),
+    (
+        apigateway::GET_API_AUTHORIZERS,
+        "apigatewayv2",
+        "get-authorizers",
+    ),
+    (apigateway::GET_API_STAGES, "apigatewayv2", "get-stages"),
+    (cognito::LIST_USER_POOLS, "cognito-idp", "list-user-pools"),
+    (
+        cognito::DESCRIBE_USER_POOL,
+        "cognito-idp",
+        "describe-user-pool",
+    ),
+    (
+        cloudfront::LIST_DISTRIBUTIONS,
+        "cloudfront",
+        "list-distributions",
+    ),
+    (
+        shield::GET_SUBSCRIPTION_STATE,
+        "shield",
+        "get-subscription-state",
     ),
 ];
 

@@ -19,6 +19,13 @@ pub const DESCRIBE_TARGET_GROUPS: Operation =
 /// `elasticloadbalancing:DescribeTargetHealth`, per target group.
 pub const DESCRIBE_TARGET_HEALTH: Operation =
     Operation::regional("elasticloadbalancing", "DescribeTargetHealth").per("target group");
+/// `elasticloadbalancing:DescribeSSLPolicies`: every security policy and its protocols.
+pub const DESCRIBE_SSL_POLICIES: Operation =
+    Operation::regional("elasticloadbalancing", "DescribeSSLPolicies");
+/// `elasticloadbalancing:DescribeLoadBalancerAttributes`, per load balancer.
+pub const DESCRIBE_LOAD_BALANCER_ATTRIBUTES: Operation =
+    Operation::regional("elasticloadbalancing", "DescribeLoadBalancerAttributes")
+        .per("load balancer");
 
 /// Every Elastic Load Balancing operation the model holds.
 pub const OPERATIONS: &[Operation] = &[
@@ -26,6 +33,8 @@ pub const OPERATIONS: &[Operation] = &[
     DESCRIBE_LISTENERS,
     DESCRIBE_TARGET_GROUPS,
     DESCRIBE_TARGET_HEALTH,
+    DESCRIBE_SSL_POLICIES,
+    DESCRIBE_LOAD_BALANCER_ATTRIBUTES,
 ];
 
 /// ELBv2 evidence for one region.
@@ -43,6 +52,12 @@ pub struct Elbv2Evidence {
     /// `describe-target-health`, per target group name.
     #[serde(default)]
     pub target_health: BTreeMap<String, Collected<Vec<TargetHealthDescription>>>,
+    /// `describe-ssl-policies`.
+    #[serde(default)]
+    pub ssl_policies: Collected<Vec<SslPolicy>>,
+    /// `describe-load-balancer-attributes`, per load balancer name.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, Collected<Vec<LoadBalancerAttribute>>>,
 }
 
 impl Elbv2Evidence {
@@ -53,6 +68,8 @@ impl Elbv2Evidence {
             DESCRIBE_LISTENERS => each(&self.listeners),
             DESCRIBE_TARGET_GROUPS => one(&self.target_groups),
             DESCRIBE_TARGET_HEALTH => each(&self.target_health),
+            DESCRIBE_SSL_POLICIES => one(&self.ssl_policies),
+            DESCRIBE_LOAD_BALANCER_ATTRIBUTES => each(&self.attributes),
             _ => return None,
         })
     }
@@ -204,4 +221,46 @@ pub struct TargetDescription {
     /// Port.
     #[serde(default)]
     pub port: Option<i64>,
+}
+
+/// A TLS security policy, as `describe-ssl-policies` prints it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SslPolicy {
+    /// Name (`ELBSecurityPolicy-TLS13-1-2-2021-06`).
+    pub name: String,
+    /// The protocols it allows (`TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`).
+    pub ssl_protocols: Vec<String>,
+    /// Its ciphers, by priority.
+    #[serde(default)]
+    pub ciphers: Vec<SslCipher>,
+}
+
+/// A cipher of a security policy.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SslCipher {
+    /// Name (`ECDHE-RSA-AES128-GCM-SHA256`).
+    pub name: String,
+    /// Priority.
+    #[serde(default)]
+    pub priority: Option<i64>,
+}
+
+/// A load balancer attribute (`access_logs.s3.enabled` = `true`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LoadBalancerAttribute {
+    /// The attribute's key.
+    pub key: String,
+    /// Its value, as text.
+    pub value: String,
+}
+
+/// The value of the attribute `key`, if the answer holds it.
+pub fn attribute<'a>(attributes: &'a [LoadBalancerAttribute], key: &str) -> Option<&'a str> {
+    attributes
+        .iter()
+        .find(|a| a.key == key)
+        .map(|a| a.value.as_str())
 }

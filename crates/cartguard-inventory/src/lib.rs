@@ -14,6 +14,7 @@ pub mod accessanalyzer;
 pub mod apigateway;
 pub mod backup;
 pub mod cloudformation;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod codebuild;
@@ -33,6 +34,7 @@ pub mod rds;
 pub mod s3;
 pub mod secretsmanager;
 pub mod securityhub;
+pub mod shield;
 pub mod sns;
 pub mod ssm;
 pub mod sso;
@@ -80,6 +82,8 @@ pub static OPERATIONS: LazyLock<Vec<Operation>> = LazyLock::new(|| {
         config::OPERATIONS,
         securityhub::OPERATIONS,
         ssm::OPERATIONS,
+        cloudfront::OPERATIONS,
+        shield::OPERATIONS,
     ]
     .concat()
 });
@@ -146,6 +150,15 @@ pub struct Account {
     /// Account-wide S3 evidence.
     #[serde(default)]
     pub s3: s3::S3Evidence,
+    /// CloudFront distributions.
+    #[serde(default)]
+    pub cloudfront: cloudfront::CloudFrontEvidence,
+    /// WAF web ACLs of scope `CLOUDFRONT` (kept in us-east-1).
+    #[serde(default)]
+    pub wafv2: wafv2::Wafv2Evidence,
+    /// The Shield Advanced subscription.
+    #[serde(default)]
+    pub shield: shield::ShieldEvidence,
     /// Per-region evidence, keyed by region name (`us-east-1`).
     #[serde(default)]
     pub regions: BTreeMap<String, Region>,
@@ -243,6 +256,9 @@ impl Account {
                     .answers(operation)
                     .or_else(|| self.organizations.answers(operation))
                     .or_else(|| self.s3.answers(operation))
+                    .or_else(|| self.cloudfront.answers(operation))
+                    .or_else(|| self.wafv2.answers(operation))
+                    .or_else(|| self.shield.answers(operation))
                     .unwrap_or_default();
                 keyed(GLOBAL, held)
             }

@@ -15,6 +15,7 @@ mod registry;
 mod rule;
 
 pub mod data;
+pub mod edge;
 pub mod iam;
 pub mod logging;
 pub mod network;

@@ -189,7 +189,11 @@ impl Damage {
                 .files
                 .get(rel)
                 .and_then(|text| serde_json::from_str::<Value>(text).ok())
-                .and_then(|value| value.as_object().map(|o| o.len() == 1 && o.contains_key(field)))
+                .and_then(|value| {
+                    value
+                        .as_object()
+                        .map(|o| o.len() == 1 && o.contains_key(field))
+                })
                 .unwrap_or(false),
             // A credential report cut at the end of a line is a report of
             // fewer users, and valid as such.

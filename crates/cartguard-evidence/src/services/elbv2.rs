@@ -1,8 +1,9 @@
 //! The Elastic Load Balancing (v2) evidence of one region.
 
 use cartguard_inventory::elbv2::{
-    DESCRIBE_LISTENERS, DESCRIBE_LOAD_BALANCERS, DESCRIBE_TARGET_GROUPS, DESCRIBE_TARGET_HEALTH,
-    Elbv2Evidence, Listener, LoadBalancer, TargetGroup, TargetHealthDescription,
+    DESCRIBE_LISTENERS, DESCRIBE_LOAD_BALANCER_ATTRIBUTES, DESCRIBE_LOAD_BALANCERS,
+    DESCRIBE_SSL_POLICIES, DESCRIBE_TARGET_GROUPS, DESCRIBE_TARGET_HEALTH, Elbv2Evidence, Listener,
+    LoadBalancer, LoadBalancerAttribute, SslPolicy, TargetGroup, TargetHealthDescription,
 };
 
 use super::response;
@@ -13,6 +14,8 @@ response!(LoadBalancersResponse { balancers: "LoadBalancers" => Vec<LoadBalancer
 response!(ListenersResponse { listeners: "Listeners" => Vec<Listener> });
 response!(TargetGroupsResponse { groups: "TargetGroups" => Vec<TargetGroup> });
 response!(TargetHealthResponse { targets: "TargetHealthDescriptions" => Vec<TargetHealthDescription> });
+response!(SslPoliciesResponse { policies: "SslPolicies" => Vec<SslPolicy> });
+response!(AttributesResponse { attributes: "Attributes" => Vec<LoadBalancerAttribute> });
 
 /// Reads the region's load balancer evidence.
 pub(crate) fn read(
@@ -35,5 +38,14 @@ pub(crate) fn read(
         reader.load_each(DESCRIBE_TARGET_HEALTH, region, |r: TargetHealthResponse| {
             r.targets
         })?;
+    elb.ssl_policies = reader.load(
+        &DESCRIBE_SSL_POLICIES.key(region),
+        |r: SslPoliciesResponse| r.policies,
+    )?;
+    elb.attributes = reader.load_each(
+        DESCRIBE_LOAD_BALANCER_ATTRIBUTES,
+        region,
+        |r: AttributesResponse| r.attributes,
+    )?;
     Ok(())
 }

@@ -2,11 +2,14 @@
 //! what the model keeps of them, one module per service.
 
 pub(crate) mod accessanalyzer;
+pub(crate) mod apigateway;
 pub(crate) mod backup;
 pub(crate) mod cloudformation;
+pub(crate) mod cloudfront;
 pub(crate) mod cloudtrail;
 pub(crate) mod cloudwatch;
 pub(crate) mod codebuild;
+pub(crate) mod cognito;
 pub(crate) mod config;
 pub(crate) mod dynamodb;
 pub(crate) mod ec2;
@@ -15,16 +18,18 @@ pub(crate) mod elbv2;
 pub(crate) mod guardduty;
 pub(crate) mod iam;
 pub(crate) mod kms;
-pub(crate) mod logs;
 pub(crate) mod lambda;
+pub(crate) mod logs;
 pub(crate) mod organizations;
 pub(crate) mod rds;
 pub(crate) mod s3;
 pub(crate) mod secretsmanager;
 pub(crate) mod securityhub;
+pub(crate) mod shield;
 pub(crate) mod sns;
 pub(crate) mod ssm;
 pub(crate) mod sso;
+pub(crate) mod wafv2;
 
 use cartguard_inventory::{Operation, Region};
 
@@ -154,6 +159,9 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
         accessanalyzer as aa, cloudformation as cf, codebuild as cb, dynamodb as ddb, ec2 as e,
         elbv2 as lb, iam as i, kms as k, organizations as o, rds as r, s3 as s,
         secretsmanager as sm, sso as ss, sts as st,
+    };
+    use cartguard_inventory::{
+        apigateway as apig, cloudfront as cfr, cognito as cog, shield as sh, wafv2 as waf,
     };
     vec![
         (
@@ -385,6 +393,52 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
             cartguard_inventory::backup::LIST_PROTECTED_RESOURCES,
             backup::ProtectedResourcesResponse::REQUIRED,
         ),
+        (
+            lb::DESCRIBE_SSL_POLICIES,
+            elbv2::SslPoliciesResponse::REQUIRED,
+        ),
+        (
+            lb::DESCRIBE_LOAD_BALANCER_ATTRIBUTES,
+            elbv2::AttributesResponse::REQUIRED,
+        ),
+        (waf::LIST_WEB_ACLS, wafv2::WebAclsResponse::REQUIRED),
+        (waf::GET_WEB_ACL, wafv2::WebAclResponse::REQUIRED),
+        (
+            waf::LIST_LOAD_BALANCERS_FOR_WEB_ACL,
+            wafv2::ResourcesResponse::REQUIRED,
+        ),
+        (
+            waf::LIST_API_STAGES_FOR_WEB_ACL,
+            wafv2::ResourcesResponse::REQUIRED,
+        ),
+        (
+            waf::LIST_CLOUDFRONT_WEB_ACLS,
+            wafv2::WebAclsResponse::REQUIRED,
+        ),
+        (waf::GET_CLOUDFRONT_WEB_ACL, wafv2::WebAclResponse::REQUIRED),
+        (apig::GET_REST_APIS, apigateway::RestApisResponse::REQUIRED),
+        (apig::GET_RESOURCES, apigateway::ResourcesResponse::REQUIRED),
+        (apig::GET_STAGES, apigateway::StagesResponse::REQUIRED),
+        (apig::GET_APIS, apigateway::ApisResponse::REQUIRED),
+        (apig::GET_ROUTES, apigateway::RoutesResponse::REQUIRED),
+        (
+            apig::GET_API_AUTHORIZERS,
+            apigateway::AuthorizersResponse::REQUIRED,
+        ),
+        (
+            apig::GET_API_STAGES,
+            apigateway::ApiStagesResponse::REQUIRED,
+        ),
+        (cog::LIST_USER_POOLS, cognito::UserPoolsResponse::REQUIRED),
+        (cog::DESCRIBE_USER_POOL, cognito::UserPoolResponse::REQUIRED),
+        (
+            cfr::LIST_DISTRIBUTIONS,
+            cloudfront::DistributionsResponse::REQUIRED,
+        ),
+        (
+            sh::GET_SUBSCRIPTION_STATE,
+            shield::SubscriptionResponse::REQUIRED,
+        ),
     ]
 }
 
@@ -431,6 +485,9 @@ pub(crate) fn read_region(reader: &mut Reader, region: &str) -> Result<Region, E
     lambda::read(reader, region, &mut out.lambda)?;
     ecs::read(reader, region, &mut out.ecs)?;
     backup::read(reader, region, &mut out.backup)?;
+    wafv2::read(reader, region, &mut out.wafv2)?;
+    apigateway::read(reader, region, &mut out.apigateway)?;
+    cognito::read(reader, region, &mut out.cognito)?;
     Ok(out)
 }
 

@@ -309,13 +309,20 @@ fn coverage_lines(out: &mut String, p: &Paint, coverage: &[Coverage]) {
         (CoverageStatus::Partial, "partial"),
         (CoverageStatus::NotAssessed, "not assessed"),
     ] {
-        let areas: Vec<String> = coverage
-            .iter()
-            .filter(|c| c.status == status)
-            .map(|c| format!("{} {}", c.area, c.region))
-            .collect();
-        if !areas.is_empty() {
-            let _ = writeln!(out, "{} {}", p.dim(&format!("{label}:")), areas.join(", "));
+        // Grouped by region, in the order the coverage lists them.
+        let mut by_region: Vec<(&str, Vec<&str>)> = Vec::new();
+        for c in coverage.iter().filter(|c| c.status == status) {
+            match by_region.iter_mut().find(|(region, _)| *region == c.region) {
+                Some((_, areas)) => areas.push(&c.area),
+                None => by_region.push((&c.region, vec![&c.area])),
+            }
+        }
+        if !by_region.is_empty() {
+            let groups: Vec<String> = by_region
+                .iter()
+                .map(|(region, areas)| format!("{region} ({})", areas.join(", ")))
+                .collect();
+            let _ = writeln!(out, "{} {}", p.dim(&format!("{label}:")), groups.join("; "));
         }
     }
 }

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use std::collections::HashMap;
 
-use cartguard_inventory::{Account, cloudformation, codebuild};
+use cartguard_inventory::{Account, cloudformation, codebuild, lambda};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -60,6 +60,8 @@ pub enum Target {
     StackRole,
     /// An existing CodeBuild project whose service role is more privileged.
     ProjectRole,
+    /// An existing Lambda function whose execution role is more privileged.
+    FunctionRole,
 }
 
 /// One permission a method needs: any of the actions, on the target.
@@ -263,7 +265,7 @@ pub static METHODS: &[EscalationMethod] = &[
     EscalationMethod {
         id: "lambda-update-function-code",
         description: "Replace the code of a function that runs with a more privileged role.",
-        requires: &[req(&["lambda:UpdateFunctionCode"], Target::Anything)],
+        requires: &[req(&["lambda:UpdateFunctionCode"], Target::FunctionRole)],
     },
     EscalationMethod {
         id: "glue-update-dev-endpoint",
@@ -398,16 +400,10 @@ const ADMIN_POLICY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
 /// Methods whose targets cartguard does not collect, with the evidence that
 /// would show them: these paths are always potential.
-const UNCOLLECTED: &[(&str, &str)] = &[
-    (
-        "lambda-update-function-code",
-        "lambda:ListFunctions (the functions and their execution roles)",
-    ),
-    (
-        "glue-update-dev-endpoint",
-        "glue:GetDevEndpoints (the development endpoints and their roles)",
-    ),
-];
+const UNCOLLECTED: &[(&str, &str)] = &[(
+    "glue-update-dev-endpoint",
+    "glue:GetDevEndpoints (the development endpoints and their roles)",
+)];
 
 /// What the evidence shows of the targets methods act on, beyond users and
 /// roles: `None` (or `Err` with the missing evidence) when it was not collected.
@@ -423,6 +419,8 @@ struct Targets {
     stacks: Result<Vec<(String, String)>, Vec<String>>,
     /// Build projects with a service role: (project ARN, role ARN).
     projects: Result<Vec<(String, String)>, Vec<String>>,
+    /// Lambda functions with their execution role: (function ARN, role ARN).
+    functions: Result<Vec<(String, String)>, Vec<String>>,
 }
 
 impl Targets {
@@ -434,6 +432,7 @@ impl Targets {
             passwords: None,
             stacks: Err(vec![cloudformation::DESCRIBE_STACKS.to_string()]),
             projects: Err(vec![codebuild::BATCH_GET_PROJECTS.to_string()]),
+            functions: Err(vec![lambda::LIST_FUNCTIONS.to_string()]),
         }
     }
 
@@ -464,7 +463,12 @@ impl Targets {
         });
         let mut stacks = Ok(Vec::new());
         let mut projects = Ok(Vec::new());
+        let mut functions = Ok(Vec::new());
         if account.regions.is_empty() {
+            functions = Err(vec![format!(
+                "{} (no region collected)",
+                lambda::LIST_FUNCTIONS
+            )]);
             stacks = Err(vec![format!(
                 "{} (no region collected)",
                 cloudformation::DESCRIBE_STACKS
@@ -476,6 +480,27 @@ impl Targets {
         }
         let partition = account_partition(account);
         for (region, evidence) in &account.regions {
+            match evidence.lambda.functions.present() {
+                Some(list) => {
+                    if let Ok(found) = &mut functions {
+                        for function in list {
+                            if let Some(role) = &function.role {
+                                let arn = function.function_arn.clone().unwrap_or_else(|| {
+                                    format!(
+                                        "arn:{partition}:lambda:{region}:{}:function:{}",
+                                        account.id, function.function_name
+                                    )
+                                });
+                                found.push((arn, role.clone()));
+                            }
+                        }
+                    }
+                }
+                None => missing(
+                    &mut functions,
+                    format!("{} in {region}", lambda::LIST_FUNCTIONS),
+                ),
+            }
             match evidence.cloudformation.stacks.present() {
                 Some(list) => {
                     if let Ok(found) = &mut stacks {
@@ -542,6 +567,7 @@ impl Targets {
             passwords,
             stacks,
             projects,
+            functions,
         }
     }
 }
@@ -918,7 +944,9 @@ impl<'a> Analysis<'a> {
                 Target::OtherUser => on_users.push((k, r)),
                 Target::OtherRole | Target::PassedRole(_) => on_roles.push((k, r)),
                 Target::NewRole | Target::NewUser => on_new.push((k, r)),
-                Target::StackRole | Target::ProjectRole => on_stacks.push((k, r)),
+                Target::StackRole | Target::ProjectRole | Target::FunctionRole => {
+                    on_stacks.push((k, r))
+                }
                 Target::TrustingRole => {
                     let (uses, found) = self.assumable(i, principal, eff, memo, account)?;
                     slots[k] = Some(uses);
@@ -1136,9 +1164,9 @@ impl<'a> Analysis<'a> {
         Some((u, found))
     }
 
-    /// The existing stacks or build projects whose service role is more
-    /// privileged than the principal and on which it may take every step,
-    /// as `resource (role)`. Without the stacks or projects in the evidence,
+    /// The existing stacks, build projects or functions whose service role is
+    /// more privileged than the principal and on which it may take every step,
+    /// as `resource (role)`. Without them in the evidence,
     /// the path is potential when the principal may take the steps somewhere.
     fn on_service_roles(
         &self,
@@ -1149,10 +1177,10 @@ impl<'a> Analysis<'a> {
         memo: &RefCell<Vec<u8>>,
         missing: &mut Vec<String>,
     ) -> Option<(Vec<PermissionUse>, Vec<String>)> {
-        let known = if requirements[0].target == Target::StackRole {
-            &self.targets.stacks
-        } else {
-            &self.targets.projects
+        let known = match requirements[0].target {
+            Target::StackRole => &self.targets.stacks,
+            Target::FunctionRole => &self.targets.functions,
+            _ => &self.targets.projects,
         };
         let known = match known {
             Ok(list) => list,

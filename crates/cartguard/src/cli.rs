@@ -276,9 +276,10 @@ pub struct ScanArgs {
     /// and strict CI gates).
     #[arg(long)]
     pub fail_on_not_assessed: bool,
-    /// "Today" for age-based rules (RFC 3339, e.g. 2026-11-20T12:00:00Z); default:
-    /// the clock. It may not be earlier than the dates the evidence holds.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    /// "Today" for age-based rules (RFC 3339, e.g. 2026-11-20T12:00:00Z, or a date,
+    /// 2026-11-20, meaning the end of that day in UTC); default: the clock. It may
+    /// not be earlier than the dates the evidence holds.
+    #[arg(long, value_name = "RFC3339|DATE", value_parser = parse_now)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Days without use after which keys count as unused and users as inactive
     /// (PCI DSS 8.2.6: 90; CIS AWS Foundations: 45).
@@ -345,10 +346,22 @@ fn report_format() -> impl TypedValueParser<Value = &'static cartguard_report::F
         .try_map(|name| cartguard_report::format_named(&name).ok_or("not a report format"))
 }
 
+/// An RFC 3339 time, or a date alone, read as the end of that day (UTC): the
+/// evidence of that day is then never "in the future".
 fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return day
+            .and_hms_opt(23, 59, 59)
+            .map(|t| t.and_utc())
+            .ok_or_else(|| format!("{text} has no end of day"));
+    }
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|e| format!("not an RFC 3339 time ({e}); example: 2026-11-20T12:00:00Z"))
+        .map_err(|e| {
+            format!(
+                "not an RFC 3339 time or a date ({e}); examples: 2026-11-20T12:00:00Z, 2026-11-20"
+            )
+        })
 }
 
 impl Cli {
@@ -417,5 +430,21 @@ pub fn write_stdout_with(
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing to standard output"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_now;
+
+    #[test]
+    fn now_is_a_time_or_the_end_of_a_day() {
+        let time = parse_now("2026-11-20T12:00:00Z").expect("a time");
+        assert_eq!(time.to_rfc3339(), "2026-11-20T12:00:00+00:00");
+        let day = parse_now("2026-11-20").expect("a date");
+        assert_eq!(day.to_rfc3339(), "2026-11-20T23:59:59+00:00");
+        let error = parse_now("20/11/2026").expect_err("neither");
+        assert!(error.contains("2026-11-20"), "{error}");
+        assert!(parse_now("2026-02-30").is_err());
     }
 }

@@ -49,7 +49,10 @@ pub fn format_named(name: &str) -> Option<&'static Format> {
 }
 
 // Modules are declared outside the macro so that rustfmt sees their files.
+pub mod csv;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod text;
 
 /// Lists each format in [`FORMATS`], named after its module.
@@ -69,11 +72,54 @@ formats! {
         => |options| Box::new(text::TextRenderer::new(options.color)),
     json("The cartguard.findings/v1 document (docs/findings.schema.json)")
         => |_| Box::new(json::JsonRenderer),
+    csv("One row per finding with stable columns, for spreadsheets and ticket imports")
+        => |_| Box::new(csv::CsvRenderer),
+    markdown("A pull-request comment: the verdict, summary tables and the most severe findings")
+        => |_| Box::new(markdown::MarkdownRenderer),
+    junit("JUnit XML: one test case per rule and resource, not-assessed results skipped")
+        => |_| Box::new(junit::JunitRenderer),
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::{NowFrom, ScanInfo};
+    use cartguard_rules::{Finding, Severity, Status, compliance_for};
+    use std::sync::Arc;
+
+    /// A finding of `rule_id` on one user, with its real compliance references.
+    pub(crate) fn finding(rule_id: &'static str, status: Status) -> Finding {
+        Finding {
+            rule_id,
+            severity: Severity::High,
+            status,
+            resource: "arn:aws:iam::111122223333:user/alice".into(),
+            account: "111122223333".into(),
+            region: "global".into(),
+            title: "the title",
+            detail: "the detail".into(),
+            rationale: Arc::from("why"),
+            evidence: serde_json::value::to_raw_value(&serde_json::json!({})).expect("serializes"),
+            remediation: "fix".into(),
+            compliance: Arc::new(compliance_for(rule_id)),
+            fingerprint: "0123".into(),
+        }
+    }
+
+    /// A report of `findings` with a high gate.
+    pub(crate) fn report(findings: Vec<Finding>) -> Report {
+        let scan = ScanInfo {
+            started: "2026-12-03T10:00:00Z".into(),
+            now: "2026-12-03T10:00:00Z".into(),
+            now_from: NowFrom::Option,
+            accounts: vec!["111122223333".into()],
+            sources: vec!["evidence:x".into()],
+            fail_on: Some(Severity::High),
+            fail_on_not_assessed: false,
+            warnings: vec![],
+        };
+        Report::new(scan, vec![], findings)
+    }
 
     #[test]
     fn every_format_module_is_listed() {

@@ -843,3 +843,38 @@ fn iam_can_weighs_trust_key_and_bucket_policies() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("broken.json"));
 }
+
+#[test]
+fn every_report_format_tells_the_same_scan_and_the_same_exit_status() {
+    let demo = repo().join("examples/securecart/evidence");
+    let run = |format: &str| {
+        let output = cartguard()
+            .args(["scan", "--now", NOW, "--format", format, "--evidence"])
+            .arg(&demo)
+            .output()
+            .expect("runs");
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).expect("UTF-8"),
+        )
+    };
+    let (json_status, json) = run("json");
+    let document: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let findings = document["findings"].as_array().expect("findings");
+    let failed = findings.iter().filter(|f| f["status"] == "fail").count();
+    assert_eq!(json_status, Some(1), "the demo fails its gate");
+
+    let (status, csv) = run("csv");
+    assert_eq!(status, json_status);
+    let rows = csv::Reader::from_reader(csv.as_bytes()).records().count();
+    assert_eq!(rows, findings.len());
+
+    let (status, junit) = run("junit");
+    assert_eq!(status, json_status);
+    assert_eq!(junit.matches("<failure ").count(), failed);
+
+    let (status, markdown) = run("markdown");
+    assert_eq!(status, json_status);
+    assert!(markdown.starts_with("## cartguard: FAIL: "), "{markdown}");
+    assert!(markdown.len() < 65_536);
+}

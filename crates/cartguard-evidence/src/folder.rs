@@ -230,12 +230,15 @@ pub(crate) fn decode<R: Response, T>(
     let response: R =
         if services::prints_nothing_when_empty(&key.operation) && is_empty_object(&text) {
             // The CLI printed nothing (an empty answer) and the collector wrote `{}`.
-            let empty: String = R::REQUIRED
-                .iter()
-                .map(|k| format!("\"{k}\":[]"))
-                .collect::<Vec<_>>()
-                .join(",");
-            parse_json(&path, &format!("{{{empty}}}"))?
+            let empty = match services::nested_empty_answer(&key.operation) {
+                Some(answer) => answer.to_string(),
+                None => {
+                    let lists: Vec<String> =
+                        R::REQUIRED.iter().map(|k| format!("\"{k}\":[]")).collect();
+                    format!("{{{}}}", lists.join(","))
+                }
+            };
+            parse_json(&path, &empty)?
         } else {
             parse_response(&path, &key.operation, &text)?
         };
@@ -663,6 +666,12 @@ mod tests {
             "{}\n",
         );
         write(dir.path(), "dynamodb/eu-west-1/list-tables.json", "{}\n");
+        // A nested list: CloudFront leaves `Items` out when there are none.
+        write(
+            dir.path(),
+            "cloudfront/global/list-distributions.json",
+            "{}\n",
+        );
         let folder = read_evidence_folder(dir.path()).unwrap();
         let region = &folder.account.regions["eu-west-1"];
         assert_eq!(
@@ -670,7 +679,16 @@ mod tests {
             Some(0)
         );
         assert_eq!(region.dynamodb.tables.present().map(Vec::len), Some(0));
-        assert_eq!(folder.files_read, 2);
+        assert_eq!(
+            folder
+                .account
+                .cloudfront
+                .distributions
+                .present()
+                .map(Vec::len),
+            Some(0)
+        );
+        assert_eq!(folder.files_read, 3);
         // The same `{}` where the CLI always prints the list is not an answer:
         // KMS answers ListKeys with the list and `Truncated`, even when empty.
         for (file, key) in [

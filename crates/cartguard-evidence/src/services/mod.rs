@@ -151,6 +151,24 @@ pub(crate) fn not_configured(operation: &Operation, code: &str) -> bool {
 /// Whether `{}` is `operation`'s empty answer.
 pub(crate) fn prints_nothing_when_empty(operation: &Operation) -> bool {
     PRINTS_NOTHING_WHEN_EMPTY.contains(operation)
+        || NESTED_EMPTY_ANSWERS.iter().any(|(op, _)| op == operation)
+}
+
+/// Paginated calls whose list sits inside an object: the CLI's paginator keeps
+/// only the list (`DistributionList.Items`), which an empty answer leaves out
+/// (CloudFront sends no `Items` when there are none), so the CLI prints
+/// nothing. Each is given the answer `{}` stands for.
+const NESTED_EMPTY_ANSWERS: &[(Operation, &str)] = &[(
+    cartguard_inventory::cloudfront::LIST_DISTRIBUTIONS,
+    r#"{"DistributionList":{"Quantity":0}}"#,
+)];
+
+/// The answer the `{}` of `operation` stands for, when its list is nested.
+pub(crate) fn nested_empty_answer(operation: &Operation) -> Option<&'static str> {
+    NESTED_EMPTY_ANSWERS
+        .iter()
+        .find(|(op, _)| op == operation)
+        .map(|(_, answer)| *answer)
 }
 
 /// Every operation the folder may answer in JSON, with the keys of its response.

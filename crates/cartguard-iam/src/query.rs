@@ -169,7 +169,8 @@ pub struct Question {
     /// The condition keys known to be present or absent; others are unknown.
     pub context: RequestContext,
     /// The resource's policies as the auditor supplies them; when there are
-    /// none, the key policy of a KMS key is taken from the evidence.
+    /// none, the resource's own policy is taken from the evidence (a KMS key
+    /// policy, or [`collected_resource_policy`]).
     pub resource_policies: Vec<Policy>,
     /// Inline session policies the role session was created with.
     pub session_policies: Vec<Policy>,
@@ -306,8 +307,9 @@ pub fn assumes_role(action: &str) -> bool {
 
 /// Decides `question` for `caller` as AWS would: with the caller's own
 /// policies, its permissions boundary, the session policies given and the
-/// account's SCPs; with the resource policies given, or else the key policy
-/// the evidence holds for a KMS key; for the actions that assume a role, with
+/// account's SCPs; with the resource policies given, or else the resource's
+/// own policy the evidence holds (key, bucket, secret, function, topic or
+/// queue policy); for the actions that assume a role, with
 /// the role's trust policy (given, or from the evidence); with the RCPs of the
 /// evidence's account when the resource is in it; and with the VPC endpoint's
 /// policy when one is given. The answer lists what could not be taken into

@@ -275,6 +275,11 @@ pub struct Answer {
     /// Why an implicit deny is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ImplicitDenyReason>,
+    /// The resource's own policies the decision weighed, by name: a file
+    /// given, or one from the evidence (`bucket policy of shop-orders-export
+    /// (evidence)`, `<key ARN>#key-policy`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resource_policies: Vec<String>,
     /// What the decision rests on besides statements (an action AWS does not
     /// control with policies, the session or account it was taken for).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -473,6 +478,7 @@ pub fn ask(
             ));
         }
     }
+    let resource_policies: Vec<String> = own.iter().map(|p| p.name.to_string()).collect();
     policies.resource.extend(own.iter().cloned());
     if let Some(trust) = &question.trust_policy {
         let trust = Arc::new(trust.with_kind(PolicyKind::Trust));
@@ -547,6 +553,7 @@ pub fn ask(
         statements: Vec::new(),
         conditions: Vec::new(),
         reason: None,
+        resource_policies,
         notes,
         warnings,
     };
@@ -773,6 +780,10 @@ pub(crate) mod tests {
             "bucket policy of shop-orders-export (evidence)"
         );
         assert_eq!(web.statements[0].sid.as_deref(), Some("WebReads"));
+        assert_eq!(
+            web.resource_policies,
+            ["bucket policy of shop-orders-export (evidence)"]
+        );
         assert!(web.warnings.is_empty(), "{:?}", web.warnings);
         assert!(
             web.notes
@@ -869,6 +880,7 @@ pub(crate) mod tests {
         ];
         let answer = can(&account, &principals, web, &question);
         assert_eq!(answer.decision, Verdict::ImplicitDeny);
+        assert_eq!(answer.resource_policies, ["given.json"]);
         assert!(
             answer.notes.contains(
                 &"the bucket policy of shop-orders-export was taken as given (given.json; it replaces the one the evidence holds)".to_string()

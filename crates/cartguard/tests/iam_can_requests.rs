@@ -448,6 +448,27 @@ fn a_collected_bucket_policy_grants_a_role_of_the_account() {
          \x20 note: the bucket is taken to belong to account 111122223333\n\
          \x20 note: the bucket policy of shop-orders-export from the evidence was weighed\n"
     );
+    // The JSON answer names the policy weighed.
+    let output = cartguard()
+        .args([
+            "iam",
+            "can",
+            "order-exporter",
+            "s3:GetObject",
+            "arn:aws:s3:::shop-orders-export/a.csv",
+            "--format",
+            "json",
+            "--evidence",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["decision"], "allow");
+    assert_eq!(
+        json["resource_policies"],
+        serde_json::json!(["bucket policy of shop-orders-export (evidence)"])
+    );
     // What neither side grants stays denied.
     let (status, out) = ask("s3:DeleteObject");
     assert_eq!(status, 0);

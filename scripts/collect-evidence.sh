@@ -488,7 +488,20 @@ for region in "${REGIONS[@]}"; do
         [[ -n $topic ]] || continue
         collect "sns/$region/list-subscriptions-by-topic/$(safe_name "${topic##*:}").json" "$region" \
             sns list-subscriptions-by-topic --topic-arn "$topic"
+        # The topic's access policy (Attributes.Policy), weighed by `iam can`.
+        collect "sns/$region/get-topic-attributes/$(safe_name "${topic##*:}").json" "$region" \
+            sns get-topic-attributes --topic-arn "$topic"
     done <"$TMP/topics"
+
+    # SQS queues and their access policies (Attributes.Policy, absent when the
+    # queue has none), filed under the queue's name (the end of its URL).
+    collect "sqs/$region/list-queues.json" "$region" sqs list-queues
+    enumerate "$TMP/queues" "$region" sqs list-queues 'QueueUrls[].[@]'
+    while IFS=$'\t' read -r queue _; do
+        [[ -n $queue ]] || continue
+        collect "sqs/$region/get-queue-attributes/$(safe_name "${queue##*/}").json" "$region" \
+            sqs get-queue-attributes --queue-url "$queue" --attribute-names Policy QueueArn
+    done <"$TMP/queues"
 
     # Detective controls: GuardDuty, AWS Config, Security Hub.
     collect "guardduty/$region/list-detectors.json" "$region" guardduty list-detectors

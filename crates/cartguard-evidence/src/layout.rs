@@ -195,6 +195,17 @@ pub const LAYOUT: &[(Operation, &str, &str)] = &[
         "list-subscriptions-by-topic",
     ),
     (
+        cartguard_inventory::sns::GET_TOPIC_ATTRIBUTES,
+        "sns",
+        "get-topic-attributes",
+    ),
+    (cartguard_inventory::sqs::LIST_QUEUES, "sqs", "list-queues"),
+    (
+        cartguard_inventory::sqs::GET_QUEUE_ATTRIBUTES,
+        "sqs",
+        "get-queue-attributes",
+    ),
+    (
         cartguard_inventory::guardduty::LIST_DETECTORS,
         "guardduty",
         "list-detectors",

@@ -4,7 +4,9 @@
 //! one; for store kinds it does not describe, the question is asked of every
 //! resource of the kind in the account (`arn:aws:dynamodb:*:<account>:table/*`),
 //! so the answer still says whether a leaked credential reaches all customer
-//! data, some, or none.
+//! data, some, or none. What the stores' own policies in the evidence (bucket
+//! and secret policies) grant the principal counts too: within the account, a
+//! resource policy that names it grants without an identity-based Allow.
 
 use std::fmt;
 
@@ -18,7 +20,9 @@ use crate::evaluate::{Decision, PolicySet, Request, evaluate};
 use crate::policy::{Policy, StatementRef};
 use crate::principals::ResolveError;
 use crate::query::{self, QueryError};
-use crate::resource_policy;
+use crate::resource_policy::{
+    self, CollectedPolicy, CollectedState, collected_bucket_policy, collected_resource_policy,
+};
 
 /// What a principal may do to a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -304,7 +308,30 @@ fn data_stores(
             && let Some(buckets) = buckets
         {
             for bucket in buckets {
-                out.extend(bucket_access(effective, &bucket.arn(partition), accesses));
+                let arn = bucket.arn(partition);
+                let mut lines = bucket_access(effective, &arn, accesses);
+                if let Some(policy) =
+                    usable(collected_bucket_policy(account, &bucket.name), warnings)
+                {
+                    for (access, actions) in *accesses {
+                        if reaches_all(&lines, *access) {
+                            continue;
+                        }
+                        let probes = bucket_probes(&arn, &policy, actions);
+                        let line = policy_line(
+                            effective,
+                            policies,
+                            &policy,
+                            &account.id,
+                            "s3",
+                            &arn,
+                            *access,
+                            &probes,
+                        );
+                        add_line(&mut lines, line);
+                    }
+                }
+                out.extend(lines);
             }
             continue;
         }
@@ -375,12 +402,35 @@ fn data_stores(
         };
         if let Some(arns) = listed {
             for arn in arns {
+                let mut lines = Vec::new();
                 for (access, actions) in *accesses {
                     if let Some(line) = judge(effective, store, &arn, *access, actions, Scope::Arn)
                     {
-                        out.push(line);
+                        lines.push(line);
                     }
                 }
+                // A secret's own policy may grant what identity policies do not.
+                if let Some(policy) = usable(collected_resource_policy(account, &arn), warnings) {
+                    for (access, actions) in *accesses {
+                        if reaches_all(&lines, *access) {
+                            continue;
+                        }
+                        let probes: Vec<(&str, String, bool)> =
+                            actions.iter().map(|a| (*a, arn.clone(), true)).collect();
+                        let line = policy_line(
+                            effective,
+                            policies,
+                            &policy,
+                            &account.id,
+                            store,
+                            &arn,
+                            *access,
+                            &probes,
+                        );
+                        add_line(&mut lines, line);
+                    }
+                }
+                out.extend(lines);
             }
             continue;
         }
@@ -411,6 +461,171 @@ fn data_stores(
         }
     }
     out
+}
+
+/// The policy of a collected resource policy that can be weighed; what keeps
+/// another from being weighed is added to `warnings`.
+fn usable(collected: Option<CollectedPolicy>, warnings: &mut Vec<String>) -> Option<Policy> {
+    let collected = collected?;
+    let label = collected.label;
+    match collected.state {
+        CollectedState::Found(policy) => Some(policy),
+        CollectedState::NoPolicy => None,
+        CollectedState::Unavailable(why) => {
+            warnings.push(format!(
+                "the {label} is not in the evidence ({why}); what it grants was not counted"
+            ));
+            None
+        }
+        CollectedState::Unreadable(error) => {
+            warnings.push(format!(
+                "the {label} could not be parsed ({error}); what it grants was not counted"
+            ));
+            None
+        }
+    }
+}
+
+/// The requests that try a bucket policy for `actions`: bucket actions on the
+/// bucket, object actions on every object (`bucket/*`, which stands for all
+/// of them) and on an object under each prefix the policy names (some).
+fn bucket_probes<'a>(
+    bucket: &str,
+    policy: &Policy,
+    actions: &[&'a str],
+) -> Vec<(&'a str, String, bool)> {
+    let objects = format!("{bucket}/");
+    let mut prefixes: Vec<String> = Vec::new();
+    for statement in &policy.statements {
+        if statement.effect != crate::policy::Effect::Allow || statement.resources.negated {
+            continue;
+        }
+        for pattern in statement.resources.patterns.iter() {
+            let text = pattern.as_str();
+            if text.starts_with(&objects) && !pattern.has_variables() {
+                // A concrete object the pattern matches: wildcards stand for a letter.
+                let concrete = text.replace(['*', '?'], "x");
+                if !prefixes.contains(&concrete) {
+                    prefixes.push(concrete);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for action in actions {
+        if action.ends_with("Bucket") {
+            out.push((*action, bucket.to_string(), true));
+            continue;
+        }
+        out.push((*action, format!("{bucket}/*"), true));
+        out.extend(prefixes.iter().map(|p| (*action, p.clone(), false)));
+    }
+    out
+}
+
+/// What `policy`, the resource's own policy, and the principal's policies
+/// together allow of `probes` (action, resource, whether the resource stands
+/// for the whole store), as one line for `access` to `resource`. Within the
+/// account, a resource policy that names the principal grants on its own
+/// (IAM User Guide, Policy evaluation logic); the caller is taken to choose
+/// TLS, as anyone holding the credentials can.
+#[allow(clippy::too_many_arguments)]
+fn policy_line(
+    effective: &EffectivePermissions,
+    policies: &PolicySet,
+    policy: &Policy,
+    owner: &str,
+    store: &'static str,
+    resource: &str,
+    access: Access,
+    probes: &[(&str, String, bool)],
+) -> Option<StoreAccess> {
+    let mut set = policies.clone();
+    set.resource.push(std::sync::Arc::new(policy.clone()));
+    let mut found: Vec<String> = Vec::new();
+    let mut granted_by: Vec<StatementRef> = Vec::new();
+    let (mut certain, mut all) = (false, false);
+    for (action, target, whole) in probes {
+        let mut request = Request::new(effective.principal.clone(), action, target);
+        request.resource_account = Some(owner.to_string());
+        request.context.set("aws:SecureTransport", ["true"]);
+        let deciding = match evaluate(&set, &request) {
+            Decision::Allow { by } => {
+                certain = true;
+                all |= *whole;
+                by
+            }
+            Decision::Conditional { pending } => pending.into_iter().map(|p| p.statement).collect(),
+            _ => continue,
+        };
+        // Only what the resource's policy takes part in: the rest is the
+        // identity side's, which the other lines count.
+        if !deciding.iter().any(|s| *s.policy == *policy.name) {
+            continue;
+        }
+        if !found.iter().any(|a| a == action) {
+            found.push((*action).to_string());
+        }
+        for s in deciding {
+            if !granted_by.contains(&s) {
+                granted_by.push(s);
+            }
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    Some(StoreAccess {
+        store,
+        resource: resource.to_string(),
+        access,
+        reach: if !certain {
+            Reach::Conditional
+        } else if all {
+            Reach::All
+        } else {
+            Reach::Some
+        },
+        actions: found,
+        granted_by,
+    })
+}
+
+/// Whether `lines` already give `access` to the whole store.
+fn reaches_all(lines: &[StoreAccess], access: Access) -> bool {
+    lines
+        .iter()
+        .any(|l| l.access == access && l.reach == Reach::All)
+}
+
+/// Adds `line` to `lines`, merged into the line of the same access when there
+/// is one: the broader reach, and the actions and statements of both.
+fn add_line(lines: &mut Vec<StoreAccess>, line: Option<StoreAccess>) {
+    let Some(line) = line else {
+        return;
+    };
+    let Some(same) = lines.iter_mut().find(|l| l.access == line.access) else {
+        lines.push(line);
+        return;
+    };
+    let rank = |reach: Reach| match reach {
+        Reach::All => 2,
+        Reach::Some => 1,
+        Reach::Conditional => 0,
+    };
+    if rank(line.reach) > rank(same.reach) {
+        same.reach = line.reach;
+    }
+    for action in line.actions {
+        if !same.actions.contains(&action) {
+            same.actions.push(action);
+        }
+    }
+    for statement in line.granted_by {
+        if !same.granted_by.contains(&statement) {
+            same.granted_by.push(statement);
+        }
+    }
 }
 
 /// One KMS key, decided by evaluating each action with the key policy: KMS
@@ -592,7 +807,8 @@ fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::tests::{KEY, account};
+    use crate::query::tests::{KEY, account, grant_to_web, with_bucket};
+    use cartguard_inventory::Collected;
 
     fn kms_lines(radius: &BlastRadius) -> Vec<(&str, Access, Reach)> {
         radius
@@ -624,6 +840,100 @@ mod tests {
         assert_eq!(kms_lines(&web), [(KEY, Access::Read, Reach::All)]);
         assert_eq!(web.warnings.len(), 1);
         assert!(web.warnings[0].contains("could not be parsed"));
+    }
+
+    fn s3_lines(radius: &BlastRadius) -> Vec<(&str, Access, Reach, Vec<&str>)> {
+        radius
+            .data_stores
+            .iter()
+            .filter(|s| s.store == "s3")
+            .map(|s| {
+                let actions = s.actions.iter().map(String::as_str).collect();
+                (s.resource.as_str(), s.access, s.reach, actions)
+            })
+            .collect()
+    }
+
+    const ORDERS: &str = "arn:aws:s3:::shop-orders-export";
+
+    #[test]
+    fn a_bucket_policy_naming_the_role_is_in_its_blast_radius() {
+        let policy = grant_to_web("WebReads", "s3:GetObject", &format!("{ORDERS}/*"));
+        let account = with_bucket(Some(Collected::Present(policy)));
+        let web = of(&account, "web").expect("a blast radius");
+        assert_eq!(
+            s3_lines(&web),
+            [(ORDERS, Access::Read, Reach::All, vec!["s3:GetObject"])]
+        );
+        let line = &web.data_stores[0];
+        assert_eq!(
+            &*line.granted_by[0].policy,
+            "bucket policy of shop-orders-export (evidence)"
+        );
+        assert!(web.warnings.is_empty(), "{:?}", web.warnings);
+        // A grant on one prefix reaches some of the objects.
+        let prefix = grant_to_web("WebWrites", "s3:PutObject", &format!("{ORDERS}/exports/*"));
+        let web =
+            of(&with_bucket(Some(Collected::Present(prefix))), "web").expect("a blast radius");
+        assert_eq!(
+            s3_lines(&web),
+            [(ORDERS, Access::Write, Reach::Some, vec!["s3:PutObject"])]
+        );
+        // The administrator's lines are its identity policy's, unchanged.
+        let alice = of(&account, "alice").expect("a blast radius");
+        assert!(
+            alice
+                .data_stores
+                .iter()
+                .filter(|s| s.store == "s3")
+                .all(|s| s.reach == Reach::All
+                    && s.granted_by
+                        .iter()
+                        .all(|g| !g.policy.contains("bucket policy")))
+        );
+    }
+
+    #[test]
+    fn a_bucket_policy_the_evidence_lacks_is_a_warning() {
+        let web = of(&with_bucket(None), "web").expect("a blast radius");
+        assert!(s3_lines(&web).is_empty());
+        assert_eq!(
+            web.warnings,
+            [
+                "the bucket policy of shop-orders-export is not in the evidence (s3:GetBucketPolicy for shop-orders-export was not collected); what it grants was not counted"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_secret_policy_naming_the_role_is_in_its_blast_radius() {
+        let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf";
+        let mut account = account(None);
+        let secrets = &mut account
+            .regions
+            .get_mut("eu-west-1")
+            .expect("the region")
+            .secretsmanager;
+        secrets.secrets = Collected::Present(
+            serde_json::from_value(serde_json::json!([{"ARN": arn, "Name": "prod/db"}]))
+                .expect("secrets"),
+        );
+        secrets.resource_policies.insert(
+            "prod/db".into(),
+            Collected::Present(Some(grant_to_web(
+                "WebReadsSecret",
+                "secretsmanager:GetSecretValue",
+                arn,
+            ))),
+        );
+        let web = of(&account, "web").expect("a blast radius");
+        let lines: Vec<_> = web
+            .data_stores
+            .iter()
+            .filter(|s| s.store == "secretsmanager")
+            .map(|s| (s.resource.as_str(), s.access, s.reach))
+            .collect();
+        assert_eq!(lines, [(arn, Access::Read, Reach::All)]);
     }
 
     #[test]

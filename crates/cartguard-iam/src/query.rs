@@ -21,7 +21,9 @@ use crate::principals::{
     Principal, PrincipalKind, Principals, ResolveError, resource_control_policies,
 };
 use crate::quote::StatementQuote;
-use crate::resource_policy::{collected_key_policy, names_kms_key};
+use crate::resource_policy::{
+    CollectedState, bucket_of, collected_key_policy, collected_resource_policy, names_kms_key,
+};
 use crate::trust::is_assume_action;
 
 /// Why a question about an account cannot be answered.
@@ -167,7 +169,8 @@ pub struct Question {
     /// The condition keys known to be present or absent; others are unknown.
     pub context: RequestContext,
     /// The resource's policies as the auditor supplies them; when there are
-    /// none, the key policy of a KMS key is taken from the evidence.
+    /// none, the resource's own policy is taken from the evidence (a KMS key
+    /// policy, or [`collected_resource_policy`]).
     pub resource_policies: Vec<Policy>,
     /// Inline session policies the role session was created with.
     pub session_policies: Vec<Policy>,
@@ -272,6 +275,11 @@ pub struct Answer {
     /// Why an implicit deny is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ImplicitDenyReason>,
+    /// The resource's own policies the decision weighed, by name: a file
+    /// given, or one from the evidence (`bucket policy of shop-orders-export
+    /// (evidence)`, `<key ARN>#key-policy`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resource_policies: Vec<String>,
     /// What the decision rests on besides statements (an action AWS does not
     /// control with policies, the session or account it was taken for).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -302,17 +310,11 @@ pub fn assumes_role(action: &str) -> bool {
     is_assume_action(action)
 }
 
-/// The name of the S3 bucket an S3 ARN names (`arn:aws:s3:::bucket/key`).
-fn bucket_of(resource: &str) -> Option<&str> {
-    let rest = resource.split_once(":s3:::")?.1;
-    let bucket = rest.split('/').next()?;
-    (!bucket.is_empty() && resource.starts_with("arn:")).then_some(bucket)
-}
-
 /// Decides `question` for `caller` as AWS would: with the caller's own
 /// policies, its permissions boundary, the session policies given and the
-/// account's SCPs; with the resource policies given, or else the key policy
-/// the evidence holds for a KMS key; for the actions that assume a role, with
+/// account's SCPs; with the resource policies given, or else the resource's
+/// own policy the evidence holds (key, bucket, secret, function, topic or
+/// queue policy); for the actions that assume a role, with
 /// the role's trust policy (given, or from the evidence); with the RCPs of the
 /// evidence's account when the resource is in it; and with the VPC endpoint's
 /// policy when one is given. The answer lists what could not be taken into
@@ -429,6 +431,54 @@ pub fn ask(
             None => {}
         }
     }
+    // The resource's own policy from the evidence (bucket, secret, function,
+    // topic, queue), unless the auditor gave one, which replaces it. Within
+    // one account an Allow in it that names the caller grants on its own,
+    // without an identity-based Allow; across accounts the caller's
+    // identity-based policies must allow too (IAM User Guide, Policy
+    // evaluation logic: "Identity-based policies and resource-based
+    // policies"; Cross-account policy evaluation logic). The evaluator
+    // weighs it that way; an answer without it says so.
+    if let Some(collected) = collected_resource_policy(account, resource) {
+        let label = &collected.label;
+        if !question.resource_policies.is_empty() {
+            let given: Vec<&str> = question
+                .resource_policies
+                .iter()
+                .map(|p| &*p.name)
+                .collect();
+            let replaced = match &collected.state {
+                CollectedState::NoPolicy => "the evidence shows none",
+                _ => "it replaces the one the evidence holds",
+            };
+            notes.push(format!(
+                "the {label} was taken as given ({}; {replaced})",
+                given.join(", ")
+            ));
+        } else {
+            match collected.state {
+                CollectedState::Found(policy) => {
+                    notes.push(format!("the {label} from the evidence was weighed"));
+                    own.push(Arc::new(policy));
+                }
+                CollectedState::NoPolicy => {
+                    notes.push(format!("the evidence shows no {label}"));
+                }
+                CollectedState::Unavailable(why) => warnings.push(format!(
+                    "the {label} is not in the evidence ({why}); AWS also weighs it, so the decision was taken without it and may differ (give it with --resource-policy FILE)"
+                )),
+                CollectedState::Unreadable(error) => warnings.push(format!(
+                    "the {label} in the evidence could not be parsed ({error}); it was left out of the decision, and AWS also weighs it"
+                )),
+            }
+        }
+        if let Some(qualifier) = &collected.qualifier {
+            notes.push(format!(
+                "{qualifier} is an alias or version of the function: the evidence holds the function's own policy (lambda get-policy without --qualifier); a policy of the alias or version itself is not collected"
+            ));
+        }
+    }
+    let resource_policies: Vec<String> = own.iter().map(|p| p.name.to_string()).collect();
     policies.resource.extend(own.iter().cloned());
     if let Some(trust) = &question.trust_policy {
         let trust = Arc::new(trust.with_kind(PolicyKind::Trust));
@@ -503,6 +553,7 @@ pub fn ask(
         statements: Vec::new(),
         conditions: Vec::new(),
         reason: None,
+        resource_policies,
         notes,
         warnings,
     };
@@ -684,6 +735,299 @@ pub(crate) mod tests {
         assert!(elsewhere.warnings[0].contains("trust policy"));
     }
 
+    /// A policy allowing `action` on `resource` to the role `web`.
+    pub(crate) fn grant_to_web(sid: &str, action: &str, resource: &str) -> PolicyDocument {
+        let text = json!({"Version": "2012-10-17", "Statement": [{"Sid": sid, "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:role/web"},
+            "Action": action, "Resource": resource}]})
+        .to_string();
+        PolicyDocument::from_text(&text).expect("a document")
+    }
+
+    /// The account of [`account`] with the bucket `shop-orders-export`, whose
+    /// policy is `policy` (its answer as collected).
+    pub(crate) fn with_bucket(policy: Option<Collected<PolicyDocument>>) -> Account {
+        let mut account = account(None);
+        account.s3.buckets = Collected::Present(
+            serde_json::from_value(json!([{"Name": "shop-orders-export"}])).expect("buckets"),
+        );
+        if let Some(policy) = policy {
+            account
+                .s3
+                .policies
+                .insert("shop-orders-export".into(), policy);
+        }
+        account
+    }
+
+    fn region(account: &mut Account) -> &mut Region {
+        account.regions.entry("eu-west-1".into()).or_default()
+    }
+
+    const ORDERS: &str = "arn:aws:s3:::shop-orders-export";
+
+    #[test]
+    fn a_bucket_policy_found_by_an_object_arn_grants_within_the_account() {
+        let policy = grant_to_web("WebReads", "s3:GetObject", &format!("{ORDERS}/*"));
+        let account = with_bucket(Some(Collected::Present(policy)));
+        let object = format!("{ORDERS}/2026/orders.csv");
+        let web = ask(&account, "web", "s3:GetObject", &object);
+        // The role has no identity-based grant on S3: the bucket policy
+        // alone allows it, as both are in the same account.
+        assert_eq!(web.decision, Verdict::Allow, "{web:?}");
+        assert_eq!(
+            &*web.statements[0].policy,
+            "bucket policy of shop-orders-export (evidence)"
+        );
+        assert_eq!(web.statements[0].sid.as_deref(), Some("WebReads"));
+        assert_eq!(
+            web.resource_policies,
+            ["bucket policy of shop-orders-export (evidence)"]
+        );
+        assert!(web.warnings.is_empty(), "{:?}", web.warnings);
+        assert!(
+            web.notes
+                .iter()
+                .any(|n| n
+                    == "the bucket policy of shop-orders-export from the evidence was weighed"),
+            "{:?}",
+            web.notes
+        );
+        // The bucket's own ARN finds the same policy, which grants nothing on it.
+        let list = ask(&account, "web", "s3:ListBucket", ORDERS);
+        assert_eq!(list.decision, Verdict::ImplicitDeny);
+        assert!(
+            list.notes
+                .iter()
+                .any(|n| n.contains("bucket policy of shop-orders-export"))
+        );
+        // Without the policy, the role is denied.
+        let none = with_bucket(Some(Collected::NotConfigured {
+            code: "NoSuchBucketPolicy".into(),
+        }));
+        let denied = ask(&none, "web", "s3:GetObject", &object);
+        assert_eq!(denied.decision, Verdict::ImplicitDeny);
+        assert!(denied.warnings.is_empty(), "{:?}", denied.warnings);
+        assert!(
+            denied
+                .notes
+                .contains(&"the evidence shows no bucket policy of shop-orders-export".to_string())
+        );
+    }
+
+    #[test]
+    fn across_accounts_a_bucket_policy_needs_the_identity_side_too() {
+        let policy = grant_to_web("WebReads", "s3:GetObject", &format!("{ORDERS}/*"));
+        let account = with_bucket(Some(Collected::Present(policy)));
+        let principals = principals_of(&account).expect("principals");
+        let web = principal_named(&account, &principals, "web").expect("web");
+        let mut question = Question::new("s3:GetObject", &format!("{ORDERS}/a.csv"));
+        question.resource_account = Some("444455556666".into());
+        let answer = can(&account, &principals, web, &question);
+        assert_eq!(answer.decision, Verdict::ImplicitDeny);
+    }
+
+    #[test]
+    fn a_bucket_policy_that_was_not_collected_or_denied_is_a_warning() {
+        let object = format!("{ORDERS}/a.csv");
+        let missing = ask(&with_bucket(None), "web", "s3:GetObject", &object);
+        assert_eq!(missing.decision, Verdict::ImplicitDeny);
+        assert_eq!(missing.warnings.len(), 1, "{:?}", missing.warnings);
+        assert!(
+            missing.warnings[0].starts_with("the bucket policy of shop-orders-export is not in the evidence (s3:GetBucketPolicy for shop-orders-export was not collected); AWS also weighs it"),
+            "{}",
+            missing.warnings[0]
+        );
+        let denied = with_bucket(Some(Collected::Failed {
+            code: "AccessDenied".into(),
+            message: "Access Denied".into(),
+        }));
+        let answer = ask(&denied, "alice", "s3:GetObject", &object);
+        assert_eq!(answer.decision, Verdict::Allow);
+        assert!(
+            answer.warnings[0].contains("AccessDenied"),
+            "{:?}",
+            answer.warnings
+        );
+        // A bucket the account does not list is another account's: no
+        // warning about its policy (the owner warning says what to give).
+        let elsewhere = ask(
+            &with_bucket(None),
+            "web",
+            "s3:GetObject",
+            "arn:aws:s3:::partner/a",
+        );
+        assert!(
+            elsewhere
+                .warnings
+                .iter()
+                .all(|w| !w.contains("bucket policy")),
+            "{:?}",
+            elsewhere.warnings
+        );
+    }
+
+    #[test]
+    fn a_given_policy_replaces_the_collected_one() {
+        let policy = grant_to_web("WebReads", "s3:GetObject", &format!("{ORDERS}/*"));
+        let account = with_bucket(Some(Collected::Present(policy)));
+        let principals = principals_of(&account).expect("principals");
+        let web = principal_named(&account, &principals, "web").expect("web");
+        let mut question = Question::new("s3:GetObject", &format!("{ORDERS}/a.csv"));
+        let empty = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"*"}]}"#;
+        question.resource_policies = vec![
+            crate::resource_policy::supplied_policy("given.json", empty, ORDERS).expect("policy"),
+        ];
+        let answer = can(&account, &principals, web, &question);
+        assert_eq!(answer.decision, Verdict::ImplicitDeny);
+        assert_eq!(answer.resource_policies, ["given.json"]);
+        assert!(
+            answer.notes.contains(
+                &"the bucket policy of shop-orders-export was taken as given (given.json; it replaces the one the evidence holds)".to_string()
+            ),
+            "{:?}",
+            answer.notes
+        );
+    }
+
+    #[test]
+    fn a_secret_policy_is_found_by_its_full_or_partial_arn() {
+        let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf";
+        let mut account = account(None);
+        let secrets = &mut region(&mut account).secretsmanager;
+        secrets.secrets = Collected::Present(
+            serde_json::from_value(json!([{"ARN": arn, "Name": "prod/db"}])).expect("secrets"),
+        );
+        secrets.resource_policies.insert(
+            "prod/db".into(),
+            Collected::Present(Some(grant_to_web(
+                "WebReadsSecret",
+                "secretsmanager:GetSecretValue",
+                arn,
+            ))),
+        );
+        let full = ask(&account, "web", "secretsmanager:GetSecretValue", arn);
+        assert_eq!(full.decision, Verdict::Allow, "{full:?}");
+        assert_eq!(
+            &*full.statements[0].policy,
+            "resource policy of secret prod/db (evidence)"
+        );
+        let partial = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db";
+        let found = ask(&account, "web", "secretsmanager:GetSecretValue", partial);
+        assert!(
+            found
+                .notes
+                .iter()
+                .any(|n| n.contains("resource policy of secret prod/db"))
+        );
+        // A secret the evidence lists without its policy: a warning.
+        let other = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/api-XyZ123";
+        let missing = ask(&account, "web", "secretsmanager:GetSecretValue", other);
+        assert!(
+            missing.warnings[0].contains("secretsmanager:GetResourcePolicy"),
+            "{:?}",
+            missing.warnings
+        );
+    }
+
+    #[test]
+    fn a_qualified_function_arn_finds_the_functions_policy() {
+        let function = "arn:aws:lambda:eu-west-1:111122223333:function:resize";
+        let mut account = account(None);
+        region(&mut account).lambda.policies.insert(
+            "resize".into(),
+            Collected::Present(grant_to_web(
+                "WebInvokes",
+                "lambda:InvokeFunction",
+                &format!("{function}*"),
+            )),
+        );
+        let alias = format!("{function}:live");
+        let answer = ask(&account, "web", "lambda:InvokeFunction", &alias);
+        assert_eq!(answer.decision, Verdict::Allow, "{answer:?}");
+        assert_eq!(
+            &*answer.statements[0].policy,
+            "policy of function resize (evidence)"
+        );
+        assert!(
+            answer
+                .notes
+                .iter()
+                .any(|n| n.starts_with("live is an alias or version"))
+        );
+        let version = ask(
+            &account,
+            "web",
+            "lambda:InvokeFunction",
+            &format!("{function}:7"),
+        );
+        assert_eq!(version.decision, Verdict::Allow);
+        // A function without a policy (ResourceNotFoundException) grants nothing.
+        region(&mut account).lambda.policies.insert(
+            "resize".into(),
+            Collected::NotConfigured {
+                code: "ResourceNotFoundException".into(),
+            },
+        );
+        let none = ask(&account, "web", "lambda:InvokeFunction", function);
+        assert_eq!(none.decision, Verdict::ImplicitDeny);
+        assert!(none.warnings.is_empty(), "{:?}", none.warnings);
+    }
+
+    #[test]
+    fn topic_and_queue_policies_are_found_by_arn() {
+        let topic = "arn:aws:sns:eu-west-1:111122223333:alerts";
+        let queue = "arn:aws:sqs:eu-west-1:111122223333:orders";
+        let mut account = account(None);
+        region(&mut account).sns.topic_policies.insert(
+            "alerts".into(),
+            Collected::Present(Some(grant_to_web("WebPublishes", "sns:Publish", topic))),
+        );
+        region(&mut account).sqs.attributes.insert(
+            "orders".into(),
+            Collected::Present(cartguard_inventory::sqs::QueueAttributes {
+                queue_arn: Some(queue.into()),
+                policy: Some(grant_to_web("WebSends", "sqs:SendMessage", queue)),
+            }),
+        );
+        let publish = ask(&account, "web", "sns:Publish", topic);
+        assert_eq!(publish.decision, Verdict::Allow);
+        assert_eq!(
+            &*publish.statements[0].policy,
+            "topic policy of alerts (evidence)"
+        );
+        let send = ask(&account, "web", "sqs:SendMessage", queue);
+        assert_eq!(send.decision, Verdict::Allow);
+        assert_eq!(
+            &*send.statements[0].policy,
+            "queue policy of orders (evidence)"
+        );
+        // A queue whose attributes could not be read: a warning.
+        region(&mut account).sqs.attributes.insert(
+            "orders".into(),
+            Collected::Failed {
+                code: "AccessDenied".into(),
+                message: "not authorized".into(),
+            },
+        );
+        let denied = ask(&account, "web", "sqs:SendMessage", queue);
+        assert_eq!(denied.decision, Verdict::ImplicitDeny);
+        assert_eq!(denied.warnings.len(), 1, "{:?}", denied.warnings);
+        assert!(
+            denied.warnings[0].starts_with("the queue policy of orders is not in the evidence (sqs:GetQueueAttributes for orders in eu-west-1 failed: AccessDenied"),
+            "{}",
+            denied.warnings[0]
+        );
+        // A topic of another account is not looked up.
+        let foreign = ask(
+            &account,
+            "web",
+            "sns:Publish",
+            "arn:aws:sns:eu-west-1:444455556666:x",
+        );
+        assert!(foreign.warnings.is_empty(), "{:?}", foreign.warnings);
+    }
+
     #[test]
     fn an_access_key_names_its_owner() {
         let account = account(None);
@@ -700,12 +1044,18 @@ pub(crate) mod tests {
     #[test]
     fn answers_serialise_in_the_words_they_print() {
         let queue = "arn:aws:sqs:eu-west-1:111122223333:orders";
-        let answer = ask(&account(None), "alice", "sqs:SendMessage", queue);
+        // The queue has no policy, as the evidence shows.
+        let mut account = account(None);
+        region(&mut account).sqs.attributes.insert(
+            "orders".into(),
+            Collected::Present(cartguard_inventory::sqs::QueueAttributes::default()),
+        );
+        let answer = ask(&account, "alice", "sqs:SendMessage", queue);
         let json = serde_json::to_value(&answer).expect("serialisable");
         assert_eq!(json["decision"], "allow");
         assert_eq!(json["statements"][0]["statement_index"], 0);
         assert!(json.get("warnings").is_none());
-        let denied = ask(&account(None), "web", "sqs:SendMessage", queue);
+        let denied = ask(&account, "web", "sqs:SendMessage", queue);
         assert_eq!(
             serde_json::to_value(&denied).expect("serialisable")["reason"],
             "no-allow"

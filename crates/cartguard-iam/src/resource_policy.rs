@@ -1,10 +1,11 @@
 //! Resource policies that take part in a decision besides the caller's own:
-//! the KMS key policies the evidence holds, and the policies an auditor
-//! supplies.
+//! the ones the evidence holds (KMS key policies; bucket, secret, function,
+//! topic and queue policies), and the policies an auditor supplies.
 
-use cartguard_inventory::{Account, PolicyDocument};
+use cartguard_inventory::{Account, Collected, EvidenceKey, GLOBAL, PolicyDocument};
 use serde_json::Value;
 
+use crate::arn::Arn;
 use crate::policy::{Policy, PolicyError, PolicyKind};
 use crate::principals::PolicyFailure;
 
@@ -38,6 +39,234 @@ pub fn collected_key_policy(
         let document = region.kms.key_policies.get(&key.key_id)?.present()?;
         Some(key_policy(key_arn, document))
     })
+}
+
+/// What the evidence says of a resource's own policy.
+#[derive(Debug, Clone)]
+pub enum CollectedState {
+    /// The policy, parsed, named by the label and `(evidence)`.
+    Found(Policy),
+    /// The evidence shows the resource has no policy.
+    NoPolicy,
+    /// The evidence does not hold it: why (the call was not made, or failed).
+    Unavailable(String),
+    /// The evidence holds it, but it does not parse.
+    Unreadable(PolicyError),
+}
+
+/// A resource's own policy, looked up in the evidence by the resource's ARN.
+#[derive(Debug, Clone)]
+pub struct CollectedPolicy {
+    /// How an answer names it: `bucket policy of shop-orders-export`.
+    pub label: String,
+    /// What the evidence holds.
+    pub state: CollectedState,
+    /// For a qualified function ARN, the alias or version it names: the
+    /// evidence holds the function's own policy only.
+    pub qualifier: Option<String>,
+}
+
+impl CollectedPolicy {
+    fn new(label: String, state: CollectedState) -> CollectedPolicy {
+        CollectedPolicy {
+            label,
+            state,
+            qualifier: None,
+        }
+    }
+
+    /// The name a collected policy goes by in answers: its label and where it
+    /// came from (`bucket policy of shop-orders-export (evidence)`).
+    pub fn policy_name(label: &str) -> String {
+        format!("{label} (evidence)")
+    }
+}
+
+/// The state of `collected` (`None`: no file), the answer of `key`, whose
+/// document `document` picks (`None`: the resource has no policy).
+fn state_of<T>(
+    label: &str,
+    key: &EvidenceKey,
+    collected: Option<&Collected<T>>,
+    document: impl Fn(&T) -> Option<&PolicyDocument>,
+) -> CollectedState {
+    let unavailable = |c: &Collected<T>| {
+        CollectedState::Unavailable(
+            c.unavailable_reason(key)
+                .unwrap_or_else(|| format!("{key} is unavailable")),
+        )
+    };
+    match collected {
+        None => CollectedState::Unavailable(format!("{key} was not collected")),
+        Some(Collected::Present(value)) => match document(value) {
+            None => CollectedState::NoPolicy,
+            Some(doc) => {
+                let name = CollectedPolicy::policy_name(label);
+                match Policy::from_document(&name, PolicyKind::Resource, doc) {
+                    Ok(policy) => CollectedState::Found(policy),
+                    Err(error) => CollectedState::Unreadable(error),
+                }
+            }
+        },
+        Some(Collected::NotConfigured { .. }) => CollectedState::NoPolicy,
+        Some(other) => unavailable(other),
+    }
+}
+
+/// The name of the S3 bucket an S3 ARN names (`arn:aws:s3:::bucket/key`).
+pub(crate) fn bucket_of(resource: &str) -> Option<&str> {
+    let rest = resource.split_once(":s3:::")?.1;
+    let bucket = rest.split('/').next()?;
+    (!bucket.is_empty() && resource.starts_with("arn:")).then_some(bucket)
+}
+
+/// The collected policy of the S3 bucket `bucket`, when the bucket is the
+/// account's (its bucket list holds it, or its policy was collected) or the
+/// bucket list was not collected.
+pub fn collected_bucket_policy(account: &Account, bucket: &str) -> Option<CollectedPolicy> {
+    use cartguard_inventory::s3::GET_BUCKET_POLICY;
+    let s3 = &account.s3;
+    let answer = s3.policies.get(bucket);
+    let listed = match s3.buckets.present() {
+        Some(buckets) => buckets.iter().any(|b| b.name == bucket),
+        None => true,
+    };
+    if answer.is_none() && !listed {
+        // Another account's bucket: its policy is not the evidence's to hold.
+        return None;
+    }
+    let label = format!("bucket policy of {bucket}");
+    let key = GET_BUCKET_POLICY.about(GLOBAL, bucket);
+    let state = state_of(&label, &key, answer, |d| Some(d));
+    Some(CollectedPolicy::new(label, state))
+}
+
+/// The collected resource policy of the secret `arn` (full or partial ARN).
+fn collected_secret_policy(account: &Account, arn: &Arn<'_>, full: &str) -> CollectedPolicy {
+    use cartguard_inventory::secretsmanager::GET_RESOURCE_POLICY;
+    let written = arn.resource.strip_prefix("secret:").unwrap_or(arn.resource);
+    let region = account.regions.get(arn.region);
+    // A secret's ARN ends with `-` and six random characters; a partial ARN
+    // leaves them out.
+    let names = |name: &str| {
+        written == name
+            || written
+                .strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|suffix| suffix.len() == 6)
+    };
+    let name = region
+        .and_then(|r| {
+            let listed = r.secretsmanager.secrets.present().and_then(|secrets| {
+                secrets
+                    .iter()
+                    .find(|s| {
+                        s.arn == full
+                            || s.arn.strip_prefix(full).is_some_and(|rest| rest.len() == 7)
+                    })
+                    .and_then(|s| s.name.clone())
+            });
+            listed.or_else(|| {
+                r.secretsmanager
+                    .resource_policies
+                    .keys()
+                    .find(|name| names(name))
+                    .cloned()
+            })
+        })
+        .unwrap_or_else(|| written.to_string());
+    let label = format!("resource policy of secret {name}");
+    let key = GET_RESOURCE_POLICY.about(arn.region, &name);
+    let answer = region.and_then(|r| r.secretsmanager.resource_policies.get(&name));
+    let state = state_of(&label, &key, answer, |p: &Option<PolicyDocument>| {
+        p.as_ref()
+    });
+    CollectedPolicy::new(label, state)
+}
+
+/// The collected policy of the function `arn` names; for a qualified ARN
+/// (`function:NAME:ALIAS` or `:VERSION`), the function's own policy.
+fn collected_function_policy(account: &Account, arn: &Arn<'_>) -> CollectedPolicy {
+    use cartguard_inventory::lambda::GET_POLICY;
+    let rest = arn
+        .resource
+        .strip_prefix("function:")
+        .unwrap_or(arn.resource);
+    let (name, qualifier) = match rest.split_once(':') {
+        Some((name, qualifier)) => (name, Some(qualifier.to_string())),
+        None => (rest, None),
+    };
+    let label = format!("policy of function {name}");
+    let key = GET_POLICY.about(arn.region, name);
+    let answer = account
+        .regions
+        .get(arn.region)
+        .and_then(|r| r.lambda.policies.get(name));
+    let state = state_of(&label, &key, answer, |d| Some(d));
+    CollectedPolicy {
+        qualifier,
+        ..CollectedPolicy::new(label, state)
+    }
+}
+
+/// The collected access policy of the SNS topic `arn` names.
+fn collected_topic_policy(account: &Account, arn: &Arn<'_>) -> CollectedPolicy {
+    use cartguard_inventory::sns::GET_TOPIC_ATTRIBUTES;
+    let topic = arn.resource;
+    let label = format!("topic policy of {topic}");
+    let key = GET_TOPIC_ATTRIBUTES.about(arn.region, topic);
+    let answer = account
+        .regions
+        .get(arn.region)
+        .and_then(|r| r.sns.topic_policies.get(topic));
+    let state = state_of(&label, &key, answer, |p: &Option<PolicyDocument>| {
+        p.as_ref()
+    });
+    CollectedPolicy::new(label, state)
+}
+
+/// The collected access policy of the SQS queue `arn` names.
+fn collected_queue_policy(account: &Account, arn: &Arn<'_>) -> CollectedPolicy {
+    use cartguard_inventory::sqs::GET_QUEUE_ATTRIBUTES;
+    let queue = arn.resource;
+    let label = format!("queue policy of {queue}");
+    let key = GET_QUEUE_ATTRIBUTES.about(arn.region, queue);
+    let answer = account
+        .regions
+        .get(arn.region)
+        .and_then(|r| r.sqs.attributes.get(queue));
+    let state = state_of(&label, &key, answer, |a| a.policy.as_ref());
+    CollectedPolicy::new(label, state)
+}
+
+/// The resource policy the evidence holds for `resource`, found by its ARN:
+/// an S3 bucket or object ARN gives the bucket's policy, a secret ARN the
+/// secret's, a function ARN (qualified or not) the function's, a topic or
+/// queue ARN its access policy. `None` when the resource is of another kind
+/// (KMS keys: [`collected_key_policy`]) or of another account.
+pub fn collected_resource_policy(account: &Account, resource: &str) -> Option<CollectedPolicy> {
+    if let Some(bucket) = bucket_of(resource) {
+        return collected_bucket_policy(account, bucket);
+    }
+    let arn = Arn::parse(resource)?;
+    if arn.account != account.id || arn.region.is_empty() {
+        return None;
+    }
+    match arn.service {
+        "secretsmanager" if arn.resource.starts_with("secret:") => {
+            Some(collected_secret_policy(account, &arn, resource))
+        }
+        "lambda" if arn.resource.starts_with("function:") => {
+            Some(collected_function_policy(account, &arn))
+        }
+        "sns" if !arn.resource.is_empty() && !arn.resource.contains(':') => {
+            Some(collected_topic_policy(account, &arn))
+        }
+        "sqs" if !arn.resource.is_empty() && !arn.resource.contains(':') => {
+            Some(collected_queue_policy(account, &arn))
+        }
+        _ => None,
+    }
 }
 
 /// Whether `resource` is the ARN of a KMS resource, whose key policy must

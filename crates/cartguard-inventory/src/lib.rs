@@ -36,6 +36,7 @@ pub mod secretsmanager;
 pub mod securityhub;
 pub mod shield;
 pub mod sns;
+pub mod sqs;
 pub mod ssm;
 pub mod sso;
 pub mod sts;
@@ -70,6 +71,7 @@ pub static OPERATIONS: LazyLock<Vec<Operation>> = LazyLock::new(|| {
         logs::OPERATIONS,
         cloudwatch::OPERATIONS,
         sns::OPERATIONS,
+        sqs::OPERATIONS,
         wafv2::OPERATIONS,
         apigateway::OPERATIONS,
         cognito::OPERATIONS,
@@ -310,6 +312,9 @@ pub struct Region {
     /// SNS topics and subscriptions.
     #[serde(default)]
     pub sns: sns::SnsEvidence,
+    /// SQS queues and their policies.
+    #[serde(default)]
+    pub sqs: sqs::SqsEvidence,
     /// WAF web ACLs.
     #[serde(default)]
     pub wafv2: wafv2::Wafv2Evidence,
@@ -364,6 +369,7 @@ impl Region {
             self.logs.answers(operation),
             self.cloudwatch.answers(operation),
             self.sns.answers(operation),
+            self.sqs.answers(operation),
             self.wafv2.answers(operation),
             self.apigateway.answers(operation),
             self.cognito.answers(operation),

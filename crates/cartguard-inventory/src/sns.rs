@@ -1,20 +1,27 @@
-//! Amazon SNS: topics and their subscriptions.
+//! Amazon SNS: topics, their subscriptions and their access policies.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::key::{Availability, Operation};
-use crate::{Collected, each, one};
+use crate::{Collected, PolicyDocument, each, one};
 
 /// `sns:ListTopics`.
 pub const LIST_TOPICS: Operation = Operation::regional("sns", "ListTopics");
 /// `sns:ListSubscriptionsByTopic`, per topic (filed under the topic's name).
 pub const LIST_SUBSCRIPTIONS_BY_TOPIC: Operation =
     Operation::regional("sns", "ListSubscriptionsByTopic").per("topic");
+/// `sns:GetTopicAttributes`, per topic (filed under the topic's name).
+pub const GET_TOPIC_ATTRIBUTES: Operation =
+    Operation::regional("sns", "GetTopicAttributes").per("topic");
 
 /// Every Amazon SNS operation the model holds.
-pub const OPERATIONS: &[Operation] = &[LIST_TOPICS, LIST_SUBSCRIPTIONS_BY_TOPIC];
+pub const OPERATIONS: &[Operation] = &[
+    LIST_TOPICS,
+    LIST_SUBSCRIPTIONS_BY_TOPIC,
+    GET_TOPIC_ATTRIBUTES,
+];
 
 /// Amazon SNS evidence for one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -25,6 +32,11 @@ pub struct SnsEvidence {
     /// `sns list-subscriptions-by-topic`, by topic name.
     #[serde(default)]
     pub subscriptions: BTreeMap<String, Collected<Vec<Subscription>>>,
+    /// Each topic's access policy (`Attributes.Policy` of `sns
+    /// get-topic-attributes`), by topic name; `None` when the answer holds no
+    /// policy.
+    #[serde(default)]
+    pub topic_policies: BTreeMap<String, Collected<Option<PolicyDocument>>>,
 }
 
 impl SnsEvidence {
@@ -33,6 +45,7 @@ impl SnsEvidence {
         Some(match *operation {
             LIST_TOPICS => one(&self.topics),
             LIST_SUBSCRIPTIONS_BY_TOPIC => each(&self.subscriptions),
+            GET_TOPIC_ATTRIBUTES => each(&self.topic_policies),
             _ => return None,
         })
     }

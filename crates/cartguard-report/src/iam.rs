@@ -170,6 +170,7 @@ mod tests {
             statements: Vec::new(),
             conditions: Vec::new(),
             reason: None,
+            resource_policies: Vec::new(),
             notes: Vec::new(),
             warnings: Vec::new(),
         }

@@ -113,9 +113,11 @@ pub struct CanArgs {
     pub absent: Vec<String>,
     /// The resource's own policy (a bucket, key or queue policy), as a policy
     /// document or as `aws s3api get-bucket-policy` / `aws kms get-key-policy`
-    /// print it. A key policy (a KMS key ARN as RESOURCE) must allow the caller
-    /// itself. For sts:AssumeRole* on a role in the evidence, the role's trust
-    /// policy is weighed without this option.
+    /// print it; it replaces the one the evidence holds (bucket, secret,
+    /// function, topic, queue and key policies are taken from the evidence
+    /// without this option). A key policy (a KMS key ARN as RESOURCE) must
+    /// allow the caller itself. For sts:AssumeRole* on a role in the evidence,
+    /// the role's trust policy is weighed without this option.
     #[arg(long, value_name = "FILE")]
     pub resource_policy: Vec<PathBuf>,
     /// A session policy the role session was created with: a policy document

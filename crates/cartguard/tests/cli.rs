@@ -413,7 +413,9 @@ fn iam_blast_radius_lists_stores_and_escalations() {
         "arn:aws:iam::111122223333:user/bruno.costa"
     );
     // Buckets from list-buckets are named one by one: Bruno reads the media
-    // bucket only (his policy names its objects), and no other bucket.
+    // bucket (his policy names its objects), and the app artifacts through
+    // their bucket policy, which admits everyone coming through the app
+    // subnets' VPC endpoint (so on that condition); no other bucket.
     let stores: Vec<(&str, &str, &str)> = by_key["data_stores"]
         .as_array()
         .expect("data stores")
@@ -432,7 +434,14 @@ fn iam_blast_radius_lists_stores_and_escalations() {
         .collect();
     assert_eq!(
         buckets,
-        [&("read", "arn:aws:s3:::securecart-media-prod", "all")],
+        [
+            &("read", "arn:aws:s3:::securecart-media-prod", "all"),
+            &(
+                "read",
+                "arn:aws:s3:::securecart-shopify-app-artifacts",
+                "conditional"
+            )
+        ],
         "{stores:?}"
     );
     // The AWS managed keys admit every principal of the account through

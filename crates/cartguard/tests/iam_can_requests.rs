@@ -51,8 +51,11 @@ fn anonymous_callers_are_admitted_only_by_resource_policies() {
         "ALLOW: anonymous s3:GetObject on arn:aws:s3:::securecart-media-prod/logo.png\n\
          \x20 statement 0 (PublicRead) of open.json\n\
          \x20   {\"Sid\":\"PublicRead\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::securecart-media-prod/*\"}\n\
-         \x20 note: the bucket is taken to belong to account 111122223333\n"
+         \x20 note: the bucket is taken to belong to account 111122223333\n\
+         \x20 note: the bucket policy of securecart-media-prod was taken as given (open.json; it replaces the one the evidence holds)\n"
     );
+    // Without --resource-policy, the bucket's policy in the evidence decides:
+    // the media bucket is public, the exports bucket has no policy.
     let (status, out, _) = can(
         &[
             "--anonymous",
@@ -64,9 +67,27 @@ fn anonymous_callers_are_admitted_only_by_resource_policies() {
     assert_eq!(status, 0);
     assert_eq!(
         out,
-        "IMPLICIT-DENY: anonymous s3:GetObject on arn:aws:s3:::securecart-media-prod/logo.png\n\
+        "ALLOW: anonymous s3:GetObject on arn:aws:s3:::securecart-media-prod/logo.png\n\
+         \x20 statement 0 (PublicReadProductImages) of bucket policy of securecart-media-prod (evidence)\n\
+         \x20   {\"Sid\":\"PublicReadProductImages\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::securecart-media-prod/*\"}\n\
+         \x20 note: the bucket is taken to belong to account 111122223333\n\
+         \x20 note: the bucket policy of securecart-media-prod from the evidence was weighed\n"
+    );
+    let (status, out, _) = can(
+        &[
+            "--anonymous",
+            "s3:GetObject",
+            "arn:aws:s3:::securecart-reporting-exports/a.csv",
+        ],
+        &[],
+    );
+    assert_eq!(status, 0);
+    assert_eq!(
+        out,
+        "IMPLICIT-DENY: anonymous s3:GetObject on arn:aws:s3:::securecart-reporting-exports/a.csv\n\
          \x20 no statement allows it (no-allow)\n\
-         \x20 note: the bucket is taken to belong to account 111122223333\n"
+         \x20 note: the bucket is taken to belong to account 111122223333\n\
+         \x20 note: the evidence shows no bucket policy of securecart-reporting-exports\n"
     );
     // A principal besides --anonymous is a usage error.
     let (status, out, err) = can(
@@ -119,7 +140,8 @@ fn service_principals_wait_on_their_source_account() {
         out,
         "IMPLICIT-DENY: cloudtrail.amazonaws.com s3:PutObject on arn:aws:s3:::securecart-cloudtrail-111122223333/AWSLogs/x\n\
          \x20 no statement allows it (no-allow)\n\
-         \x20 note: the bucket is taken to belong to account 111122223333\n"
+         \x20 note: the bucket is taken to belong to account 111122223333\n\
+         \x20 note: the bucket policy of securecart-cloudtrail-111122223333 was taken as given (trail.json; it replaces the one the evidence holds)\n"
     );
 }
 
@@ -150,10 +172,11 @@ fn a_session_named_by_a_bucket_policy_is_granted_and_kept() {
 #[test]
 fn session_policies_intersect_with_the_role() {
     let list_only = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ListOnly","Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#;
+    // PutObject: the bucket policy grants everyone GetObject only.
     let (status, out, _) = can(
         &[
             "ec2-magento-web",
-            "s3:GetObject",
+            "s3:PutObject",
             "arn:aws:s3:::securecart-media-prod/a.png",
             "--session-policy",
             "list-only.json",
@@ -163,9 +186,10 @@ fn session_policies_intersect_with_the_role() {
     assert_eq!(status, 0);
     assert_eq!(
         out,
-        "IMPLICIT-DENY: arn:aws:iam::111122223333:role/ec2-magento-web s3:GetObject on arn:aws:s3:::securecart-media-prod/a.png\n\
+        "IMPLICIT-DENY: arn:aws:iam::111122223333:role/ec2-magento-web s3:PutObject on arn:aws:s3:::securecart-media-prod/a.png\n\
          \x20 no statement allows it (session-policy)\n\
-         \x20 note: the bucket is taken to belong to account 111122223333\n"
+         \x20 note: the bucket is taken to belong to account 111122223333\n\
+         \x20 note: the bucket policy of securecart-media-prod from the evidence was weighed\n"
     );
     // A managed session policy the evidence does not hold is named.
     let (status, out, _) = can(
@@ -293,7 +317,8 @@ fn a_vpc_endpoint_policy_must_also_allow() {
         out,
         "IMPLICIT-DENY: arn:aws:iam::111122223333:role/ec2-magento-web s3:GetObject on arn:aws:s3:::securecart-reporting-exports/a.csv\n\
          \x20 no statement allows it (vpc-endpoint-policy)\n\
-         \x20 note: the bucket is taken to belong to account 111122223333\n"
+         \x20 note: the bucket is taken to belong to account 111122223333\n\
+         \x20 note: the evidence shows no bucket policy of securecart-reporting-exports\n"
     );
 }
 
@@ -328,7 +353,8 @@ fn an_unreadable_condition_is_named_not_dropped() {
          \x20 statement 0 (Odd) of odd.json\n\
          \x20   {\"Sid\":\"Odd\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\"StringEqualz\":{\"aws:username\":\"x\"}}}\n\
          \x20 cannot decide statement 0 (Odd) of odd.json: StringEqualz is not a condition operator AWS defines; no context settles it\n\
-         \x20 note: the bucket is taken to belong to account 111122223333\n"
+         \x20 note: the bucket is taken to belong to account 111122223333\n\
+         \x20 note: the bucket policy of securecart-media-prod was taken as given (odd.json; it replaces the one the evidence holds)\n"
     );
 }
 
@@ -351,4 +377,127 @@ fn help_shows_an_example_of_every_request_flag() {
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
+}
+
+/// A small account: the role `order-exporter`, whose own policies grant no S3
+/// action, and the bucket `shop-orders-export`, whose policy (collected with
+/// `s3api get-bucket-policy`) lets the role read its objects.
+fn bucket_policy_evidence(dir: &std::path::Path) {
+    let bucket_policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ExporterReads","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/order-exporter"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shop-orders-export/*"}]}"#;
+    let files = [
+        (
+            "sts/global/get-caller-identity.json",
+            r#"{"UserId": "AIDAEXAMPLE", "Account": "111122223333", "Arn": "arn:aws:iam::111122223333:user/auditor"}"#.to_string(),
+        ),
+        (
+            "iam/global/get-account-authorization-details.json",
+            r#"{"UserDetailList": [], "GroupDetailList": [], "Policies": [], "RoleDetailList": [{
+                "RoleName": "order-exporter", "RoleId": "AROAEXAMPLE", "Path": "/",
+                "Arn": "arn:aws:iam::111122223333:role/order-exporter",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                "RolePolicyList": [{"PolicyName": "logs", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}}],
+                "AttachedManagedPolicies": []}]}"#.to_string(),
+        ),
+        (
+            "s3/global/list-buckets.json",
+            r#"{"Buckets": [{"Name": "shop-orders-export", "CreationDate": "2026-01-05T09:00:00+00:00"}], "Owner": {"ID": "abc"}}"#.to_string(),
+        ),
+        (
+            "s3/global/get-bucket-policy/shop-orders-export.json",
+            serde_json::json!({ "Policy": bucket_policy }).to_string(),
+        ),
+    ];
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+#[test]
+fn a_collected_bucket_policy_grants_a_role_of_the_account() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    bucket_policy_evidence(dir.path());
+    let ask = |action: &str| {
+        let output = cartguard()
+            .args([
+                "iam",
+                "can",
+                "order-exporter",
+                action,
+                "arn:aws:s3:::shop-orders-export/2026/11/orders.csv",
+                "--evidence",
+            ])
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    // The role's own policies grant no S3 action: the bucket policy, in the
+    // same account, grants the read on its own.
+    let (status, out) = ask("s3:GetObject");
+    assert_eq!(status, 0);
+    assert_eq!(
+        out,
+        "ALLOW: arn:aws:iam::111122223333:role/order-exporter s3:GetObject on arn:aws:s3:::shop-orders-export/2026/11/orders.csv\n\
+         \x20 statement 0 (ExporterReads) of bucket policy of shop-orders-export (evidence)\n\
+         \x20   {\"Sid\":\"ExporterReads\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/order-exporter\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::shop-orders-export/*\"}\n\
+         \x20 note: the bucket is taken to belong to account 111122223333\n\
+         \x20 note: the bucket policy of shop-orders-export from the evidence was weighed\n"
+    );
+    // The JSON answer names the policy weighed.
+    let output = cartguard()
+        .args([
+            "iam",
+            "can",
+            "order-exporter",
+            "s3:GetObject",
+            "arn:aws:s3:::shop-orders-export/a.csv",
+            "--format",
+            "json",
+            "--evidence",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["decision"], "allow");
+    assert_eq!(
+        json["resource_policies"],
+        serde_json::json!(["bucket policy of shop-orders-export (evidence)"])
+    );
+    // What neither side grants stays denied.
+    let (status, out) = ask("s3:DeleteObject");
+    assert_eq!(status, 0);
+    assert!(out.starts_with("IMPLICIT-DENY: "), "{out}");
+    // The blast radius counts the read.
+    let output = cartguard()
+        .args(["iam", "blast-radius", "order-exporter", "--evidence"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(
+            "read    all         s3              arn:aws:s3:::shop-orders-export  (s3:GetObject)"
+        ),
+        "{text}"
+    );
+    // Without its policy in the evidence, the answer says what is missing.
+    std::fs::remove_file(
+        dir.path()
+            .join("s3/global/get-bucket-policy/shop-orders-export.json"),
+    )
+    .expect("remove");
+    let (status, out) = ask("s3:GetObject");
+    assert_eq!(status, 0);
+    assert!(out.starts_with("IMPLICIT-DENY: "), "{out}");
+    assert!(
+        out.contains("  warning: the bucket policy of shop-orders-export is not in the evidence (s3:GetBucketPolicy for shop-orders-export was not collected); AWS also weighs it, so the decision was taken without it and may differ (give it with --resource-policy FILE)\n"),
+        "{out}"
+    );
 }

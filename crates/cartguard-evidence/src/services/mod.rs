@@ -27,6 +27,7 @@ pub(crate) mod secretsmanager;
 pub(crate) mod securityhub;
 pub(crate) mod shield;
 pub(crate) mod sns;
+pub(crate) mod sqs;
 pub(crate) mod ssm;
 pub(crate) mod sso;
 pub(crate) mod wafv2;
@@ -99,6 +100,7 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::kms::LIST_ALIASES,
     cartguard_inventory::ssm::DESCRIBE_PARAMETERS,
     cartguard_inventory::lambda::LIST_FUNCTIONS,
+    cartguard_inventory::sqs::LIST_QUEUES,
     cartguard_inventory::ecs::LIST_TASK_DEFINITIONS,
     cartguard_inventory::backup::LIST_BACKUP_PLANS,
     cartguard_inventory::backup::LIST_BACKUP_SELECTIONS,
@@ -338,6 +340,18 @@ pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
             sns::SubscriptionsResponse::REQUIRED,
         ),
         (
+            cartguard_inventory::sns::GET_TOPIC_ATTRIBUTES,
+            sns::TopicAttributesResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::sqs::LIST_QUEUES,
+            sqs::QueuesResponse::REQUIRED,
+        ),
+        (
+            cartguard_inventory::sqs::GET_QUEUE_ATTRIBUTES,
+            sqs::QueueAttributesResponse::REQUIRED,
+        ),
+        (
             cartguard_inventory::guardduty::LIST_DETECTORS,
             guardduty::DetectorsResponse::REQUIRED,
         ),
@@ -496,6 +510,7 @@ pub(crate) fn read_region(reader: &mut Reader, region: &str) -> Result<Region, E
     logs::read(reader, region, &mut out.logs)?;
     cloudwatch::read(reader, region, &mut out.cloudwatch)?;
     sns::read(reader, region, &mut out.sns)?;
+    sqs::read(reader, region, &mut out.sqs)?;
     guardduty::read(reader, region, &mut out.guardduty)?;
     config::read(reader, region, &mut out.config)?;
     securityhub::read(reader, region, &mut out.securityhub)?;

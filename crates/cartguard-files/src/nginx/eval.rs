@@ -81,12 +81,17 @@ impl<'c> Effective<'c> {
 /// "set nowhere" means the default.
 pub fn effective<'c>(levels: &[&'c NginxDirective], name: &str, complete: bool) -> Effective<'c> {
     for level in levels.iter().rev() {
-        let own: Vec<&NginxDirective> = level.children().iter().filter(|d| d.name == name).collect();
+        let own: Vec<&NginxDirective> =
+            level.children().iter().filter(|d| d.name == name).collect();
         if !own.is_empty() {
             return Effective::Set(own);
         }
     }
-    if complete { Effective::Default } else { Effective::Unknown }
+    if complete {
+        Effective::Default
+    } else {
+        Effective::Unknown
+    }
 }
 
 /// Like [`effective`], for the access module's `allow` and `deny`, which
@@ -102,7 +107,11 @@ pub fn effective_access<'c>(levels: &[&'c NginxDirective], complete: bool) -> Ef
             return Effective::Set(own);
         }
     }
-    if complete { Effective::Default } else { Effective::Unknown }
+    if complete {
+        Effective::Default
+    } else {
+        Effective::Unknown
+    }
 }
 
 /// How a location's pattern matches.
@@ -210,7 +219,9 @@ impl<'c> Server<'c> {
         self.directive.children().iter().any(|d| {
             (d.name == "listen"
                 && (d.args.iter().skip(1).any(|a| a == "ssl" || a == "quic")
-                    || d.args.first().is_some_and(|a| a == "443" || a.ends_with(":443"))))
+                    || d.args
+                        .first()
+                        .is_some_and(|a| a == "443" || a.ends_with(":443"))))
                 || (d.name == "ssl" && d.arg(0) == "on")
         })
     }
@@ -218,7 +229,10 @@ impl<'c> Server<'c> {
     /// The `return` at the server level, if any: it answers every request
     /// before a location is chosen (a redirect to HTTPS, say).
     pub fn returns_everything(&self) -> Option<&'c NginxDirective> {
-        self.directive.children().iter().find(|d| d.name == "return")
+        self.directive
+            .children()
+            .iter()
+            .find(|d| d.name == "return")
     }
 
     /// Every location, nested ones included, in the order they appear.
@@ -243,7 +257,10 @@ fn collect_locations<'c>(
     levels: &[&'c NginxDirective],
     out: &mut Vec<Location<'c>>,
 ) {
-    for directive in block.iter().filter(|d| d.name == "location" && d.block.is_some()) {
+    for directive in block
+        .iter()
+        .filter(|d| d.name == "location" && d.block.is_some())
+    {
         let (modifier, pattern) = location_pattern(directive);
         let mut inner = levels.to_vec();
         inner.push(directive);
@@ -294,13 +311,20 @@ fn find_location<'c>(
     }
     let longest = locations
         .iter()
-        .filter(|(_, m, p)| matches!(m, Modifier::Prefix | Modifier::PrefixNoRegex) && path.starts_with(*p))
+        .filter(|(_, m, p)| {
+            matches!(m, Modifier::Prefix | Modifier::PrefixNoRegex) && path.starts_with(*p)
+        })
         .max_by_key(|(_, _, p)| p.len());
     let mut fallback = Found::None;
     if let Some((d, m, p)) = longest {
         let prefix = make(d, *m, p);
         match find_location(d.children(), &prefix.levels, path) {
-            Found::Location(nested) if matches!(nested.modifier, Modifier::Regex | Modifier::RegexCaseless | Modifier::Exact) => {
+            Found::Location(nested)
+                if matches!(
+                    nested.modifier,
+                    Modifier::Regex | Modifier::RegexCaseless | Modifier::Exact
+                ) =>
+            {
                 return Found::Location(nested);
             }
             Found::Unknown(d, r) => return Found::Unknown(d, r),
@@ -427,7 +451,10 @@ http {
         assert_eq!(served_by(SITE, "/exact/more"), "location / {");
         assert_eq!(served_by(SITE, "/.git/config"), "location ~ /\\. {");
         assert_eq!(served_by(SITE, "/static/.env"), "location ~ /\\. {");
-        assert_eq!(served_by(SITE, "/.well-known/acme"), "location ^~ /.well-known/ {");
+        assert_eq!(
+            served_by(SITE, "/.well-known/acme"),
+            "location ^~ /.well-known/ {"
+        );
         assert_eq!(served_by(SITE, "/index.PHP"), "location ~* \\.php$ {");
         assert_eq!(served_by(SITE, "/media/x.php"), "location ~ \\.php$ {");
         assert_eq!(served_by(SITE, "/static/app.js"), "location /static/ {");
@@ -482,8 +509,11 @@ http {
             main: "sites-enabled/shop".into(),
             complete: false,
             files: vec![],
-            directives: parse_text("s", "server { listen [::]:443 ssl http2; }\nserver { listen 80; }")
-                .expect("parses"),
+            directives: parse_text(
+                "s",
+                "server { listen [::]:443 ssl http2; }\nserver { listen 80; }",
+            )
+            .expect("parses"),
             issues: vec![],
         };
         let servers = servers(&site);

@@ -247,6 +247,9 @@ fn char_at(text: &str, pos: usize, byte: u8) -> char {
         .unwrap_or(byte as char)
 }
 
+/// How deep blocks may nest.
+pub const MAX_DEPTH: usize = 64;
+
 /// Parses one file's text into its directives (includes are not followed
 /// here). `file` names the file in every directive.
 pub fn parse_text(file: &str, text: &str) -> Result<Vec<NginxDirective>, SyntaxError> {
@@ -279,6 +282,14 @@ pub fn parse_text(file: &str, text: &str) -> Result<Vec<NginxDirective>, SyntaxE
                 }
             }
             Token::Open => {
+                // Real configurations nest a few levels; a bound keeps every
+                // recursive walk over the tree (includes, locations) shallow.
+                if stack.len() >= MAX_DEPTH {
+                    return Err(SyntaxError {
+                        line: lexeme.line,
+                        message: format!("blocks nested more than {MAX_DEPTH} deep"),
+                    });
+                }
                 let Some((line, start)) = first.take() else {
                     return Err(SyntaxError {
                         line: lexeme.line,
@@ -474,6 +485,12 @@ mod tests {
         assert_eq!(e.line, 1);
         let e = error("\n;\n");
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = "a {".repeat(MAX_DEPTH + 1);
+        assert!(error(&deep).message.contains("nested"));
     }
 
     #[test]

@@ -100,8 +100,10 @@ fn scan_server_files(files: BTreeMap<String, String>) -> Result<Vec<Finding>, Fa
             mode: None,
         })
         .collect();
-    let mut inventory = Inventory::default();
-    inventory.files = analyse(vec![".".into()], Options::default(), texts, Vec::new());
+    let inventory = Inventory {
+        files: analyse(vec![".".into()], Options::default(), texts, Vec::new()),
+        ..Inventory::default()
+    };
     let now: Timestamp = NOW.parse().map_err(|e| format!("{NOW}: {e}"))?;
     Ok(cartguard_rules::run(&inventory, &Settings::default(), now))
 }

@@ -106,7 +106,7 @@ pub(crate) mod tests {
         }
     }
 
-    /// A report of `findings` with a high gate.
+    /// A report of `findings` with a high gate, of an account without server files.
     pub(crate) fn report(findings: Vec<Finding>) -> Report {
         let scan = ScanInfo {
             started: "2026-12-03T10:00:00Z".into(),
@@ -117,6 +117,10 @@ pub(crate) mod tests {
             fail_on: Some(Severity::High),
             fail_on_not_assessed: false,
             warnings: vec![],
+            not_checked: vec![cartguard_rules::NotChecked {
+                area: cartguard_rules::Area::Application,
+                reason: "no --path was given".into(),
+            }],
         };
         Report::new(scan, vec![], findings)
     }

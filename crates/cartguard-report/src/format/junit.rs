@@ -7,7 +7,7 @@
 
 use std::io;
 
-use cartguard_rules::{Area, Finding, Status, all_rules};
+use cartguard_rules::{Area, Finding, NotChecked, Status, all_rules};
 use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
 
 use crate::{Renderer, Report};
@@ -18,17 +18,24 @@ pub struct JunitRenderer;
 
 impl Renderer for JunitRenderer {
     fn render(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        junit(report.findings())
+        junit(report.findings(), &report.scan().not_checked)
             .serialize(out)
             .map_err(io::Error::other)
     }
 }
 
-fn junit(findings: &[Finding]) -> Junit {
+fn junit(findings: &[Finding], not_checked: &[NotChecked]) -> Junit {
     let mut junit = Junit::new("cartguard");
     for area in Area::ALL {
         let mut suite = TestSuite::new(format!("cartguard.{}", area.name()));
         let rules: Vec<_> = all_rules().iter().filter(|r| r.area == area).collect();
+        if let Some(unchecked) = not_checked.iter().find(|n| n.area == area) {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!("not checked: {}", unchecked.reason));
+            suite.add_test_case(TestCase::new(area.name(), status));
+            junit.add_test_suite(suite);
+            continue;
+        }
         if rules.is_empty() {
             let mut status = TestCaseStatus::skipped();
             status.set_message("this build has no rule of this area: it was not checked");
@@ -109,6 +116,10 @@ mod tests {
             xml.contains(
                 r#"<testcase name="iam-password-policy-weak" classname="iam-password-policy-weak">"#
             ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<skipped message="not checked: no --path was given"/>"#),
             "{xml}"
         );
         let failures = xml.matches("<failure").count();

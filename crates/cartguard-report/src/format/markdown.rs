@@ -52,8 +52,16 @@ fn markdown(report: &Report) -> String {
         );
     }
     md.push_str("| area | rules | failed | passed | not assessed |\n|---|---:|---:|---:|---:|\n");
-    for area in areas(report.findings()) {
-        if area.rules == 0 {
+    for area in areas(report.findings(), &scan.not_checked) {
+        if let Some(why) = &area.not_checked {
+            let _ = writeln!(
+                md,
+                "| {} | {} | not checked: {} | | |",
+                area.area.name(),
+                area.rules,
+                cell(why)
+            );
+        } else if area.rules == 0 {
             let _ = writeln!(md, "| {} | — | not checked | | |", area.area.name());
         } else {
             let _ = writeln!(
@@ -180,7 +188,11 @@ mod tests {
         assert!(md.contains("| high | 1 |"), "{md}");
         assert!(md.contains("| not assessed | 1 |"), "{md}");
         assert!(md.contains("**Incomplete:**"), "{md}");
-        assert!(md.contains("| application | — | not checked | | |"), "{md}");
+        assert!(
+            md.lines().any(|l| l.starts_with("| application | ")
+                && l.ends_with(" | not checked: no --path was given | | |")),
+            "{md}"
+        );
         assert!(
             md.contains("a \\| b c &lt;script&gt; @\u{200b}team"),
             "{md}"

@@ -85,7 +85,7 @@ scan() {
         "$GNU_TIME" -f '%e %U %S %M' -o "$WORK/$name.time" \
             timeout --kill-after=10 "$BENCH_TIMEOUT" \
             "$CARTGUARD" scan --evidence "$dir" --format json --fail-on none \
-            --now 2026-01-01T00:00:00Z -o "$WORK/$name.json" >"$WORK/$name.log" 2>&1 || status=$?
+            --now 2026-12-01T00:00:00Z -o "$WORK/$name.json" >"$WORK/$name.log" 2>&1 || status=$?
         if (( status == 124 || status == 137 )); then
             die "$name: timed out after ${BENCH_TIMEOUT}s"
         elif (( status != 0 )); then

@@ -104,8 +104,11 @@ struct Feed<'t, 'a> {
     /// The group's metric filters with their parsed patterns, once the
     /// region's filters are read (parsed once, not once per activity), or
     /// why they cannot be.
-    filters: Result<Vec<(&'a MetricFilter, Result<Pattern, PatternError>)>, String>,
+    filters: Result<Vec<ParsedFilter<'a>>, String>,
 }
+
+/// A metric filter with its pattern, parsed.
+type ParsedFilter<'a> = (&'a MetricFilter, Result<Pattern, PatternError>);
 
 /// The records an activity's filter must match, and those it must not.
 struct Records {
@@ -317,12 +320,11 @@ fn check(ctx: &Context, out: &mut Emitter) {
 
 /// The metric filters on log group `group` of `region`, each with its parsed
 /// pattern, or why the region's filters cannot be read.
-#[allow(clippy::type_complexity)]
 fn group_filters<'a>(
     ctx: &Context<'a>,
     region: &str,
     group: &str,
-) -> Result<Vec<(&'a MetricFilter, Result<Pattern, PatternError>)>, String> {
+) -> Result<Vec<ParsedFilter<'a>>, String> {
     let evidence = ctx.account.regions.get(region);
     let filters_key = logs::DESCRIBE_METRIC_FILTERS.key(region);
     let Some(filters) = evidence.and_then(|r| r.logs.metric_filters.present()) else {

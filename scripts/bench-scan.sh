@@ -10,6 +10,9 @@
 #             (200 VPCs, 2,000 subnets, 20,000 security-group rules, 5,000 instances)
 #   iam       scripts/gen-authz-details.py N, as iam/global/get-account-authorization-details.json
 #   both      the network region and the IAM file in one folder
+#   datalog   scripts/gen-data-account.py: 10,000 buckets, 2,000 KMS keys, 2,000 log groups with
+#             5,000 metric filters, 500 alarms, 1,000 Lambda functions, a multi-region trail,
+#             over 17 regions (the data-protection, logging and edge rules' input)
 #
 # Each input is scanned RUNS times (default 3, at most 20); the run with the
 # least wall time is reported, with its CPU time (user + system) and peak
@@ -70,6 +73,7 @@ python3 "$ROOT/scripts/gen-authz-details.py" "$N" "$WORK/iam/iam/global/get-acco
 mkdir -p "$WORK/both"
 cp -R "$WORK/network/." "$WORK/both/"
 cp -R "$WORK/iam/." "$WORK/both/"
+python3 "$ROOT/scripts/gen-data-account.py" --out "$WORK/datalog"
 
 # scan NAME DIR: RUNS scans of DIR; appends "NAME bytes wall user sys rss findings" to results.
 scan() {
@@ -81,7 +85,7 @@ scan() {
         "$GNU_TIME" -f '%e %U %S %M' -o "$WORK/$name.time" \
             timeout --kill-after=10 "$BENCH_TIMEOUT" \
             "$CARTGUARD" scan --evidence "$dir" --format json --fail-on none \
-            --now 2026-01-01T00:00:00Z -o "$WORK/$name.json" >"$WORK/$name.log" 2>&1 || status=$?
+            --now 2026-12-01T00:00:00Z -o "$WORK/$name.json" >"$WORK/$name.log" 2>&1 || status=$?
         if (( status == 124 || status == 137 )); then
             die "$name: timed out after ${BENCH_TIMEOUT}s"
         elif (( status != 0 )); then
@@ -108,6 +112,7 @@ scan demo "$DEMO"
 scan network "$WORK/network"
 scan iam "$WORK/iam"
 scan both "$WORK/both"
+scan datalog "$WORK/datalog"
 
 echo
 "$CARTGUARD" --version
@@ -119,6 +124,7 @@ labels = {
     "network": "synthetic region",
     "iam": f"{int(n):,} roles",
     "both": f"region + {int(n):,} roles",
+    "datalog": "data, logging, edge",
 }
 print(f"best of {runs} runs")
 print(f"{'input':<28} {'size':>8} {'wall':>8} {'CPU':>8} {'peak RSS':>9} {'findings':>9}")

@@ -30,5 +30,7 @@ pub use coverage::{
 };
 pub use emitter::Emitter;
 pub use finding::{Failure, Finding, Severity, Status};
-pub use registry::{Timing, all_rules, evidence_read, find_rule, run, run_timed, suggest};
+pub use registry::{
+    Timing, all_rules, evidence_read, find_rule, run, run_rule, run_timed, suggest,
+};
 pub use rule::{Area, Rule};

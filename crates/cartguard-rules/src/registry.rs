@@ -57,6 +57,15 @@ pub fn run(inventory: &Inventory, settings: &Settings, now: Timestamp) -> Vec<Fi
     run_timed(inventory, settings, now).0
 }
 
+/// One rule over one account, in the order it emits its findings (unsorted).
+/// The engines' analyses the rule reads are built on first use, unless
+/// [`Context::prepare`] built them before.
+pub fn run_rule(rule: &Rule, context: &Context) -> Vec<Finding> {
+    let mut emitter = Emitter::new(rule.facts(&context.account.id), rule.evidence);
+    (rule.check)(context, &mut emitter);
+    emitter.into_findings()
+}
+
 /// How long one step of a scan took: building an account's principals, or one
 /// rule over all accounts (the first rule to need an engine's analysis pays for it).
 #[derive(Debug, Clone)]
@@ -144,9 +153,8 @@ fn run_rules(
         .filter(|rule| areas(rule.area))
         .map(|rule| {
             let started = std::time::Instant::now();
-            let mut emitter = Emitter::new(rule.facts(&context.account.id), rule.evidence);
-            (rule.check)(context, &mut emitter);
-            (rule.id, started.elapsed(), emitter.into_findings())
+            let found = run_rule(rule, context);
+            (rule.id, started.elapsed(), found)
         })
         .collect()
 }

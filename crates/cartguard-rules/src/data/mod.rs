@@ -313,43 +313,106 @@ const CRITICAL_WORDS: &[&str] = &[
     "cardholder",
 ];
 
-/// Why a bucket holds critical data, if it does: a word of its name, or it
-/// receives other buckets' access logs.
-pub(crate) fn critical_because(ctx: &Context, bucket: &str) -> Option<String> {
-    let word = bucket
-        .split(['-', '.', '_'])
-        .find(|part| CRITICAL_WORDS.contains(&part.to_ascii_lowercase().as_str()));
-    if let Some(word) = word {
-        return Some(format!("its name contains \"{word}\""));
+/// Which buckets hold critical data: their names, and the buckets that
+/// receive other buckets' access logs. Built once per rule, so that asking
+/// about each bucket does not go over every bucket's logging again.
+pub(crate) struct CriticalBuckets<'a> {
+    /// Each bucket that receives access logs, with the buckets it receives
+    /// them from, in name order.
+    log_sources: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> CriticalBuckets<'a> {
+    /// The account's access-log targets.
+    pub(crate) fn of(ctx: &Context<'a>) -> Self {
+        let mut log_sources: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+        for (source, logging) in &ctx.account.s3.logging {
+            if let Some(target) = logging.present().and_then(|l| l.logging_enabled.as_ref()) {
+                log_sources
+                    .entry(target.target_bucket.as_str())
+                    .or_default()
+                    .push(source.as_str());
+            }
+        }
+        CriticalBuckets { log_sources }
     }
-    let sources: Vec<&str> = ctx
-        .account
-        .s3
-        .logging
-        .iter()
-        .filter_map(|(source, logging)| {
-            let target = logging.present()?.logging_enabled.as_ref()?;
-            (target.target_bucket == bucket).then_some(source.as_str())
-        })
-        .collect();
-    (!sources.is_empty()).then(|| {
-        format!(
+
+    /// Why a bucket holds critical data, if it does: a word of its name, or
+    /// it receives other buckets' access logs.
+    pub(crate) fn because(&self, bucket: &str) -> Option<String> {
+        let word = bucket
+            .split(['-', '.', '_'])
+            .find(|part| CRITICAL_WORDS.contains(&part.to_ascii_lowercase().as_str()));
+        if let Some(word) = word {
+            return Some(format!("its name contains \"{word}\""));
+        }
+        let sources = self.log_sources.get(bucket)?;
+        Some(format!(
             "it receives the access logs of {}",
             sources
                 .iter()
                 .map(|s| format!("`{s}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        )
-    })
+        ))
+    }
+
+    /// Whether a bucket holds logs (its name, or it receives access logs).
+    pub(crate) fn holds_logs(&self, bucket: &str) -> bool {
+        self.because(bucket).is_some_and(|why| {
+            why.contains("\"log")
+                || why.contains("trail")
+                || why.contains("audit")
+                || why.contains("access logs")
+        })
+    }
 }
 
-/// Whether a bucket holds logs (its name, or it receives access logs).
-pub(crate) fn is_log_bucket(ctx: &Context, bucket: &str) -> bool {
-    critical_because(ctx, bucket).is_some_and(|why| {
-        why.contains("\"log")
-            || why.contains("trail")
-            || why.contains("audit")
-            || why.contains("access logs")
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Settings;
+    use cartguard_inventory::Account;
+    use cartguard_inventory::s3::{BucketLogging, LoggingEnabled};
+
+    fn logging_to(target: &str) -> Collected<BucketLogging> {
+        Collected::Present(BucketLogging {
+            logging_enabled: Some(LoggingEnabled {
+                target_bucket: target.to_string(),
+                target_prefix: None,
+            }),
+        })
+    }
+
+    #[test]
+    fn critical_buckets_by_name_and_by_the_access_logs_they_receive() {
+        let mut account = Account::default();
+        let logging = &mut account.s3.logging;
+        logging.insert("shop-media".into(), logging_to("shop-access"));
+        logging.insert("app-assets".into(), logging_to("shop-access"));
+        logging.insert(
+            "shop-access".into(),
+            Collected::Present(BucketLogging::default()),
+        );
+        logging.insert("reports".into(), logging_to("shop-logs"));
+        let settings = Settings::default();
+        let ctx = Context::new(&account, chrono::Utc::now(), &settings, None);
+        let critical = CriticalBuckets::of(&ctx);
+        assert_eq!(
+            critical.because("shop-access").as_deref(),
+            Some("it receives the access logs of `app-assets`, `shop-media`")
+        );
+        assert!(critical.holds_logs("shop-access"));
+        assert_eq!(
+            critical.because("shop-logs").as_deref(),
+            Some("its name contains \"logs\"")
+        );
+        assert_eq!(
+            critical.because("Customer_Orders").as_deref(),
+            Some("its name contains \"Customer\"")
+        );
+        assert!(!critical.holds_logs("Customer_Orders"));
+        assert_eq!(critical.because("shop-media"), None);
+        assert!(!critical.holds_logs("app-assets"));
+    }
 }

@@ -1,7 +1,7 @@
 use cartguard_inventory::{Collected, GLOBAL, s3};
 use serde_json::json;
 
-use super::{bucket_arn, buckets, critical_because};
+use super::{CriticalBuckets, bucket_arn, buckets};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -50,9 +50,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let Some(buckets) = buckets(ctx, out) else {
         return;
     };
+    let critical = CriticalBuckets::of(ctx);
     for bucket in buckets {
         let name = bucket.name.as_str();
-        let Some(why) = critical_because(ctx, name) else {
+        let Some(why) = critical.because(name) else {
             continue;
         };
         let key = s3::GET_BUCKET_VERSIONING.about(GLOBAL, name);

@@ -1,7 +1,7 @@
 use cartguard_inventory::s3;
 use serde_json::json;
 
-use super::{Answer, answer, bucket_arn, buckets, is_log_bucket};
+use super::{Answer, CriticalBuckets, answer, bucket_arn, buckets};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -41,6 +41,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
     let Some(buckets) = buckets(ctx, out) else {
         return;
     };
+    let critical = CriticalBuckets::of(ctx);
     for bucket in buckets {
         let name = bucket.name.as_str();
         let Some(found) = answer(
@@ -71,7 +72,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             Some("Suspended") => "has versioning suspended",
             _ => "has never had versioning enabled",
         };
-        let log = if is_log_bucket(ctx, name) {
+        let log = if critical.holds_logs(name) {
             " It holds logs, whose loss PCI DSS 10.3.3 guards against."
         } else {
             ""

@@ -3,7 +3,7 @@ use cartguard_inventory::logs::{self, MetricFilter};
 use cartguard_inventory::sns;
 use serde_json::{Value, json};
 
-use super::filter_pattern::Pattern;
+use super::filter_pattern::{Pattern, PatternError};
 use super::monitored_events::{MONITORED_EVENTS, MonitoredEvent};
 use super::{TRAILS, TrailView};
 use crate::{Context, Emitter, Failure, declare_rule};
@@ -101,6 +101,19 @@ struct Feed<'t, 'a> {
     trail: &'t TrailView<'a>,
     region: String,
     group: String,
+    /// The group's metric filters with their parsed patterns, once the
+    /// region's filters are read (parsed once, not once per activity), or
+    /// why they cannot be.
+    filters: Result<Vec<ParsedFilter<'a>>, String>,
+}
+
+/// A metric filter with its pattern, parsed.
+type ParsedFilter<'a> = (&'a MetricFilter, Result<Pattern, PatternError>);
+
+/// The records an activity's filter must match, and those it must not.
+struct Records {
+    samples: Vec<Value>,
+    look_alikes: Vec<Value>,
 }
 
 /// The furthest point one path reached, in words, with its evidence.
@@ -169,8 +182,12 @@ fn describe(event: &Value) -> String {
 
 /// Whether a filter covers the activity: `Ok(())`, or what it misses or
 /// wrongly matches, or `Err(None)` when it has nothing to do with it.
-fn judge(pattern: &Pattern, event: &MonitoredEvent) -> Result<(), Option<String>> {
-    let samples = event.samples();
+fn judge(
+    pattern: &Pattern,
+    event: &MonitoredEvent,
+    records: &Records,
+) -> Result<(), Option<String>> {
+    let samples = &records.samples;
     let missed: Vec<String> = samples
         .iter()
         .filter(|s| !pattern.matches(s))
@@ -179,8 +196,8 @@ fn judge(pattern: &Pattern, event: &MonitoredEvent) -> Result<(), Option<String>
     if missed.len() == samples.len() {
         return Err(None);
     }
-    let wrongly: Vec<String> = event
-        .look_alikes()
+    let wrongly: Vec<String> = records
+        .look_alikes
         .iter()
         .filter(|s| pattern.matches(s))
         .map(describe)
@@ -256,10 +273,12 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     && recording.management_read
                     && recording.management_write =>
             {
+                let filters = group_filters(ctx, &region, &group);
                 feeds.push(Feed {
                     trail,
                     region,
                     group,
+                    filters,
                 });
             }
             Ok(_) => not_feeding.push(format!(
@@ -288,23 +307,53 @@ fn check(ctx: &Context, out: &mut Emitter) {
             }),
             remediation: "Deliver a multi-region trail to CloudWatch Logs: aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn <log group ARN> --cloud-watch-logs-role-arn <role ARN>, then add the metric filter and alarm.".to_string(),
         });
+        let records = Records {
+            samples: event.samples(),
+            look_alikes: event.look_alikes(),
+        };
         for feed in &feeds {
-            follow(ctx, feed, event, &mut verdict);
+            follow(ctx, feed, event, &records, &mut verdict);
         }
         report(out, &resource, event, verdict);
     }
 }
 
-/// Follows the chain from one log group for one activity.
-fn follow(ctx: &Context, feed: &Feed, event: &MonitoredEvent, verdict: &mut Verdict) {
-    let region = ctx.account.regions.get(&feed.region);
-    let filters_key = logs::DESCRIBE_METRIC_FILTERS.key(&feed.region);
-    let Some(filters) = region.and_then(|r| r.logs.metric_filters.present()) else {
-        verdict.unknown.push(match region {
+/// The metric filters on log group `group` of `region`, each with its parsed
+/// pattern, or why the region's filters cannot be read.
+fn group_filters<'a>(
+    ctx: &Context<'a>,
+    region: &str,
+    group: &str,
+) -> Result<Vec<ParsedFilter<'a>>, String> {
+    let evidence = ctx.account.regions.get(region);
+    let filters_key = logs::DESCRIBE_METRIC_FILTERS.key(region);
+    let Some(filters) = evidence.and_then(|r| r.logs.metric_filters.present()) else {
+        return Err(match evidence {
             Some(r) => super::reason(&r.logs.metric_filters, &filters_key),
             None => format!("{filters_key} was not collected"),
         });
-        return;
+    };
+    Ok(filters
+        .iter()
+        .filter(|f| f.log_group_name.as_deref() == Some(group))
+        .map(|f| (f, Pattern::parse(f.filter_pattern.as_deref().unwrap_or(""))))
+        .collect())
+}
+
+/// Follows the chain from one log group for one activity.
+fn follow(
+    ctx: &Context,
+    feed: &Feed,
+    event: &MonitoredEvent,
+    records: &Records,
+    verdict: &mut Verdict,
+) {
+    let filters = match &feed.filters {
+        Ok(filters) => filters,
+        Err(why) => {
+            verdict.unknown.push(why.clone());
+            return;
+        }
     };
     verdict.reach(Reached {
         stage: Stage::NoFilter,
@@ -316,19 +365,17 @@ fn follow(ctx: &Context, feed: &Feed, event: &MonitoredEvent, verdict: &mut Verd
             "source": "logs describe-metric-filters",
             "logGroupName": feed.group,
             "region": feed.region,
-            "filters": filters.iter().filter(|f| f.log_group_name.as_deref() == Some(feed.group.as_str())).map(|f| json!({"filterName": f.filter_name, "filterPattern": f.filter_pattern})).collect::<Vec<_>>(),
+            "filters": filters.iter().map(|(f, _)| json!({"filterName": f.filter_name, "filterPattern": f.filter_pattern})).collect::<Vec<_>>(),
         }),
         remediation: format!(
             "aws logs put-metric-filter --log-group-name {} --filter-name {} --filter-pattern '{}' --metric-transformations metricName={},metricNamespace=CISBenchmark,metricValue=1 --region {}",
             feed.group, event.key, event.pattern, event.key, feed.region
         ),
     });
-    for filter in filters
-        .iter()
-        .filter(|f| f.log_group_name.as_deref() == Some(feed.group.as_str()))
-    {
+    for (filter, parsed) in filters {
+        let filter = *filter;
         let text = filter.filter_pattern.as_deref().unwrap_or("");
-        let pattern = match Pattern::parse(text) {
+        let pattern = match parsed {
             Ok(pattern) => pattern,
             Err(error) => {
                 verdict.unknown.push(format!(
@@ -338,7 +385,7 @@ fn follow(ctx: &Context, feed: &Feed, event: &MonitoredEvent, verdict: &mut Verd
                 continue;
             }
         };
-        match judge(&pattern, event) {
+        match judge(pattern, event, records) {
             Err(None) => continue,
             Err(Some(problem)) => verdict.reach(Reached {
                 stage: Stage::FilterDoesNotMatch,
@@ -566,7 +613,11 @@ mod tests {
 
     fn covers(pattern: &str, event: &MonitoredEvent) -> Result<(), Option<String>> {
         let parsed = Pattern::parse(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
-        judge(&parsed, event)
+        let records = Records {
+            samples: event.samples(),
+            look_alikes: event.look_alikes(),
+        };
+        judge(&parsed, event, &records)
     }
 
     fn event(key: &str) -> &'static MonitoredEvent {

@@ -45,6 +45,9 @@ pub(crate) trait Response: serde::de::DeserializeOwned {
     /// CLI prints `{}` when the thing is unset): every top-level key the
     /// answer may hold. A file with another key holds something else.
     const ONLY: &'static [&'static str] = &[];
+    /// For operations in `PRINTS_NOTHING_WHEN_EMPTY`: the answer that the
+    /// stored `{}` stands for. Empty: each `REQUIRED` key holding `[]`.
+    const EMPTY_ANSWER: &'static str = "";
 }
 
 /// Declares the part of an AWS CLI response the reader keeps. The fields in
@@ -103,6 +106,10 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::backup::LIST_BACKUP_PLANS,
     cartguard_inventory::backup::LIST_BACKUP_SELECTIONS,
     cartguard_inventory::backup::LIST_PROTECTED_RESOURCES,
+    // A REST-XML service, but CloudFront leaves `Items` out of an empty list
+    // and the CLI's paginator, which gathers `DistributionList.Items`, then
+    // has nothing to print.
+    cartguard_inventory::cloudfront::LIST_DISTRIBUTIONS,
 ];
 
 /// Error codes that one operation answers when the thing it reads is not

@@ -678,10 +678,19 @@ mod tests {
         // CloudFront leaves `Items` out of an empty DistributionList and the
         // paginating CLI, which gathers `DistributionList.Items`, prints nothing.
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "cloudfront/global/list-distributions.json", "{}\n");
+        write(
+            dir.path(),
+            "cloudfront/global/list-distributions.json",
+            "{}\n",
+        );
         let folder = read_evidence_folder(dir.path()).unwrap();
         assert_eq!(
-            folder.account.cloudfront.distributions.present().map(Vec::len),
+            folder
+                .account
+                .cloudfront
+                .distributions
+                .present()
+                .map(Vec::len),
             Some(0)
         );
         // The same `{}` where the CLI always prints the list is not an answer:
@@ -725,7 +734,10 @@ mod tests {
             .collect();
         assert_eq!(
             created,
-            ["2018-04-11T20:05:45.713+00:00", "2018-04-11T20:05:45.713+00:00"]
+            [
+                "2018-04-11T20:05:45.713+00:00",
+                "2018-04-11T20:05:45.713+00:00"
+            ]
         );
         assert_eq!(
             secrets[0].last_changed_date.unwrap().to_rfc3339(),

@@ -443,9 +443,9 @@ where
             d.deserialize_any(self)
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            v.parse::<Timestamp>().map(Some).map_err(|e| {
-                E::custom(format!("`{v}` is not an RFC 3339 date and time ({e})"))
-            })
+            v.parse::<Timestamp>()
+                .map(Some)
+                .map_err(|e| E::custom(format!("`{v}` is not an RFC 3339 date and time ({e})")))
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
             self.visit_f64(v as f64)

@@ -75,67 +75,12 @@ PLUGIN
 printf '[plugins]\nmoto_account_host = moto_account_host\n' >"$WORK/aws-config"
 export PYTHONPATH="$WORK/cli-plugin" AWS_CONFIG_FILE="$WORK/aws-config"
 export AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER=""
-cli() { aws --endpoint-url "$URL" --output text "$@"; }
-
 echo "== seeding the account"
-cli organizations create-organization --feature-set ALL >/dev/null
-MEMBER="$(cli organizations create-account --email ci@example.com --account-name shop-ci \
-    --query CreateAccountStatus.AccountId)"
-trust() { printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}' "$1"; }
-cli iam create-role --role-name ci-deploy --assume-role-policy-document "$(trust "$MEMBER")" >/dev/null
-cli iam create-role --role-name vendor-monitoring --assume-role-policy-document "$(trust 444455556666)" >/dev/null
-cli iam create-role --role-name ops-admin --assume-role-policy-document "$(trust "$MEMBER")" >/dev/null
-ADMIN_POLICY="$(cli iam create-policy --policy-name everything --query Policy.Arn --policy-document \
-    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}')"
-cli iam attach-role-policy --role-name ops-admin --policy-arn "$ADMIN_POLICY"
-cli iam create-role --role-name other-admin --assume-role-policy-document "$(trust "$MEMBER")" >/dev/null
-cli iam attach-role-policy --role-name other-admin --policy-arn "$ADMIN_POLICY"
-cli iam put-role-policy --role-name ci-deploy --policy-name deploy-assets --policy-document \
-    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":"arn:aws:s3:::shop-assets/*"}]}'
-for bucket in shop-assets shop-orders-export; do
-    cli s3api create-bucket --bucket "$bucket" \
-        --create-bucket-configuration LocationConstraint=eu-west-1 >/dev/null
-done
-SECRET="$(cli secretsmanager create-secret --name payments/stripe-api-key --secret-string sk-test-redacted \
-    --query ARN)"
-cli dynamodb create-table --table-name orders --attribute-definitions AttributeName=id,AttributeType=S \
-    --key-schema AttributeName=id,KeyType=HASH --billing-mode PAY_PER_REQUEST >/dev/null
-# A key whose policy lets only the account's administrators in (the account
-# root is not delegated), and the ops-admin role by name.
-ACCOUNT="$(cli sts get-caller-identity --query Account)"
-KEY_POLICY="$(printf '{"Version":"2012-10-17","Statement":[{"Sid":"OpsAdmin","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:role/ops-admin"},"Action":"kms:*","Resource":"*"}]}' "$ACCOUNT")"
-KEY="$(cli kms create-key --description card-data --policy "$KEY_POLICY" --query KeyMetadata.Arn)"
-cli iam create-user --user-name alice >/dev/null
-cli iam create-login-profile --user-name alice --password 'Correct-Horse-9-Battery' >/dev/null
-
-VPC="$(cli ec2 create-vpc --cidr-block 10.20.0.0/16 --query Vpc.VpcId)"
-SUBNET="$(cli ec2 create-subnet --vpc-id "$VPC" --cidr-block 10.20.1.0/24 --query Subnet.SubnetId)"
-IGW="$(cli ec2 create-internet-gateway --query InternetGateway.InternetGatewayId)"
-cli ec2 attach-internet-gateway --internet-gateway-id "$IGW" --vpc-id "$VPC"
-RTB="$(cli ec2 create-route-table --vpc-id "$VPC" --query RouteTable.RouteTableId)"
-cli ec2 create-route --route-table-id "$RTB" --destination-cidr-block 0.0.0.0/0 --gateway-id "$IGW" >/dev/null
-cli ec2 associate-route-table --route-table-id "$RTB" --subnet-id "$SUBNET" >/dev/null
-SSH_SG="$(cli ec2 create-security-group --group-name bastion-ssh --description 'SSH from anywhere' \
-    --vpc-id "$VPC" --query GroupId)"
-cli ec2 authorize-security-group-ingress --group-id "$SSH_SG" --protocol tcp --port 22 --cidr 0.0.0.0/0 >/dev/null
-WEB_SG="$(cli ec2 create-security-group --group-name web-https --description 'HTTPS from anywhere' \
-    --vpc-id "$VPC" --query GroupId)"
-cli ec2 authorize-security-group-ingress --group-id "$WEB_SG" --protocol tcp --port 443 --cidr 0.0.0.0/0 >/dev/null
-run() {
-    cli ec2 run-instances --image-id ami-12c6146b --instance-type t3.micro --count 1 \
-        --network-interfaces "[{\"DeviceIndex\":0,\"SubnetId\":\"$SUBNET\",\"AssociatePublicIpAddress\":true,\"Groups\":[\"$1\"]}]" \
-        --query 'Instances[0].InstanceId'
-}
-BASTION="$(run "$SSH_SG")"
-WEB="$(run "$WEB_SG")"
-
-# The data stores, logging, detection and the edge. These are seeded in one
-# Python process with boto3 (installed with moto): one AWS CLI process per call
-# would cost about a second each, and there are some 120 calls. Each service
-# gets one resource made wrong and one made right where a rule judges each
-# resource. The ids the checks need are written to seeded.json.
-"$VENV/bin/python" - "$URL" "$WORK/seeded.json" "$ACCOUNT" "$VPC" "$SUBNET" "$RTB" "$BASTION" "$WEB" \
-    <<'SEED' || die "seeding failed"
+# Seeded in one Python process with boto3 (installed with moto): an AWS CLI
+# process costs most of a second per call, and there are some 150 calls. Where
+# a rule judges each resource, a service gets one made wrong and one made
+# right. The ids the checks need are written to seeded.json.
+"$VENV/bin/python" - "$URL" "$WORK/seeded.json" <<'SEED' || die "seeding failed"
 import io
 import json
 import re
@@ -145,7 +90,7 @@ import zipfile
 import boto3
 from botocore.config import Config
 
-url, out, account, vpc, subnet, rtb, bastion, web = sys.argv[1:]
+url, out = sys.argv[1:]
 region = "eu-west-1"
 session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                         region_name=region)
@@ -165,10 +110,81 @@ def client(name):
 seeded = {}
 policy = json.dumps
 
+# ---- The organization, IAM, the buckets and the first data stores.
+org = client("organizations")
+org.create_organization(FeatureSet="ALL")
+member = org.create_account(Email="ci@example.com", AccountName="shop-ci")[
+    "CreateAccountStatus"]["AccountId"]
+account = client("sts").get_caller_identity()["Account"]
+iam = client("iam")
+
+
+def trust(principal):
+    return policy({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]})
+
+
+for name, trusted in [("ci-deploy", member), ("vendor-monitoring", "444455556666"),
+                      ("ops-admin", member), ("other-admin", member)]:
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust({"AWS": f"arn:aws:iam::{trusted}:root"}))
+admin_policy = iam.create_policy(PolicyName="everything", PolicyDocument=policy({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))[
+    "Policy"]["Arn"]
+for name in ("ops-admin", "other-admin"):
+    iam.attach_role_policy(RoleName=name, PolicyArn=admin_policy)
+iam.put_role_policy(RoleName="ci-deploy", PolicyName="deploy-assets", PolicyDocument=policy({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"],
+                                            "Resource": "arn:aws:s3:::shop-assets/*"}]}))
+s3 = client("s3")
+where = {"LocationConstraint": region}
+for bucket in ("shop-assets", "shop-orders-export"):
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration=where)
+sm = client("secretsmanager")
+secret = sm.create_secret(Name="payments/stripe-api-key", SecretString="sk-test-redacted")["ARN"]
+ddb = client("dynamodb")
+ddb.create_table(TableName="orders", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                 KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST")
+# A key whose policy lets only the account's administrators in (the account
+# root is not delegated), and the ops-admin role by name.
+kms = client("kms")
+key = kms.create_key(Description="card-data", Policy=policy({"Version": "2012-10-17", "Statement": [
+    {"Sid": "OpsAdmin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:role/ops-admin"},
+     "Action": "kms:*", "Resource": "*"}]}))["KeyMetadata"]["Arn"]
+iam.create_user(UserName="alice")
+iam.create_login_profile(UserName="alice", Password="Correct-Horse-9-Battery")
+
+# ---- The network: a public subnet with a bastion open to SSH and a web server open to HTTPS.
+ec2 = client("ec2")
+vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+rtb = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+ec2.associate_route_table(RouteTableId=rtb, SubnetId=subnet)
+
+
+def open_group(name, description, port):
+    group = ec2.create_security_group(GroupName=name, Description=description, VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    return group
+
+
+def instance(group):
+    return ec2.run_instances(ImageId="ami-12c6146b", InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                             NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [group],
+                                                 "AssociatePublicIpAddress": True}])[
+        "Instances"][0]["InstanceId"]
+
+
+bastion = instance(open_group("bastion-ssh", "SSH from anywhere", 22))
+web = instance(open_group("web-https", "HTTPS from anywhere", 443))
+seeded.update(member=member, secret=secret, key=key, bastion=bastion, web=web)
+
 # ---- KMS: card-data (seeded above) has rotation off and a narrow policy;
 # shop-data rotates and keeps the usual account-root statement; partner-share
 # rotates but lets another account decrypt with it.
-kms = client("kms")
 
 
 def key_policy(*extra):
@@ -187,8 +203,6 @@ seeded["shop_key"] = shop_key
 seeded["partner_key"] = partner_key
 
 # ---- S3
-s3 = client("s3")
-where = {"LocationConstraint": region}
 deny_http = {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
              "Resource": ["arn:aws:s3:::{b}", "arn:aws:s3:::{b}/*"],
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
@@ -270,7 +284,6 @@ cw.put_metric_alarm(AlarmName="checkout-errors", MetricName="5XXError", Namespac
                     ComparisonOperator="GreaterThanOrEqualToThreshold")
 
 # ---- IAM roles for services
-iam = client("iam")
 
 
 def service_role(name, service):
@@ -324,7 +337,6 @@ seeded["db_bad"] = database("reports-db", False)
 
 # ---- DynamoDB: orders (seeded above) has the AWS-owned key and no PITR; carts
 # is encrypted with the customer key and has PITR on.
-ddb = client("dynamodb")
 seeded["carts"] = ddb.create_table(
     TableName="carts", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
     KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST",
@@ -335,7 +347,6 @@ ddb.update_continuous_backups(TableName="carts", PointInTimeRecoverySpecificatio
 
 # ---- EBS: an encrypted data volume on the web server, an unencrypted one on
 # the bastion; encryption by default stays off.
-ec2 = client("ec2")
 az = ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["AvailabilityZone"]
 
 
@@ -350,7 +361,6 @@ seeded["vol_good"] = volume(web, True)
 seeded["vol_bad"] = volume(bastion, False)
 
 # ---- Secrets: a rotated one beside payments/stripe-api-key (never rotated).
-sm = client("secretsmanager")
 seeded["rotated_secret"] = sm.create_secret(Name="shop/session-signing-key",
                                             SecretString="redacted")["ARN"]
 # moto runs a rotation function in Docker; without one it rotates the secret itself.
@@ -482,6 +492,10 @@ for name, mfa, tags in [("shop-staff", "OFF", {}), ("shop-admins", "ON", {}),
 
 json.dump(seeded, open(out, "w"))
 SEED
+read -r MEMBER SECRET KEY BASTION WEB < <("$VENV/bin/python" -c '
+import json, sys
+seeded = json.load(open(sys.argv[1]))
+print(*(seeded[k] for k in ("member", "secret", "key", "bastion", "web")))' "$WORK/seeded.json")
 
 echo "== collecting with scripts/collect-evidence.sh"
 status=0

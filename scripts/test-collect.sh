@@ -5,7 +5,8 @@
 #
 # Usage: scripts/test-collect.sh
 #
-# moto's server and the AWS CLI come from a virtualenv kept at
+# moto's server, boto3 (which seeds the account) and the AWS CLI (which
+# collects it) come from a virtualenv kept at
 # $CARTGUARD_TEST_VENV (default ~/.cache/cartguard/venv-moto), created on first
 # use from the Python package index with pinned versions. The cartguard binary
 # is built with cargo unless CARTGUARD_BIN names one. Nothing leaves 127.0.0.1.
@@ -75,6 +76,7 @@ PLUGIN
 printf '[plugins]\nmoto_account_host = moto_account_host\n' >"$WORK/aws-config"
 export PYTHONPATH="$WORK/cli-plugin" AWS_CONFIG_FILE="$WORK/aws-config"
 export AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER=""
+
 echo "== seeding the account"
 # Seeded in one Python process with boto3 (installed with moto): an AWS CLI
 # process costs most of a second per call, and there are some 150 calls. Where
@@ -156,7 +158,8 @@ iam.create_login_profile(UserName="alice", Password="Correct-Horse-9-Battery")
 # ---- The network: a public subnet with a bastion open to SSH and a web server open to HTTPS.
 ec2 = client("ec2")
 vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24", AvailabilityZone=region + "a")[
+    "Subnet"]["SubnetId"]
 igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
 ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
 rtb = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]

@@ -78,6 +78,7 @@ export PYTHONPATH="$WORK/cli-plugin" AWS_CONFIG_FILE="$WORK/aws-config"
 export AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER=""
 
 echo "== seeding the account"
+SECONDS=0
 # Seeded in one Python process with boto3 (installed with moto): an AWS CLI
 # process costs most of a second per call, and there are some 150 calls. Where
 # a rule judges each resource, a service gets one made wrong and one made

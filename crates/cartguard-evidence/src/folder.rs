@@ -230,15 +230,16 @@ pub(crate) fn decode<R: Response, T>(
     let response: R =
         if services::prints_nothing_when_empty(&key.operation) && is_empty_object(&text) {
             // The CLI printed nothing (an empty answer) and the collector wrote `{}`.
-            let empty = match services::nested_empty_answer(&key.operation) {
-                Some(answer) => answer.to_string(),
-                None => {
-                    let lists: Vec<String> =
-                        R::REQUIRED.iter().map(|k| format!("\"{k}\":[]")).collect();
-                    format!("{{{}}}", lists.join(","))
-                }
-            };
-            parse_json(&path, &empty)?
+            if R::EMPTY_ANSWER.is_empty() {
+                let empty: String = R::REQUIRED
+                    .iter()
+                    .map(|k| format!("\"{k}\":[]"))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                parse_json(&path, &format!("{{{empty}}}"))?
+            } else {
+                parse_json(&path, R::EMPTY_ANSWER)?
+            }
         } else {
             parse_response(&path, &key.operation, &text)?
         };
@@ -666,12 +667,6 @@ mod tests {
             "{}\n",
         );
         write(dir.path(), "dynamodb/eu-west-1/list-tables.json", "{}\n");
-        // A nested list: CloudFront leaves `Items` out when there are none.
-        write(
-            dir.path(),
-            "cloudfront/global/list-distributions.json",
-            "{}\n",
-        );
         let folder = read_evidence_folder(dir.path()).unwrap();
         let region = &folder.account.regions["eu-west-1"];
         assert_eq!(
@@ -679,6 +674,16 @@ mod tests {
             Some(0)
         );
         assert_eq!(region.dynamodb.tables.present().map(Vec::len), Some(0));
+        assert_eq!(folder.files_read, 2);
+        // CloudFront leaves `Items` out of an empty DistributionList and the
+        // paginating CLI, which gathers `DistributionList.Items`, prints nothing.
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "cloudfront/global/list-distributions.json",
+            "{}\n",
+        );
+        let folder = read_evidence_folder(dir.path()).unwrap();
         assert_eq!(
             folder
                 .account
@@ -688,7 +693,6 @@ mod tests {
                 .map(Vec::len),
             Some(0)
         );
-        assert_eq!(folder.files_read, 3);
         // The same `{}` where the CLI always prints the list is not an answer:
         // KMS answers ListKeys with the list and `Truncated`, even when empty.
         for (file, key) in [
@@ -700,6 +704,57 @@ mod tests {
                 "{file}"
             );
         }
+    }
+
+    #[test]
+    fn epoch_seconds_printed_by_cli_v1_read_as_times() {
+        // JSON-protocol services send epoch seconds; version 1 of the AWS CLI
+        // prints them as they came, version 2 as RFC 3339 text.
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "secretsmanager/eu-west-1/list-secrets.json",
+            r#"{"SecretList": [
+                {"ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:a-AbCdEf", "Name": "a",
+                 "CreatedDate": 1523477145.713, "LastChangedDate": 1523477145},
+                {"ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:b-AbCdEf", "Name": "b",
+                 "CreatedDate": "2018-04-11T20:05:45.713000+00:00"}]}"#,
+        );
+        write(
+            dir.path(),
+            "cloudtrail/eu-west-1/get-trail-status/main.json",
+            r#"{"IsLogging": false, "StopLoggingTime": 1523477145.5}"#,
+        );
+        let folder = read_evidence_folder(dir.path()).unwrap();
+        let region = &folder.account.regions["eu-west-1"];
+        let secrets = region.secretsmanager.secrets.present().unwrap();
+        let created: Vec<String> = secrets
+            .iter()
+            .map(|s| s.created_date.unwrap().to_rfc3339())
+            .collect();
+        assert_eq!(
+            created,
+            [
+                "2018-04-11T20:05:45.713+00:00",
+                "2018-04-11T20:05:45.713+00:00"
+            ]
+        );
+        assert_eq!(
+            secrets[0].last_changed_date.unwrap().to_rfc3339(),
+            "2018-04-11T20:05:45+00:00"
+        );
+        let status = region.cloudtrail.trail_status["main"].present().unwrap();
+        assert_eq!(
+            status.stop_logging_time.unwrap().to_rfc3339(),
+            "2018-04-11T20:05:45.500+00:00"
+        );
+        assert!(
+            error_of(
+                "secretsmanager/eu-west-1/list-secrets.json",
+                r#"{"SecretList": [{"ARN": "x", "Name": "a", "CreatedDate": "yesterday"}]}"#
+            )
+            .contains("`yesterday` is not an RFC 3339 date and time")
+        );
     }
 
     #[test]

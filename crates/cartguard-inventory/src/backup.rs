@@ -71,10 +71,10 @@ pub struct BackupPlan {
     #[serde(default)]
     pub backup_plan_arn: Option<String>,
     /// When it was deleted, for a deleted plan still listed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire_timestamp")]
     pub deletion_date: Option<Timestamp>,
     /// When a backup job last ran.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire_timestamp")]
     pub last_execution_date: Option<Timestamp>,
 }
 
@@ -165,6 +165,6 @@ pub struct ProtectedResource {
     #[serde(default)]
     pub resource_type: Option<String>,
     /// The latest backup.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire_timestamp")]
     pub last_backup_time: Option<Timestamp>,
 }

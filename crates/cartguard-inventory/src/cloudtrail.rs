@@ -111,7 +111,7 @@ pub struct TrailStatus {
     #[serde(default)]
     pub is_logging: Option<bool>,
     /// When logging last stopped.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire_timestamp")]
     pub stop_logging_time: Option<Timestamp>,
     /// The last error delivering log files to the bucket.
     #[serde(default)]
@@ -120,7 +120,7 @@ pub struct TrailStatus {
     #[serde(default)]
     pub latest_cloud_watch_logs_delivery_error: Option<String>,
     /// When events last reached CloudWatch Logs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire_timestamp")]
     pub latest_cloud_watch_logs_delivery_time: Option<Timestamp>,
 }
 

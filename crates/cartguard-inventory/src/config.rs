@@ -109,6 +109,6 @@ pub struct RecorderStatus {
     #[serde(default)]
     pub last_error_code: Option<String>,
     /// When it last stopped.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire_timestamp")]
     pub last_stop_time: Option<Timestamp>,
 }

@@ -430,3 +430,50 @@ pub fn name_tag(tags: &[Tag]) -> Option<&str> {
 
 /// AWS timestamps as the CLI prints them (RFC 3339).
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// Reads an optional timestamp of a JSON-protocol service (Secrets Manager,
+/// CloudTrail, Config, Backup). These services send epoch seconds, which
+/// version 1 of the AWS CLI prints as they came (`1523477145.713`, its default
+/// `cli_timestamp_format`) and version 2 as RFC 3339 text: both are read.
+pub fn wire_timestamp<'de, D>(deserializer: D) -> Result<Option<Timestamp>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Option<Timestamp>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an RFC 3339 formatted date and time string or epoch seconds")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            v.parse::<Timestamp>()
+                .map(Some)
+                .map_err(|e| E::custom(format!("`{v}` is not an RFC 3339 date and time ({e})")))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            let millis = (v * 1000.0).round();
+            if !millis.is_finite() || millis.abs() > 1e16 {
+                return Err(E::custom(format!("{v} is not a time in epoch seconds")));
+            }
+            chrono::DateTime::from_timestamp_millis(millis as i64)
+                .map(Some)
+                .ok_or_else(|| E::custom(format!("{v} is not a time in epoch seconds")))
+        }
+    }
+    deserializer.deserialize_option(Visitor)
+}

@@ -58,22 +58,42 @@ pub struct Secret {
     #[serde(rename = "RotationRules", default)]
     pub rotation_rules: Option<RotationRules>,
     /// When it was last rotated.
-    #[serde(rename = "LastRotatedDate", default)]
+    #[serde(
+        rename = "LastRotatedDate",
+        default,
+        deserialize_with = "crate::wire_timestamp"
+    )]
     pub last_rotated_date: Option<Timestamp>,
     /// When its value or settings last changed.
-    #[serde(rename = "LastChangedDate", default)]
+    #[serde(
+        rename = "LastChangedDate",
+        default,
+        deserialize_with = "crate::wire_timestamp"
+    )]
     pub last_changed_date: Option<Timestamp>,
     /// When it was created.
-    #[serde(rename = "CreatedDate", default)]
+    #[serde(
+        rename = "CreatedDate",
+        default,
+        deserialize_with = "crate::wire_timestamp"
+    )]
     pub created_date: Option<Timestamp>,
     /// The next scheduled rotation.
-    #[serde(rename = "NextRotationDate", default)]
+    #[serde(
+        rename = "NextRotationDate",
+        default,
+        deserialize_with = "crate::wire_timestamp"
+    )]
     pub next_rotation_date: Option<Timestamp>,
     /// The AWS service that manages it (`rds` for a database's master password).
     #[serde(rename = "OwningService", default)]
     pub owning_service: Option<String>,
     /// When it is scheduled for deletion.
-    #[serde(rename = "DeletedDate", default)]
+    #[serde(
+        rename = "DeletedDate",
+        default,
+        deserialize_with = "crate::wire_timestamp"
+    )]
     pub deleted_date: Option<Timestamp>,
 }
 

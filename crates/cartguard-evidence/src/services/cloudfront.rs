@@ -3,7 +3,7 @@
 use cartguard_inventory::Collected;
 use cartguard_inventory::cloudfront::{CloudFrontEvidence, Distribution, LIST_DISTRIBUTIONS};
 
-use super::{part, response};
+use super::part;
 use crate::EvidenceError;
 use crate::folder::Reader;
 
@@ -11,11 +11,21 @@ part!(DistributionList {
     quantity: "Quantity" => Option<i64>,
     items: "Items" => Option<Vec<Distribution>>,
 });
-response!(DistributionsResponse { list: "DistributionList" => DistributionList });
+#[derive(serde::Deserialize)]
+pub(crate) struct DistributionsResponse {
+    #[serde(rename = "DistributionList")]
+    list: DistributionList,
+}
+impl super::Response for DistributionsResponse {
+    const REQUIRED: &'static [&'static str] = &["DistributionList"];
+    // What CloudFront answers when there is no distribution; the paginating
+    // CLI prints nothing for it, stored as `{}`.
+    const EMPTY_ANSWER: &'static str = r#"{"DistributionList":{"Quantity":0}}"#;
+}
 
-/// Reads the account's distributions. The AWS CLI prints `Items` (`[]` when
-/// empty) and, without pagination, `Quantity`; CloudFront itself leaves `Items`
-/// out of an empty list. A list must be whole: `Items` or a `Quantity` of 0,
+/// Reads the account's distributions. The AWS CLI prints `Items` and, without
+/// pagination, `Quantity`; CloudFront itself leaves `Items` out of an empty
+/// list, so the paginating CLI prints nothing at all for it (stored as `{}`). A list must be whole: `Items` or a `Quantity` of 0,
 /// and never a `Quantity` other than the number of items.
 pub(crate) fn read(reader: &mut Reader, out: &mut CloudFrontEvidence) -> Result<(), EvidenceError> {
     let key = LIST_DISTRIBUTIONS.global();

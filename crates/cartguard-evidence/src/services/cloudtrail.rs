@@ -12,11 +12,19 @@ use crate::folder::Reader;
 response!(TrailsResponse { trails: "trailList" => Vec<Trail> });
 response!(TrailStatusResponse { is_logging: "IsLogging" => bool }
 optional {
-    stop_logging_time: "StopLoggingTime" => cartguard_inventory::Timestamp,
+    stop_logging_time: "StopLoggingTime" => WireTime,
     latest_delivery_error: "LatestDeliveryError" => String,
     latest_cloud_watch_logs_delivery_error: "LatestCloudWatchLogsDeliveryError" => String,
-    latest_cloud_watch_logs_delivery_time: "LatestCloudWatchLogsDeliveryTime" => cartguard_inventory::Timestamp,
+    latest_cloud_watch_logs_delivery_time: "LatestCloudWatchLogsDeliveryTime" => WireTime,
 });
+
+/// A time as the CLI prints CloudTrail's epoch seconds: a number (AWS CLI v1)
+/// or RFC 3339 text (v2).
+#[derive(serde::Deserialize)]
+pub(crate) struct WireTime(
+    #[serde(deserialize_with = "cartguard_inventory::wire_timestamp")]
+    Option<cartguard_inventory::Timestamp>,
+);
 response!(EventSelectorsResponse { trail_arn: "TrailARN" => String }
 optional {
     event_selectors: "EventSelectors" => Vec<EventSelector>,
@@ -33,10 +41,12 @@ pub(crate) fn read(
     out.trail_status = reader.load_each(GET_TRAIL_STATUS, region, |r: TrailStatusResponse| {
         TrailStatus {
             is_logging: Some(r.is_logging),
-            stop_logging_time: r.stop_logging_time,
+            stop_logging_time: r.stop_logging_time.and_then(|t| t.0),
             latest_delivery_error: r.latest_delivery_error,
             latest_cloud_watch_logs_delivery_error: r.latest_cloud_watch_logs_delivery_error,
-            latest_cloud_watch_logs_delivery_time: r.latest_cloud_watch_logs_delivery_time,
+            latest_cloud_watch_logs_delivery_time: r
+                .latest_cloud_watch_logs_delivery_time
+                .and_then(|t| t.0),
         }
     })?;
     out.event_selectors =

@@ -46,6 +46,9 @@ pub(crate) trait Response: serde::de::DeserializeOwned {
     /// CLI prints `{}` when the thing is unset): every top-level key the
     /// answer may hold. A file with another key holds something else.
     const ONLY: &'static [&'static str] = &[];
+    /// For operations in `PRINTS_NOTHING_WHEN_EMPTY`: the answer that the
+    /// stored `{}` stands for. Empty: each `REQUIRED` key holding `[]`.
+    const EMPTY_ANSWER: &'static str = "";
 }
 
 /// Declares the part of an AWS CLI response the reader keeps. The fields in
@@ -105,6 +108,10 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::backup::LIST_BACKUP_PLANS,
     cartguard_inventory::backup::LIST_BACKUP_SELECTIONS,
     cartguard_inventory::backup::LIST_PROTECTED_RESOURCES,
+    // A REST-XML service, but CloudFront leaves `Items` out of an empty list
+    // and the CLI's paginator, which gathers `DistributionList.Items`, then
+    // has nothing to print.
+    cartguard_inventory::cloudfront::LIST_DISTRIBUTIONS,
 ];
 
 /// Error codes that one operation answers when the thing it reads is not
@@ -153,25 +160,8 @@ pub(crate) fn not_configured(operation: &Operation, code: &str) -> bool {
 /// Whether `{}` is `operation`'s empty answer.
 pub(crate) fn prints_nothing_when_empty(operation: &Operation) -> bool {
     PRINTS_NOTHING_WHEN_EMPTY.contains(operation)
-        || NESTED_EMPTY_ANSWERS.iter().any(|(op, _)| op == operation)
 }
 
-/// Paginated calls whose list sits inside an object: the CLI's paginator keeps
-/// only the list (`DistributionList.Items`), which an empty answer leaves out
-/// (CloudFront sends no `Items` when there are none), so the CLI prints
-/// nothing. Each is given the answer `{}` stands for.
-const NESTED_EMPTY_ANSWERS: &[(Operation, &str)] = &[(
-    cartguard_inventory::cloudfront::LIST_DISTRIBUTIONS,
-    r#"{"DistributionList":{"Quantity":0}}"#,
-)];
-
-/// The answer the `{}` of `operation` stands for, when its list is nested.
-pub(crate) fn nested_empty_answer(operation: &Operation) -> Option<&'static str> {
-    NESTED_EMPTY_ANSWERS
-        .iter()
-        .find(|(op, _)| op == operation)
-        .map(|(_, answer)| *answer)
-}
 
 /// Every operation the folder may answer in JSON, with the keys of its response.
 pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {

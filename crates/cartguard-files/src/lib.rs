@@ -8,4 +8,6 @@
 //! `composer.lock`) into the inventory's model.
 
 pub mod credentials;
+pub mod magento;
+pub mod php;
 pub mod secrets;

@@ -8,6 +8,7 @@
 //! `composer.lock`) into the inventory's model.
 
 pub mod credentials;
+pub mod git_history;
 pub mod magento;
 pub mod php;
 pub mod secrets;

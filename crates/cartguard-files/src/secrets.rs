@@ -15,10 +15,9 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use cartguard_inventory::secrets::{Basis, CredentialKind, SecretFound};
 use rayon::prelude::*;
-use regex::Regex;
 use sha2::{Digest, Sha256};
 
 use crate::credentials::{by_shape, detect, looks_like_aws_secret_access_key, redact};
@@ -49,42 +48,27 @@ const NEEDLES: &[&str] = &[
     "hooks.slack.com",
     "private key",
     "://",
-    // names
+    // names (every needle from here on is a name's word)
     "pass",
     "pwd",
     "secret",
     "token",
     "key",
     "credential",
+    "salt",
 ];
+
+/// The index in [`NEEDLES`] of the first word of a name: needles before it are
+/// the beginnings of values.
+const FIRST_NAME_NEEDLE: usize = 21;
 
 static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(NEEDLES)
         .expect("the needles are plain strings")
-});
-
-/// `name = value`, `name: value`, `'name' => 'value'`, `"name": "value"`,
-/// `name := value`, and PHP's `define('NAME', 'value')`.
-static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?x)
-        (?:
-          define\(\s*['"](?P<dname>[A-Za-z_][A-Za-z0-9_]*)['"]\s*,\s*
-            (?: "(?P<ddq>[^"\\]*)" | '(?P<dsq>[^'\\]*)' )
-        |
-          (?P<name>[A-Za-z_$][A-Za-z0-9_.\-]*) ["'\]]? \s* (?: => | := | = | : ) \s*
-          (?:
-              "(?P<dq>[^"\\]*)"
-            | '(?P<sq>[^'\\]*)'
-            | `(?P<bt>[^`\\]*)`
-            | (?P<bare>[^\s"'`,;)\]}=(<>\[{][^\s"'`,;)\]}(<>\[{]*)
-          )
-        )"#,
-    )
-    .expect("the assignment pattern is valid")
 });
 
 /// Whether the file at `path` is a dotenv file (`.env`, `.env.production`,
@@ -217,104 +201,152 @@ where
         .collect()
 }
 
-/// The lines of `bytes` that hold a needle: (1-based line number, line).
-fn candidate_lines(bytes: &[u8]) -> Vec<(u32, &[u8])> {
-    let mut out = Vec::new();
+/// A line holding a needle: where values may start, and whether a name's
+/// word is on it.
+struct Candidate<'a> {
+    /// The 1-based line number.
+    number: u32,
+    /// The line's bytes.
+    text: &'a [u8],
+    /// Offsets in the line where a value's beginning was matched.
+    shapes: Vec<usize>,
+    /// Offsets in the line where a name's word was matched.
+    names: Vec<usize>,
+}
+
+/// The lines of `bytes` that hold a needle, with what was matched where.
+fn candidate_lines(bytes: &[u8]) -> Vec<Candidate<'_>> {
+    let mut out: Vec<Candidate> = Vec::new();
     let mut line_number: u32 = 1;
     let mut counted_to = 0usize;
-    let mut next_from = 0usize;
+    let mut line_start = 0usize;
+    let mut line_end = 0usize;
     for found in PREFILTER.find_iter(bytes) {
         let at = found.start();
-        if at < next_from {
-            continue;
+        if out.is_empty() || at > line_end {
+            line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            line_number +=
+                memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count() as u32;
+            counted_to = line_start;
+            out.push(Candidate {
+                number: line_number,
+                text: &bytes[line_start..line_end],
+                shapes: Vec::new(),
+                names: Vec::new(),
+            });
         }
-        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-        line_number += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count() as u32;
-        counted_to = start;
-        out.push((line_number, &bytes[start..end]));
-        next_from = end + 1;
+        let Some(candidate) = out.last_mut() else {
+            continue;
+        };
+        if found.pattern().as_usize() < FIRST_NAME_NEEDLE {
+            candidate.shapes.push(at - line_start);
+        } else {
+            candidate.names.push(at - line_start);
+        }
     }
     out
 }
 
-/// Splits a line into the pieces a credential could be: runs of characters
-/// between quotes, whitespace, brackets and separators.
-fn tokens(line: &str) -> impl Iterator<Item = &str> {
-    line.split(|c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '"' | '\''
-                    | '`'
-                    | ','
-                    | ';'
-                    | '('
-                    | ')'
-                    | '<'
-                    | '>'
-                    | '['
-                    | ']'
-                    | '{'
-                    | '}'
-                    | '\\'
-                    | '='
-            )
-    })
-    .filter(|t| t.len() >= 8)
+/// Whether a byte ends a value: quotes, whitespace, brackets, separators.
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'"' | b'\''
+                | b'`'
+                | b','
+                | b';'
+                | b'('
+                | b')'
+                | b'<'
+                | b'>'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'\\'
+                | b'='
+        )
 }
 
-/// A generic text file: shapes anywhere, and named values in assignments.
+/// The value around offset `at` of a line: the run of bytes between delimiters.
+fn token_at(line: &[u8], at: usize) -> (usize, &[u8]) {
+    let start = line[..at]
+        .iter()
+        .rposition(|b| is_delimiter(*b))
+        .map_or(0, |i| i + 1);
+    let end = line[at..]
+        .iter()
+        .position(|b| is_delimiter(*b))
+        .map_or(line.len(), |i| at + i);
+    (start, &line[start..end])
+}
+
+/// A generic text file: shapes where a value's beginning was matched, and
+/// named values in assignments on lines holding a name's word.
 fn scan_text(bytes: &[u8], bare_values: bool) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
     let mut seen: HashSet<(u32, String)> = HashSet::new();
-    let candidates = candidate_lines(bytes);
     let mut push = |hits: &mut Vec<Hit>, hit: Hit| {
         if seen.insert((hit.line, hit.hash.clone())) {
             hits.push(hit);
         }
     };
-    for (number, raw) in &candidates {
-        let line = String::from_utf8_lossy(raw);
-        let line = line.as_ref();
-        if let Some(header) = pem_private_key(line, bytes, raw) {
-            push(
-                &mut hits,
-                Hit::new(
-                    *number,
-                    CredentialKind::PrivateKey,
-                    Basis::ValueShape,
-                    None,
-                    &header,
-                ),
-            );
-            continue;
-        }
-        for token in tokens(line) {
-            let token = token.trim_end_matches(['.', ':']);
-            if let Some(kind) = by_shape(token)
-                && kind != CredentialKind::PrivateKey
-            {
-                push(
-                    &mut hits,
-                    Hit::new(*number, kind, Basis::ValueShape, None, token),
-                );
+    for candidate in candidate_lines(bytes) {
+        let number = candidate.number;
+        if !candidate.shapes.is_empty() {
+            if memchr::memmem::find(candidate.text, b"-----BEGIN ").is_some() {
+                let line = String::from_utf8_lossy(candidate.text);
+                if let Some(header) = pem_private_key(&line, bytes, candidate.text) {
+                    push(
+                        &mut hits,
+                        Hit::new(
+                            number,
+                            CredentialKind::PrivateKey,
+                            Basis::ValueShape,
+                            None,
+                            &header,
+                        ),
+                    );
+                    continue;
+                }
+            }
+            let mut last_start = usize::MAX;
+            for at in &candidate.shapes {
+                let (start, token) = token_at(candidate.text, *at);
+                if start == last_start || token.len() < 8 {
+                    continue;
+                }
+                last_start = start;
+                let Ok(token) = std::str::from_utf8(token) else {
+                    continue;
+                };
+                let token = token.trim_end_matches(['.', ':']);
+                if let Some(kind) = by_shape(token)
+                    && kind != CredentialKind::PrivateKey
+                {
+                    push(
+                        &mut hits,
+                        Hit::new(number, kind, Basis::ValueShape, None, token),
+                    );
+                }
             }
         }
-        for (name, value, quoted) in assignments(line) {
+        for (name, value, quoted) in assignments(candidate.text, &candidate.names) {
             if !quoted && (!bare_values || value.contains(['$', '(', '{'])) {
                 continue;
             }
-            if let Some(credential) = detect(name, value)
+            if let Some(credential) = detect(&name, &value)
                 && credential.basis == Basis::NameAndValue
             {
                 push(
                     &mut hits,
                     Hit::new(
-                        *number,
+                        number,
                         credential.kind,
                         credential.basis,
-                        Some(name),
+                        Some(&name),
                         value.trim(),
                     ),
                 );
@@ -326,30 +358,122 @@ fn scan_text(bytes: &[u8], bare_values: bool) -> Vec<Hit> {
     hits
 }
 
-/// The assignments on a line: (name, value, whether the value was quoted).
-fn assignments(line: &str) -> Vec<(&str, &str, bool)> {
+/// A byte of a name: `STRIPE_SECRET_KEY`, `shop.api-key`, `$dbPassword`.
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'$')
+}
+
+/// A byte that ends an unquoted value.
+fn ends_bare_value(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'"' | b'\''
+                | b'`'
+                | b','
+                | b';'
+                | b')'
+                | b']'
+                | b'}'
+                | b'('
+                | b'<'
+                | b'>'
+                | b'['
+                | b'{'
+        )
+}
+
+/// The assignments on a line whose names hold a word matched at one of
+/// `positions`: `name = value`, `name: value`, `'name' => 'value'`,
+/// `"name": "value"`, `name := value`, and PHP's `define('NAME', 'value')`.
+/// Each is (name, value, whether the value was quoted).
+fn assignments(line: &[u8], positions: &[usize]) -> Vec<(String, String, bool)> {
+    let text = |range: &[u8]| String::from_utf8_lossy(range).into_owned();
+    let skip_spaces = |mut i: usize| {
+        while i < line.len() && (line[i] == b' ' || line[i] == b'\t') {
+            i += 1;
+        }
+        i
+    };
     let mut out = Vec::new();
-    for captures in ASSIGNMENT.captures_iter(line) {
-        if let Some(name) = captures.name("dname") {
-            if let Some(value) = captures.name("ddq").or_else(|| captures.name("dsq")) {
-                out.push((name.as_str(), value.as_str(), true));
-            }
+    let mut last_start = usize::MAX;
+    for &at in positions {
+        let start = line[..at]
+            .iter()
+            .rposition(|b| !is_name_byte(*b))
+            .map_or(0, |i| i + 1);
+        if start == last_start {
             continue;
         }
-        let Some(name) = captures.name("name") else {
+        last_start = start;
+        let end = line[at..]
+            .iter()
+            .position(|b| !is_name_byte(*b))
+            .map_or(line.len(), |i| at + i);
+        let name = text(&line[start..end]);
+        let mut i = end;
+        // `define('NAME', 'value')`
+        let quoted_name = start > 0 && matches!(line[start - 1], b'\'' | b'"');
+        if quoted_name {
+            let before = &line[..start - 1];
+            let before = before.trim_ascii_end();
+            if before.len() >= 7 && before[before.len() - 7..].eq_ignore_ascii_case(b"define(") {
+                if i < line.len() && line[i] == line[start - 1] {
+                    i = skip_spaces(i + 1);
+                    if i < line.len() && line[i] == b',' {
+                        i = skip_spaces(i + 1);
+                        if let Some((value, _)) = quoted_value(line, i) {
+                            out.push((name, text(value), true));
+                        }
+                    }
+                }
+                continue;
+            }
+        }
+        if i < line.len() && matches!(line[i], b'"' | b'\'' | b']') {
+            i += 1;
+        }
+        i = skip_spaces(i);
+        let rest = &line[i.min(line.len())..];
+        let separator = if rest.starts_with(b"=>") || rest.starts_with(b":=") {
+            2
+        } else if rest.starts_with(b"=") && !rest.starts_with(b"==") {
+            1
+        } else if rest.starts_with(b":") && !rest.starts_with(b"::") {
+            1
+        } else {
             continue;
         };
-        if let Some(value) = captures
-            .name("dq")
-            .or_else(|| captures.name("sq"))
-            .or_else(|| captures.name("bt"))
-        {
-            out.push((name.as_str(), value.as_str(), true));
-        } else if let Some(value) = captures.name("bare") {
-            out.push((name.as_str(), value.as_str(), false));
+        i = skip_spaces(i + separator);
+        if i >= line.len() {
+            continue;
+        }
+        if let Some((value, _)) = quoted_value(line, i) {
+            out.push((name, text(value), true));
+        } else if !ends_bare_value(line[i]) && line[i] != b'=' {
+            let stop = line[i..]
+                .iter()
+                .position(|b| ends_bare_value(*b))
+                .map_or(line.len(), |j| i + j);
+            out.push((name, text(&line[i..stop]), false));
         }
     }
     out
+}
+
+/// A quoted value starting at `i` (its quote): its content and the offset
+/// after its closing quote. A value with escapes is not judged.
+fn quoted_value(line: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    let quote = *line.get(i)?;
+    if !matches!(quote, b'"' | b'\'' | b'`') {
+        return None;
+    }
+    let close = line[i + 1..]
+        .iter()
+        .position(|b| *b == quote || *b == b'\\')?
+        + i
+        + 1;
+    (line[close] == quote).then(|| (&line[i + 1..close], close + 1))
 }
 
 /// A PEM private key header on this line with a key body after it (the next
@@ -765,6 +889,11 @@ mod tests {
             kinds("a.py", &text),
             [(501, CredentialKind::StripeSecretKey)]
         );
+    }
+
+    #[test]
+    fn the_first_name_needle_is_pass() {
+        assert_eq!(NEEDLES[FIRST_NAME_NEEDLE], "pass");
     }
 
     #[test]

@@ -66,6 +66,52 @@ pub fn read_root(dir: &Path, shown: &str) -> MagentoRoot {
     }
 }
 
+/// A file already read: its path as findings name it, its text, and its
+/// mode and owner when recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct FileInMemory<'a> {
+    /// The path.
+    pub path: &'a str,
+    /// The content.
+    pub text: &'a str,
+    /// The mode and owner.
+    pub permissions: Option<FilePermissions>,
+}
+
+/// A Magento root from files already read (`None` for a file that is not
+/// there): what discovery, which reads every file once, hands over.
+pub fn root_from_files(
+    root: &str,
+    env_php: Option<FileInMemory>,
+    config_php: Option<FileInMemory>,
+    composer_lock: Option<FileInMemory>,
+) -> MagentoRoot {
+    MagentoRoot {
+        path: root.trim_end_matches('/').to_string(),
+        env_php: parsed(env_php, parse_env),
+        config_php: parsed(config_php, parse_config),
+        composer_lock: parsed(composer_lock, parse_composer_lock),
+    }
+}
+
+fn parsed<T>(file: Option<FileInMemory>, parse: fn(&str) -> Result<T, String>) -> ConfigFile<T> {
+    let Some(file) = file else {
+        return ConfigFile::Missing;
+    };
+    match parse(file.text) {
+        Ok(content) => ConfigFile::Read {
+            path: file.path.to_string(),
+            permissions: file.permissions,
+            content,
+        },
+        Err(reason) => ConfigFile::Unreadable {
+            path: file.path.to_string(),
+            reason,
+            permissions: file.permissions,
+        },
+    }
+}
+
 fn read_file<T>(file: &Path, shown: String, parse: fn(&str) -> Result<T, String>) -> ConfigFile<T> {
     let Ok(metadata) = std::fs::metadata(file) else {
         return ConfigFile::Missing;
@@ -102,8 +148,8 @@ pub fn permissions_of(metadata: &std::fs::Metadata) -> Option<FilePermissions> {
         use std::os::unix::fs::MetadataExt;
         Some(FilePermissions {
             mode: metadata.mode() & 0o7777,
-            uid: metadata.uid(),
-            gid: metadata.gid(),
+            uid: Some(metadata.uid()),
+            gid: Some(metadata.gid()),
         })
     }
     #[cfg(not(unix))]

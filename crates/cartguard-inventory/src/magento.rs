@@ -81,10 +81,12 @@ impl<T> ConfigFile<T> {
 pub struct FilePermissions {
     /// The permission bits (`0o640`).
     pub mode: u32,
-    /// The owning user id.
-    pub uid: u32,
-    /// The owning group id.
-    pub gid: u32,
+    /// The owning user id, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
+    /// The owning group id, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gid: Option<u32>,
 }
 
 impl FilePermissions {

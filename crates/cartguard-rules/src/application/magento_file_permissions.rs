@@ -67,6 +67,7 @@ fn judge<T>(out: &mut Emitter, root: &MagentoRoot, file: &ConfigFile<T>, relativ
         return;
     };
     let FilePermissions { mode, uid, gid } = *permissions;
+    let owner = |id: Option<u32>| id.map_or_else(|| "not recorded".to_string(), |i| i.to_string());
     let mut problems = Vec::new();
     if permissions.world_writable() {
         problems.push("world-writable");
@@ -81,7 +82,9 @@ fn judge<T>(out: &mut Emitter, root: &MagentoRoot, file: &ConfigFile<T>, relativ
     let symbolic = permissions.symbolic();
     out.fail(Failure {
         detail: format!(
-            "{path} has mode {mode:04o} ({symbolic}, owner uid {uid}, group gid {gid}): it is {what}."
+            "{path} has mode {mode:04o} ({symbolic}, owner uid {}, group gid {}): it is {what}.",
+            owner(uid),
+            owner(gid)
         ),
         evidence: json!({
             "file": path,

@@ -33,7 +33,7 @@ fn file(index: usize) -> (String, Vec<u8>) {
         };
         text.push_str(&l);
     }
-    if index % 100 == 0 {
+    if index.is_multiple_of(100) {
         text.push_str(&format!(
             "const stripe = \"sk_live_{:024}\";\n",
             index * 7919 + 1_234_567

@@ -437,9 +437,9 @@ fn assignments(line: &[u8], positions: &[usize]) -> Vec<(String, String, bool)> 
         let rest = &line[i.min(line.len())..];
         let separator = if rest.starts_with(b"=>") || rest.starts_with(b":=") {
             2
-        } else if rest.starts_with(b"=") && !rest.starts_with(b"==") {
-            1
-        } else if rest.starts_with(b":") && !rest.starts_with(b"::") {
+        } else if (rest.starts_with(b"=") && !rest.starts_with(b"=="))
+            || (rest.starts_with(b":") && !rest.starts_with(b"::"))
+        {
             1
         } else {
             continue;

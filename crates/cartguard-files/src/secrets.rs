@@ -891,6 +891,32 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            for path in ["a.env", "a.yml", "a.js"] {
+                let _ = scan_file(path, &bytes);
+            }
+        }
+
+        #[test]
+        fn never_panics_on_credential_like_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "AKIA4QWERTYUIOPASDF2", "password", " = ", "'", "\"", "=>", ":", "\n",
+                    "define(", "-----BEGIN RSA PRIVATE KEY-----", "sk_live_", "0123456789abcdef",
+                    "://", "@", "key", "\\", "\u{e9}", " ", ",",
+                ]),
+                0..60,
+            )
+        ) {
+            let text = parts.concat();
+            for path in ["a.env", "a.ini", "a.php"] {
+                let _ = scan_file(path, text.as_bytes());
+            }
+        }
+    }
+
     #[test]
     fn the_first_name_needle_is_pass() {
         assert_eq!(NEEDLES[FIRST_NAME_NEEDLE], "pass");

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The areas, each a folder of rule files under `src/`.
-const AREAS: &[&str] = &["iam", "network", "data", "logging", "edge"];
+const AREAS: &[&str] = &["iam", "network", "data", "logging", "edge", "application"];
 
 fn main() {
     // Read at run time: the script binary may be reused from a checkout elsewhere.

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-pub use cartguard_inventory::secrets::{Basis, CredentialKind};
+pub use cartguard_inventory::files::secrets::{Basis, CredentialKind};
 
 /// A value found to be a credential. It never holds the value itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

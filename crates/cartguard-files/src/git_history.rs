@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use cartguard_inventory::secrets::{Introduction, SecretFound};
+use cartguard_inventory::files::secrets::{Introduction, SecretFound};
 use gix::ObjectId;
 use rayon::prelude::*;
 

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use cartguard_inventory::magento::{
+use cartguard_inventory::files::magento::{
     ComposerLock, ConfigFile, DbConnection, DbPassword, FilePermissions, Located, LockedPackage,
     MagentoConfig, MagentoEnv, MagentoRoot, ModuleFlag, Setting,
 };

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use cartguard_inventory::secrets::{Basis, CredentialKind, SecretFound};
+use cartguard_inventory::files::secrets::{Basis, CredentialKind, SecretFound};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use cartguard_files::git_history::{is_repository, merge_into, scan_history};
 use cartguard_files::secrets::scan_file;
-use cartguard_inventory::secrets::CredentialKind;
+use cartguard_inventory::files::secrets::CredentialKind;
 
 fn script() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/make-example-repo.sh")

@@ -7,6 +7,7 @@
 //! serde: that is the snapshot format. The model knows no verdicts.
 
 pub mod collected;
+pub mod files;
 pub mod key;
 pub mod policy;
 
@@ -29,11 +30,9 @@ pub mod iam;
 pub mod kms;
 pub mod lambda;
 pub mod logs;
-pub mod magento;
 pub mod organizations;
 pub mod rds;
 pub mod s3;
-pub mod secrets;
 pub mod secretsmanager;
 pub mod securityhub;
 pub mod shield;
@@ -111,7 +110,7 @@ pub const SNAPSHOT_SCHEMA: &str = "cartguard.snapshot/v1";
 /// The snapshot versions this build reads.
 pub const SNAPSHOT_SCHEMAS_READ: &[&str] = &[SNAPSHOT_SCHEMA];
 
-/// Everything a scan looks at: the accounts and (later) the server files.
+/// Everything a scan looks at: the accounts and the server files.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Inventory {
     /// Snapshot schema identifier ([`SNAPSHOT_SCHEMA`]); required, as it says
@@ -120,6 +119,10 @@ pub struct Inventory {
     /// The AWS accounts in this picture.
     #[serde(default)]
     pub accounts: Vec<Account>,
+    /// The server files read with `--path` (empty when none was given). An
+    /// optional part of the v1 format: snapshots without it read as no files.
+    #[serde(default, skip_serializing_if = "files::ServerFiles::is_empty")]
+    pub files: files::ServerFiles,
 }
 
 impl Default for Inventory {
@@ -127,6 +130,7 @@ impl Default for Inventory {
         Inventory {
             schema: default_schema(),
             accounts: Vec::new(),
+            files: files::ServerFiles::default(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The report of a scan: one value every format renders, built once.
 
-use cartguard_rules::{Coverage, Finding, Severity, Status};
+use cartguard_rules::{Coverage, Finding, NotChecked, Severity, Status};
 use serde::Serialize;
 
 /// Where the scan's "now" came from.
@@ -36,6 +36,9 @@ pub struct ScanInfo {
     /// Warnings about the input (files not used, …).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The areas of the catalogue not checked at all, and why (shown per area).
+    #[serde(skip)]
+    pub not_checked: Vec<NotChecked>,
 }
 
 /// Counts of failures per severity, and of not-assessed results.
@@ -225,6 +228,7 @@ mod tests {
             fail_on,
             fail_on_not_assessed,
             warnings: vec![],
+            not_checked: vec![],
         }
     }
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use cartguard_rules::{Area, Finding, Status, all_rules, compliance_for};
+use cartguard_rules::{Area, Finding, NotChecked, Status, all_rules, compliance_for};
 use comfy_table::{ContentArrangement, Table, presets};
 
 /// The standard the requirement view is shown for.
@@ -25,10 +25,18 @@ pub struct Requirement {
 
 /// The requirements of `standard` that some rule cites, in the standard's
 /// order (`1.3.1` before `1.4.2` before `10.2.1`). Every rule ran, so a rule
-/// without a finding passed.
-pub fn requirements(standard: &str, findings: &[Finding]) -> Vec<Requirement> {
+/// without a finding passed. The rules of an area the scan did not check
+/// (`not_checked`) are left out: they neither passed nor failed.
+pub fn requirements(
+    standard: &str,
+    findings: &[Finding],
+    not_checked: &[NotChecked],
+) -> Vec<Requirement> {
     let mut by_id: BTreeMap<Vec<u32>, Requirement> = BTreeMap::new();
     for rule in all_rules() {
+        if not_checked.iter().any(|n| n.area == rule.area) {
+            continue;
+        }
         let ours = findings.iter().filter(|f| f.rule_id == rule.id);
         let (mut failed, mut unknown) = (false, false);
         for finding in ours {
@@ -77,6 +85,10 @@ pub struct AreaSummary {
     pub not_assessed: usize,
     /// Where the not-assessed results are.
     pub not_assessed_regions: Vec<String>,
+    /// Why the scan did not check the area at all (no source of the kind its
+    /// rules read was given); its rules then neither pass nor fail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_checked: Option<String>,
 }
 
 fn area_name<S: serde::Serializer>(area: &Area, serializer: S) -> Result<S::Ok, S::Error> {
@@ -84,8 +96,8 @@ fn area_name<S: serde::Serializer>(area: &Area, serializer: S) -> Result<S::Ok, 
 }
 
 /// Every area of the catalogue, with its rules' verdicts; an area without a
-/// rule in this build says so (it was not checked at all).
-pub fn areas(findings: &[Finding]) -> Vec<AreaSummary> {
+/// rule in this build, or one the scan did not check (`not_checked`), says so.
+pub fn areas(findings: &[Finding], not_checked: &[NotChecked]) -> Vec<AreaSummary> {
     Area::ALL
         .iter()
         .map(|&area| {
@@ -96,8 +108,15 @@ pub fn areas(findings: &[Finding]) -> Vec<AreaSummary> {
                 passing: 0,
                 not_assessed: 0,
                 not_assessed_regions: Vec::new(),
+                not_checked: None,
             };
-            for rule in all_rules().iter().filter(|r| r.area == area) {
+            let rules = all_rules().iter().filter(|r| r.area == area);
+            if let Some(unchecked) = not_checked.iter().find(|n| n.area == area) {
+                summary.rules = rules.count();
+                summary.not_checked = Some(unchecked.reason.clone());
+                return summary;
+            }
+            for rule in rules {
                 summary.rules += 1;
                 let ours: Vec<&Finding> =
                     findings.iter().filter(|f| f.rule_id == rule.id).collect();
@@ -169,7 +188,7 @@ mod tests {
 
     #[test]
     fn a_rule_without_findings_passes_and_a_failing_rule_is_named() {
-        let all = requirements(PCI_DSS, &[]);
+        let all = requirements(PCI_DSS, &[], &[]);
         assert!(!all.is_empty());
         assert!(
             all.iter()

@@ -1,10 +1,12 @@
-//! What a rule sees: one account, the scan's clock and settings, and the
-//! engines' answers, prepared once per account and shared by the rules.
+//! What a rule sees: one account, the server files, the scan's clock and
+//! settings, and the engines' answers, prepared once per account and shared
+//! by the rules.
 
 use std::sync::OnceLock;
 
 use cartguard_iam::Principals;
 use cartguard_iam::escalation::{AdminPaths, Analysis, EscalationFinding};
+use cartguard_inventory::files::ServerFiles;
 use cartguard_inventory::{Account, Timestamp};
 use cartguard_net::{AclFindings, Exposure, LatentExposure, Network};
 use rayon::prelude::*;
@@ -40,11 +42,26 @@ pub struct Context<'a> {
     pub now: Timestamp,
     /// Thresholds.
     pub settings: &'a Settings,
+    files: &'a ServerFiles,
+    accounts: &'a [Account],
     networks: OnceLock<Vec<RegionNetwork<'a>>>,
     principals: Option<&'a Principals>,
     iam_analysis: OnceLock<Analysis<'a>>,
     admin_paths: OnceLock<Vec<EscalationFinding>>,
 }
+
+/// The server files of a context built without any.
+static NO_FILES: ServerFiles = ServerFiles {
+    roots: Vec::new(),
+    max_file_size: cartguard_inventory::files::DEFAULT_MAX_FILE_SIZE,
+    honoured_ignore_files: true,
+    files: Vec::new(),
+    skipped: Vec::new(),
+    nginx: Vec::new(),
+    magento: Vec::new(),
+    secrets: Vec::new(),
+    git_history: Vec::new(),
+};
 
 /// One region's network index and the analyses every network rule reads.
 pub struct RegionNetwork<'a> {
@@ -73,11 +90,33 @@ impl<'a> Context<'a> {
             account,
             now,
             settings,
+            files: &NO_FILES,
+            accounts: std::slice::from_ref(account),
             networks: OnceLock::new(),
             principals,
             iam_analysis: OnceLock::new(),
             admin_paths: OnceLock::new(),
         }
+    }
+
+    /// The same context, with the scan's server files and every account of
+    /// the scan (files and accounts given together are one picture: a key
+    /// found in a file is looked up in the accounts).
+    pub fn with_server_files(mut self, files: &'a ServerFiles, accounts: &'a [Account]) -> Self {
+        self.files = files;
+        self.accounts = accounts;
+        self
+    }
+
+    /// The server files read with `--path` (empty when none was given; the
+    /// application rules only run when some were).
+    pub fn server_files(&self) -> &'a ServerFiles {
+        self.files
+    }
+
+    /// Every account of the scan.
+    pub fn accounts(&self) -> &'a [Account] {
+        self.accounts
     }
 
     /// Builds the engines' analyses that rules share (the network index of

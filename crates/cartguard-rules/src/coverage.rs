@@ -1,8 +1,10 @@
 //! Coverage: which areas of each account were assessed, and which were not and why.
 
+use cartguard_inventory::files::{ServerFiles, human_size};
 use cartguard_inventory::{Account, GLOBAL, Inventory, Operation};
 
 use crate::evidence_read;
+use crate::rule::Area as CatalogueArea;
 use serde::Serialize;
 
 /// How much of an area could be assessed.
@@ -47,13 +49,149 @@ impl Coverage {
 /// The coverage of every account in the inventory: for every operation some
 /// rule reads, whether its evidence was collected, grouped by service and
 /// region (account-wide services first, then each region).
+///
+/// Server files are one entry per path given (area `files`, region the
+/// path): what was read, the size limit in force, what was skipped. A scan
+/// without an AWS source, or without `--path`, has an entry saying so.
 pub fn coverage(inventory: &Inventory) -> Vec<Coverage> {
     let operations = evidence_read();
     let mut out = Vec::new();
     for account in &inventory.accounts {
         account_coverage(account, &operations, &mut out);
     }
+    for unchecked in not_checked_sources(inventory) {
+        out.push(unchecked);
+    }
+    files_coverage(&inventory.files, &mut out);
     out
+}
+
+/// The area `files` of the coverage: server files.
+pub const FILES_AREA: &str = "files";
+
+/// The area `aws` of the coverage: every AWS service, when no AWS source was given.
+pub const AWS_AREA: &str = "aws";
+
+/// Why no AWS area was checked: no AWS source was given.
+pub const NO_AWS_SOURCE: &str = "no AWS source was given (--evidence or --snapshot)";
+
+/// Why the application area was not checked: no `--path` was given.
+pub const NO_PATH: &str = "no --path was given";
+
+/// An area of the catalogue a scan did not check at all, and why: its rules
+/// did not run, which is neither a pass nor a failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotChecked {
+    /// The area.
+    pub area: CatalogueArea,
+    /// Why (no source of the kind its rules read was given).
+    pub reason: String,
+}
+
+/// The areas of the catalogue a scan of `inventory` does not check: the AWS
+/// areas without an account, the application area without server files.
+pub fn not_checked(inventory: &Inventory) -> Vec<NotChecked> {
+    CatalogueArea::ALL
+        .into_iter()
+        .filter_map(|area| {
+            let reason = match area {
+                CatalogueArea::Application if inventory.files.is_empty() => NO_PATH,
+                CatalogueArea::Application => return None,
+                _ if inventory.accounts.is_empty() => NO_AWS_SOURCE,
+                _ => return None,
+            };
+            Some(NotChecked {
+                area,
+                reason: reason.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The coverage entries of the kinds of source that were not given.
+fn not_checked_sources(inventory: &Inventory) -> Vec<Coverage> {
+    let mut out = Vec::new();
+    if inventory.accounts.is_empty() {
+        let areas: Vec<&str> = CatalogueArea::ALL
+            .iter()
+            .filter(|a| **a != CatalogueArea::Application)
+            .map(|a| a.name())
+            .collect();
+        out.push(Coverage {
+            account: String::new(),
+            area: AWS_AREA.to_string(),
+            region: GLOBAL.to_string(),
+            status: CoverageStatus::NotAssessed,
+            reason: Some(format!(
+                "{NO_AWS_SOURCE}: the {} areas were not checked",
+                areas.join(", ")
+            )),
+        });
+    }
+    if inventory.files.is_empty() {
+        out.push(Coverage {
+            account: String::new(),
+            area: FILES_AREA.to_string(),
+            region: GLOBAL.to_string(),
+            status: CoverageStatus::NotAssessed,
+            reason: Some(format!(
+                "{NO_PATH}: server files (nginx, Magento, .env files, source code) were not checked"
+            )),
+        });
+    }
+    out
+}
+
+/// One entry per path given: how many files were read, under which size
+/// limit, and what was skipped or could not be parsed (then `partial`).
+fn files_coverage(files: &ServerFiles, out: &mut Vec<Coverage>) {
+    for root in &files.roots {
+        let read = files.under(root).count();
+        let mut notes = vec![format!(
+            "{read} file{} read (files over {} skipped, --max-file-size{})",
+            if read == 1 { "" } else { "s" },
+            human_size(files.max_file_size),
+            if files.honoured_ignore_files {
+                "; .gitignore honoured, --no-ignore reads ignored files"
+            } else {
+                "; ignore files not honoured"
+            }
+        )];
+        let mut missing = Vec::new();
+        for skipped in files.skipped.iter().filter(|s| s.root == *root) {
+            missing.push(format!(
+                "{} not read: {}",
+                skipped.path,
+                skipped.reason.describe()
+            ));
+        }
+        let under_root = |path: &str| files.under(root).any(|f| f.path == path);
+        for config in files.nginx.iter().filter(|c| under_root(&c.main)) {
+            for issue in &config.issues {
+                missing.push(if issue.fatal {
+                    format!(
+                        "{issue}; the nginx configuration {} was not assessed",
+                        config.main
+                    )
+                } else {
+                    issue.to_string()
+                });
+            }
+        }
+        let status = if missing.is_empty() {
+            CoverageStatus::Assessed
+        } else {
+            CoverageStatus::Partial
+        };
+        notes.extend(missing);
+        out.push(Coverage {
+            account: String::new(),
+            area: FILES_AREA.to_string(),
+            region: root.clone(),
+            status,
+            reason: Some(notes.join("; ")),
+        });
+    }
 }
 
 /// A coverage area: a region (or `global`) and a service.
@@ -147,6 +285,40 @@ mod tests {
             area(Partial)
         ]));
         assert!(!Coverage::nothing_assessed(&[area(Assessed)]));
+    }
+
+    #[test]
+    fn a_scan_says_which_kind_of_source_was_not_given() {
+        let aws_only = Inventory {
+            accounts: vec![Account::default()],
+            ..Inventory::default()
+        };
+        assert_eq!(
+            not_checked(&aws_only),
+            [NotChecked {
+                area: CatalogueArea::Application,
+                reason: NO_PATH.into()
+            }]
+        );
+        let files = ServerFiles {
+            roots: vec!["srv".into()],
+            ..ServerFiles::default()
+        };
+        let files_only = Inventory {
+            files,
+            ..Inventory::default()
+        };
+        let unchecked: Vec<CatalogueArea> = not_checked(&files_only)
+            .into_iter()
+            .map(|n| n.area)
+            .collect();
+        assert_eq!(unchecked.len(), 5);
+        assert!(!unchecked.contains(&CatalogueArea::Application));
+        let coverage = coverage(&files_only);
+        assert_eq!(coverage[0].area, AWS_AREA);
+        assert_eq!(coverage[0].status, CoverageStatus::NotAssessed);
+        assert_eq!(coverage[1].region, "srv");
+        assert!(!Coverage::nothing_assessed(&coverage));
     }
 
     #[test]

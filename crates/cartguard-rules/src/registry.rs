@@ -1,11 +1,11 @@
 //! The registry of all rules, and running them over an inventory.
 
-use cartguard_inventory::{Inventory, Timestamp};
+use cartguard_inventory::{Account, Inventory, Timestamp};
 
 use crate::context::{Context, Settings};
 use crate::emitter::Emitter;
 use crate::finding::{Finding, Status};
-use crate::rule::Rule;
+use crate::rule::{Area, Rule};
 use rayon::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));
@@ -82,26 +82,35 @@ pub fn run_timed(
         Some(t) => t.elapsed += elapsed,
         None => timings.push(Timing { step, elapsed }),
     };
+    let files_given = !inventory.files.is_empty();
+    let joined = files_given && inventory.accounts.len() == 1;
     for account in &inventory.accounts {
         let started = std::time::Instant::now();
         let principals = cartguard_iam::Principals::of_account(account);
         add("principals", started.elapsed());
-        let context = Context::new(account, now, settings, principals.as_ref());
+        let context = Context::new(account, now, settings, principals.as_ref())
+            .with_server_files(&inventory.files, &inventory.accounts);
         for (step, elapsed) in context.prepare() {
             add(step, elapsed);
         }
-        // Rules only read the account and the prepared analyses: they run side by
-        // side, and their findings are gathered in registry order.
-        let per_rule: Vec<(&'static str, std::time::Duration, Vec<Finding>)> = RULES
-            .par_iter()
-            .map(|rule| {
-                let started = std::time::Instant::now();
-                let mut emitter = Emitter::new(rule.facts(&account.id), rule.evidence);
-                (rule.check)(&context, &mut emitter);
-                (rule.id, started.elapsed(), emitter.into_findings())
-            })
-            .collect();
-        for (id, elapsed, mut found) in per_rule {
+        // Files and the one account given with them are one picture: the
+        // application rules run with that account (a key found in a file is
+        // looked up in its credential report).
+        let with_files = joined;
+        for (id, elapsed, mut found) in
+            run_rules(&context, |area| area != Area::Application || with_files)
+        {
+            findings.append(&mut found);
+            add(id, elapsed);
+        }
+    }
+    // Otherwise the application rules read the server files once, with no
+    // account (with several, the files belong to none in particular).
+    if files_given && !joined {
+        let no_account = Account::default();
+        let context = Context::new(&no_account, now, settings, None)
+            .with_server_files(&inventory.files, &inventory.accounts);
+        for (id, elapsed, mut found) in run_rules(&context, |area| area == Area::Application) {
             findings.append(&mut found);
             add(id, elapsed);
         }
@@ -122,6 +131,24 @@ pub fn run_timed(
             .then_with(|| key(a).cmp(&key(b)))
     });
     (findings, timings)
+}
+
+/// The rules of the areas `areas` accepts, over one context: they only read
+/// it, so they run side by side; their findings come in registry order.
+fn run_rules(
+    context: &Context,
+    areas: impl Fn(Area) -> bool + Sync,
+) -> Vec<(&'static str, std::time::Duration, Vec<Finding>)> {
+    RULES
+        .par_iter()
+        .filter(|rule| areas(rule.area))
+        .map(|rule| {
+            let started = std::time::Instant::now();
+            let mut emitter = Emitter::new(rule.facts(&context.account.id), rule.evidence);
+            (rule.check)(context, &mut emitter);
+            (rule.id, started.elapsed(), emitter.into_findings())
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -224,10 +224,20 @@ pub struct SourceArgs {
     /// A snapshot written by `scan --save-snapshot`.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Vec<PathBuf>,
-    /// Server files or a source tree (nginx config, Magento root, .env, code).
-    // Hidden until server files are read: help lists only what the build does.
-    #[arg(long, value_name = "PATH", hide = true)]
+    /// Server files or a source tree (nginx config, Magento root, .env, code):
+    /// a file or a folder, walked honouring .gitignore.
+    #[arg(long, value_name = "PATH")]
     pub path: Vec<PathBuf>,
+    /// Skip files under --path larger than this (bytes, or with a unit: 512K, 8M, 1G).
+    #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Read every file under --path, including those .gitignore and .ignore files exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Also scan every version of every file in the history of each --path
+    /// that is a git repository, and say where a credential was introduced.
+    #[arg(long)]
+    pub git_history: bool,
     /// Scan a live account with the standard AWS credential chain.
     #[arg(long, hide = true)]
     pub aws: bool,
@@ -321,6 +331,31 @@ pub enum RulesFormat {
     Json,
     /// Every rule's full documentation as markdown (docs/rules.md).
     Reference,
+}
+
+/// A size in bytes: a number, optionally with a binary unit (`K`, `M`, `G`,
+/// with or without `iB`).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (a number of bytes, or 512K, 8M, 1G)"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" | "kb" => 1 << 10,
+        "m" | "mib" | "mb" => 1 << 20,
+        "g" | "gib" | "gb" => 1 << 30,
+        other => return Err(format!("unknown size unit {other:?} (use K, M or G)")),
+    };
+    match number.checked_mul(factor) {
+        Some(0) => Err("the size limit must be above 0".into()),
+        Some(bytes) => Ok(bytes),
+        None => Err(format!("{text:?} is too large")),
+    }
 }
 
 /// The `--fail-on` threshold: a severity, or never.

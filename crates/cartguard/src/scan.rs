@@ -56,10 +56,12 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             .accounts
             .iter()
             .flat_map(|a| a.sources.clone())
+            .chain(inventory.files.roots.iter().map(|r| format!("path:{r}")))
             .collect(),
         fail_on: args.fail_on.0,
         fail_on_not_assessed: args.fail_on_not_assessed,
         warnings,
+        not_checked: cartguard_rules::not_checked(&inventory),
     };
     let report = Report::new(scan, coverage, findings);
 

@@ -29,11 +29,8 @@ pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
             "{flag} is an option of live scans (--aws), and this build reads evidence folders and snapshots only"
         );
     }
-    if !sources.path.is_empty() {
-        bail!("--path (server files) is not supported in this build yet");
-    }
-    if sources.evidence.is_empty() && sources.snapshot.is_empty() {
-        bail!("nothing to scan: give --evidence DIR or --snapshot FILE");
+    if sources.evidence.is_empty() && sources.snapshot.is_empty() && sources.path.is_empty() {
+        bail!("nothing to scan: give --evidence DIR, --snapshot FILE or --path PATH");
     }
     refuse_repeated_paths(sources)?;
     let mut inventory = Inventory::default();
@@ -65,6 +62,15 @@ pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
     }
     for file in &sources.snapshot {
         let snapshot = cartguard_evidence::read_snapshot(file)?;
+        if !snapshot.files.is_empty() {
+            if !inventory.files.is_empty() {
+                bail!(
+                    "--snapshot {} holds server files, and so does an earlier snapshot; give server files once",
+                    file.display()
+                );
+            }
+            inventory.files = snapshot.files;
+        }
         for mut account in snapshot.accounts {
             account.sources.push(format!("snapshot:{}", file.display()));
             origins.push(format!("--snapshot {}", file.display()));
@@ -72,6 +78,19 @@ pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
         }
     }
     refuse_repeated_accounts(&inventory.accounts, &origins)?;
+    if !sources.path.is_empty() {
+        if !inventory.files.is_empty() {
+            bail!(
+                "a snapshot given holds server files already; scan them from the snapshot or with --path, not both"
+            );
+        }
+        let options = cartguard_files::Options {
+            max_file_size: sources.max_file_size,
+            honour_ignore_files: !sources.no_ignore,
+            git_history: sources.git_history,
+        };
+        inventory.files = cartguard_files::read_server_files(&sources.path, options)?;
+    }
     if inventory.accounts.len() > 1 {
         warnings.extend(
             inventory
@@ -94,7 +113,8 @@ fn refuse_repeated_paths(sources: &SourceArgs) -> anyhow::Result<()> {
         .evidence
         .iter()
         .map(|p| ("--evidence", p))
-        .chain(sources.snapshot.iter().map(|p| ("--snapshot", p)));
+        .chain(sources.snapshot.iter().map(|p| ("--snapshot", p)))
+        .chain(sources.path.iter().map(|p| ("--path", p)));
     let mut seen: Vec<(PathBuf, String)> = Vec::new();
     for (flag, path) in given {
         // A path that cannot be resolved is reported when it is read.

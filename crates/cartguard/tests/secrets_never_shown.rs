@@ -31,12 +31,18 @@ fn secrets() -> Vec<String> {
         join("pk_", "0123456789abcdef0123456789abcdef01"),
         join("ghp_", "Ab3dEf6hIj9lMn2pQr5tUv8xYz1BcD4fGh7J"),
         join("glpat-", "xY3zA1bC2dE3fG4hI5jK"),
-        join("https://hooks.slack.com/services/T0123ABCD/B0123ABCD/", "aB3dE6gH9jK2mN5pQ8sT1vW4"),
+        join(
+            "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/",
+            "aB3dE6gH9jK2mN5pQ8sT1vW4",
+        ),
         join("Shop2024!", "db-password"),
         join("EJk3lM9nP2qR5sT8", "uV1wX4yZ7aB0cD3e"),
         join("Mg-Secret#", "2026-prod"),
         join("S3cr3t-Pa55", "-for-postgres"),
-        join("MIIEowIBAAKCAQEAx4Ujb0fVLqLt2q1Cq3wZr4", "xQ0s7fYb9yZk3j2Uq8c1VvT6eW"),
+        join(
+            "MIIEowIBAAKCAQEAx4Ujb0fVLqLt2q1Cq3wZr4",
+            "xQ0s7fYb9yZk3j2Uq8c1VvT6eW",
+        ),
         join("sk_live_51HistoryOnly", "Key0a9b8c7d6e5f4"),
     ]
 }
@@ -62,12 +68,18 @@ fn tree(dir: &Path) {
     write(
         dir,
         "ci/settings.yml",
-        &format!("github_token: {}\ngitlab: {}\ndb_password: {}\n", s[8], s[9], s[11]),
+        &format!(
+            "github_token: {}\ngitlab: {}\ndb_password: {}\n",
+            s[8], s[9], s[11]
+        ),
     );
     write(
         dir,
         "deploy/id_rsa",
-        &format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n", s[15]),
+        &format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            s[15]
+        ),
     );
     write(
         dir,

@@ -74,6 +74,7 @@ fn write_json(
     coverage: &[Coverage],
     findings: &[Finding],
 ) -> io::Result<()> {
+    let areas = areas(findings, &scan.info.not_checked);
     let head = Head {
         schema: FINDINGS_SCHEMA,
         tool: Tool {
@@ -82,7 +83,7 @@ fn write_json(
         },
         scan,
         coverage,
-        areas: areas(findings),
+        areas,
     };
     let mut writer = io::BufWriter::with_capacity(1 << 16, out);
     let mut text = serde_json::to_vec_pretty(&head).map_err(io::Error::from)?;
@@ -170,6 +171,7 @@ mod tests {
             fail_on: None,
             fail_on_not_assessed: false,
             warnings: vec!["a warning".into()],
+            not_checked: vec![],
         };
         let coverage = vec![Coverage {
             account: "111122223333".into(),
@@ -189,7 +191,7 @@ mod tests {
             },
             scan: Scan::of(&report),
             coverage: report.coverage(),
-            areas: areas(report.findings()),
+            areas: areas(report.findings(), &report.scan().not_checked),
         };
         let whole = Whole {
             head,

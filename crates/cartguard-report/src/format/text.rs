@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::io;
 
 use anstyle::{AnsiColor, Style};
-use cartguard_rules::{Coverage, CoverageStatus, Finding, Severity, Status};
+use cartguard_rules::{Coverage, CoverageStatus, Finding, NotChecked, Severity, Status};
 use serde_json::Value;
 
 use crate::{Incomplete, NowFrom, Renderer, Report, Tally};
@@ -126,7 +126,7 @@ fn render_text(report: &Report, color: bool) -> String {
         incomplete_lines(&mut out, &p, incomplete);
     }
     coverage_lines(&mut out, &p, report.coverage());
-    area_lines(&mut out, &p, findings);
+    area_lines(&mut out, &p, findings, &scan.not_checked);
 
     for severity in Severity::DESCENDING {
         let group: Vec<&Finding> = findings
@@ -169,7 +169,7 @@ fn render_text(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "      {}", finding.detail);
         }
     }
-    let pci = crate::requirements(crate::PCI_DSS, findings);
+    let pci = crate::requirements(crate::PCI_DSS, findings, &scan.not_checked);
     if !pci.is_empty() {
         let _ = writeln!(
             out,
@@ -177,6 +177,17 @@ fn render_text(report: &Report, color: bool) -> String {
             p.bold("PCI DSS v4.0.1 BY REQUIREMENT (rules citing each requirement)")
         );
         out.push_str(&crate::requirements_table(&pci));
+        if !scan.not_checked.is_empty() {
+            let names: Vec<&str> = scan.not_checked.iter().map(|n| n.area.name()).collect();
+            let _ = writeln!(
+                out,
+                "{}",
+                p.dim(&format!(
+                    "rules of the areas not checked ({}) are left out",
+                    names.join(", ")
+                ))
+            );
+        }
     }
     out.push('\n');
     summary(&mut out, &p, tally);
@@ -274,11 +285,20 @@ fn summary(out: &mut String, p: &Paint, tally: &Tally) {
 }
 
 /// One line per area of the catalogue: what its rules found, and an area
-/// this build has no rule for said to be unchecked.
-fn area_lines(out: &mut String, p: &Paint, findings: &[Finding]) {
+/// this build has no rule for, or that the scan had no source for, said to
+/// be unchecked.
+fn area_lines(out: &mut String, p: &Paint, findings: &[Finding], not_checked: &[NotChecked]) {
     let _ = writeln!(out, "{}", p.dim("rules by area:"));
-    for area in crate::areas(findings) {
+    for area in crate::areas(findings, not_checked) {
         let name = area.area.name();
+        if let Some(reason) = &area.not_checked {
+            let _ = writeln!(
+                out,
+                "  {name:<12} {}",
+                p.dim(&format!("{} rules · not checked: {reason}", area.rules))
+            );
+            continue;
+        }
         if area.rules == 0 {
             let _ = writeln!(
                 out,
@@ -522,6 +542,7 @@ mod tests {
             fail_on: Some(Severity::High),
             fail_on_not_assessed,
             warnings: vec![],
+            not_checked: vec![],
         };
         render_text(&Report::new(scan, vec![], findings), false)
     }

@@ -1,7 +1,7 @@
 //! What the application rules share: the Magento roots and their files, how
 //! a file's finding names it, and the table of Magento security releases.
 
-use cartguard_inventory::magento::{ConfigFile, MagentoRoot};
+use cartguard_inventory::files::magento::{ConfigFile, MagentoRoot};
 use serde::Deserialize;
 
 use crate::{Context, Emitter, Failure};
@@ -169,6 +169,9 @@ mod tests {
         assert_eq!(MagentoVersion::parse("2.4.8").unwrap().patch, 0);
         assert!(MagentoVersion::parse("2.4.8-beta1").is_none());
         assert!(MagentoVersion::parse("dev-2.4-develop").is_none());
-        assert!(MagentoVersion::parse("2.4.6-p2").unwrap() < MagentoVersion::parse("2.4.6-p13").unwrap());
+        assert!(
+            MagentoVersion::parse("2.4.6-p2").unwrap()
+                < MagentoVersion::parse("2.4.6-p13").unwrap()
+        );
     }
 }

@@ -1,4 +1,4 @@
-use cartguard_inventory::magento::Setting;
+use cartguard_inventory::files::magento::Setting;
 use serde_json::json;
 
 use super::files_support::{magento_roots, on_file, required};
@@ -44,8 +44,13 @@ declare_rule! {
 
 fn check(ctx: &Context, out: &mut Emitter) {
     for root in magento_roots(ctx) {
-        let Some(env) = required(out, root, &root.env_php, "app/etc/env.php", "the admin path")
-        else {
+        let Some(env) = required(
+            out,
+            root,
+            &root.env_php,
+            "app/etc/env.php",
+            "the admin path",
+        ) else {
             continue;
         };
         let path = root.env_php.path().unwrap_or_default();

@@ -1,4 +1,4 @@
-use cartguard_inventory::magento::DbPassword;
+use cartguard_inventory::files::magento::DbPassword;
 use serde_json::json;
 
 use super::files_support::{magento_roots, on_file, required};

@@ -1,4 +1,4 @@
-use cartguard_inventory::magento::{ConfigFile, FilePermissions, MagentoRoot};
+use cartguard_inventory::files::magento::{ConfigFile, FilePermissions, MagentoRoot};
 use serde_json::json;
 
 use super::files_support::{FILES_REGION, magento_roots, whole_file};

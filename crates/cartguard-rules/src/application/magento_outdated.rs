@@ -1,4 +1,4 @@
-use cartguard_inventory::magento::LockedPackage;
+use cartguard_inventory::files::magento::LockedPackage;
 use serde_json::json;
 
 use super::files_support::{MagentoVersion, magento_roots, on_file, release_table, required};
@@ -113,7 +113,11 @@ fn check(ctx: &Context, out: &mut Emitter) {
             .iter()
             .any(|r| line_name == *r || line_name.starts_with(&format!("{r}.")));
         if retired {
-            let newest_line = table.line.first().map(|l| l.newest.as_str()).unwrap_or("2.4");
+            let newest_line = table
+                .line
+                .first()
+                .map(|l| l.newest.as_str())
+                .unwrap_or("2.4");
             out.fail(Failure {
                 detail: format!(
                     "{path} pins {name} {version}: the {line_name} line no longer receives security patches ({}).",

@@ -1,4 +1,4 @@
-use cartguard_inventory::secrets::{CredentialKind, SecretFound};
+use cartguard_inventory::files::secrets::{CredentialKind, SecretFound};
 use serde_json::json;
 
 use super::files_support::on_file;
@@ -131,7 +131,10 @@ fn report(out: &mut Emitter, secret: &SecretFound) {
         remediation,
         discriminator: Some(format!(
             "{hash}{}",
-            introduced.as_ref().map(|i| format!("@{}", i.commit)).unwrap_or_default()
+            introduced
+                .as_ref()
+                .map(|i| format!("@{}", i.commit))
+                .unwrap_or_default()
         )),
         severity,
         ..on_file(path, *line)

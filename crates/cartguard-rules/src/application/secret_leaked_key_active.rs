@@ -1,8 +1,8 @@
 use std::collections::BTreeMap;
 
 use cartguard_iam::blast::{self, BlastRadius};
+use cartguard_inventory::files::secrets::SecretFound;
 use cartguard_inventory::iam::{AccessKeyMetadata, CredentialReport, GET_CREDENTIAL_REPORT};
-use cartguard_inventory::secrets::SecretFound;
 use serde_json::{Value, json};
 
 use super::files_support::{at, on_file};
@@ -160,12 +160,13 @@ fn judge(
     };
     let row = report.users().find(|r| r.user == user);
     let slot = row.and_then(|r| {
-        r.access_keys.iter().enumerate().find(|(_, k)| {
-            match (k.last_rotated, key.create_date) {
+        r.access_keys
+            .iter()
+            .enumerate()
+            .find(|(_, k)| match (k.last_rotated, key.create_date) {
                 (Some(rotated), Some(created)) => (created - rotated).num_seconds().abs() < 2,
                 _ => false,
-            }
-        })
+            })
     });
     let age = key.create_date.map(|c| ctx.days_since(c));
     let last_used = slot.and_then(|(_, k)| k.last_used);
@@ -225,7 +226,10 @@ fn judge(
         return;
     }
     let (reach, radius) = match blast::of(ctx.account, id) {
-        Ok(radius) => (summarise(&radius), serde_json::to_value(&radius).unwrap_or(Value::Null)),
+        Ok(radius) => (
+            summarise(&radius),
+            serde_json::to_value(&radius).unwrap_or(Value::Null),
+        ),
         Err(e) => (
             format!("what it can do could not be computed ({e})"),
             Value::Null,
@@ -277,13 +281,11 @@ fn summarise(radius: &BlastRadius) -> String {
     }
     if !radius.escalations.is_empty() {
         let methods: Vec<&str> = radius.escalations.iter().map(|e| e.method).collect();
-        parts.push(format!(
-            "can become administrator ({})",
-            methods.join(", ")
-        ));
+        parts.push(format!("can become administrator ({})", methods.join(", ")));
     }
     if parts.is_empty() {
-        "it reaches no data store the inventory describes and has no way to become administrator".into()
+        "it reaches no data store the inventory describes and has no way to become administrator"
+            .into()
     } else {
         parts.join("; ")
     }

@@ -141,6 +141,7 @@ fn no_format_shows_a_secret() {
     std::fs::create_dir_all(&repo_dir).expect("mkdir");
     history(&repo_dir);
     let root = dir.path().to_str().expect("UTF-8");
+    let repo_root = repo_dir.to_str().expect("UTF-8");
     let evidence = repo().join("examples/securecart/evidence");
     let mut found_history = false;
     for format in ["text", "json"] {
@@ -149,7 +150,7 @@ fn no_format_shows_a_secret() {
             let mut command = cartguard();
             command
                 .args(["scan", "--now", NOW, "--fail-on", "none", "--git-history"])
-                .args(["--format", format, "--path", root]);
+                .args(["--format", format, "--path", root, "--path", repo_root]);
             if with_account {
                 command.arg("--evidence").arg(&evidence);
             }
@@ -163,7 +164,8 @@ fn no_format_shows_a_secret() {
             found_history |= stdout.contains("history/pay.js");
             let written = cartguard()
                 .args(["scan", "--now", NOW, "--fail-on", "none", "--git-history"])
-                .args(["--format", format, "--path", root, "--output"])
+                .args(["--format", format, "--path", root, "--path", repo_root])
+                .arg("--output")
                 .arg(&out_file)
                 .output()
                 .expect("runs");

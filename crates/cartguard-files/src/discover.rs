@@ -546,14 +546,11 @@ mod tests {
                 FileKind::MagentoConfigPhp
             ]
         );
-        assert_eq!(
-            files.magento,
-            [MagentoRoot {
-                root: "r/shop".into(),
-                env_php: "r/shop/app/etc/env.php".into(),
-                config_php: Some("r/shop/app/etc/config.php".into()),
-            }]
-        );
+        assert_eq!(files.magento.len(), 1);
+        let root: &MagentoRoot = &files.magento[0];
+        assert_eq!(root.path, "r/shop");
+        assert_eq!(root.env_php.path(), Some("r/shop/app/etc/env.php"));
+        assert_eq!(root.config_php.path(), Some("r/shop/app/etc/config.php"));
     }
 
     #[test]

@@ -136,10 +136,21 @@ impl Hit {
             kind,
             basis,
             name: name.map(str::to_string),
-            redacted: if kind == CredentialKind::PrivateKey {
-                private_key_header(value)
-            } else {
-                redact(value)
+            redacted: match kind {
+                CredentialKind::PrivateKey => private_key_header(value),
+                // A URL's scheme (and a webhook's host) say what it is and
+                // reveal nothing of the secret in it.
+                CredentialKind::SlackWebhook | CredentialKind::DatabaseUrlWithPassword => {
+                    let shown = match value.find("://") {
+                        Some(at) if kind == CredentialKind::SlackWebhook => value[at + 3..]
+                            .find('/')
+                            .map_or(at + 3, |slash| at + 3 + slash + 1),
+                        Some(at) => at + 3,
+                        None => 0,
+                    };
+                    format!("{}… ({} chars)", &value[..shown], value.chars().count())
+                }
+                _ => redact(value),
             },
             hash: value_hash(value),
             key_id: (kind == CredentialKind::AwsAccessKeyId).then(|| value.to_string()),

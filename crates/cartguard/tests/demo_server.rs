@@ -56,7 +56,10 @@ fn verdicts(document: &Value) -> Vec<Value> {
 #[test]
 fn demo_server_verdicts_are_unchanged() {
     let dir = tempfile::tempdir().expect("tempdir");
-    copy(&repo().join("examples/securecart/server"), &dir.path().join("server"));
+    copy(
+        &repo().join("examples/securecart/server"),
+        &dir.path().join("server"),
+    );
     let etc = dir.path().join("server/magento/app/etc");
     set_mode(&etc.join("env.php"), 0o644);
     set_mode(&etc.join("config.php"), 0o640);
@@ -71,11 +74,21 @@ fn demo_server_verdicts_are_unchanged() {
     let output = cartguard()
         .current_dir(dir.path())
         .args(["scan", "--now", NOW, "--format", "json", "--path", "server"])
-        .args(["--path", "shopify-app-history", "--git-history", "--evidence"])
+        .args([
+            "--path",
+            "shopify-app-history",
+            "--git-history",
+            "--evidence",
+        ])
         .arg(repo().join("examples/securecart/evidence"))
         .output()
         .expect("cartguard runs");
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let document: Value = serde_json::from_slice(&output.stdout).expect("prints JSON");
     let verdicts = verdicts(&document);
     let file = repo().join("crates/cartguard/tests/fixtures/demo-server-verdicts.json");

@@ -117,7 +117,7 @@ fn report(out: &mut Emitter, secret: &SecretFound) {
             "{path} line {line} holds {}{named}: {shown}{why_key_id}.{history}",
             kind.describe()
         ),
-        evidence: json!({
+        evidence: without_nulls(json!({
             "file": path,
             "line": line,
             "kind": kind,
@@ -127,7 +127,7 @@ fn report(out: &mut Emitter, secret: &SecretFound) {
             "value_hash": hash,
             "aws_access_key_id": aws_access_key_id,
             "introduced": introduced,
-        }),
+        })),
         remediation,
         discriminator: Some(format!(
             "{hash}{}",
@@ -147,4 +147,12 @@ fn history_fix(in_history: bool) -> &'static str {
     } else {
         ""
     }
+}
+
+/// The evidence without the fields that do not apply.
+fn without_nulls(mut value: serde_json::Value) -> serde_json::Value {
+    if let Some(object) = value.as_object_mut() {
+        object.retain(|_, v| !v.is_null());
+    }
+    value
 }

@@ -41,6 +41,10 @@ fn main() -> std::process::ExitCode {
             missing_evidence_is_never_a_pass,
         ),
         Trial::test(
+            "files_without_anything_to_judge_are_never_a_pass",
+            files_without_anything_to_judge_are_never_a_pass,
+        ),
+        Trial::test(
             "denied_evidence_is_not_assessed_with_the_reason",
             denied_evidence_is_not_assessed_with_the_reason,
         ),
@@ -127,6 +131,28 @@ fn server_files(mut server: BTreeMap<String, String>) -> cartguard_inventory::fi
     )
 }
 
+/// Every rule's findings on server files given as their paths and texts
+/// (the root is the fixture layer, so findings name `nginx.conf:12`).
+fn scan_server_files(files: BTreeMap<String, String>) -> Result<Vec<Finding>, Failed> {
+    use cartguard_files::discover::{FileText, Options, analyse};
+    let texts = files
+        .into_iter()
+        .map(|(path, text)| FileText {
+            path: cartguard_files::paths::normalise(&path),
+            root: ".".into(),
+            text,
+            mode: None,
+            owner: None,
+        })
+        .collect();
+    let inventory = Inventory {
+        files: analyse(vec![".".into()], Options::default(), texts, Vec::new()),
+        ..Inventory::default()
+    };
+    let now: Timestamp = NOW.parse().map_err(|e| format!("{NOW}: {e}"))?;
+    Ok(cartguard_rules::run(&inventory, &Settings::default(), now))
+}
+
 /// One rule's findings, as the JSON report writes them.
 fn findings_of(findings: &[Finding], rule_id: &str) -> Result<Vec<Value>, Failed> {
     findings
@@ -139,7 +165,13 @@ fn findings_of(findings: &[Finding], rule_id: &str) -> Result<Vec<Value>, Failed
 fn check_case(fixtures: &Fixtures, case: &Case) -> Result<(), Failed> {
     let layer = case.layer();
     let evidence = fixtures.evidence(&layer)?;
-    let all = scan(&fixtures.root().join(&layer), evidence)?;
+    // Cases that hold evidence and server files keep the files under `server/`.
+    let mixed = evidence.keys().any(|path| path.starts_with("server/"));
+    let all = if compose::holds_server_files(&layer) && !mixed {
+        scan_server_files(evidence)?
+    } else {
+        scan(&fixtures.root().join(&layer), evidence)?
+    };
     let findings = findings_of(&all, &case.rule_id)?;
     let name = &case.name;
     if name.starts_with("fires") {
@@ -244,16 +276,48 @@ fn fixture_tree_holds_no_file_twice() -> Result<(), Failed> {
 fn missing_evidence_is_never_a_pass() -> Result<(), Failed> {
     let findings = scan(Path::new("empty"), BTreeMap::new())?;
     let mut problems = Vec::new();
-    for rule in all_rules() {
-        // The application rules read server files, not evidence: without
-        // --path they do not run, and the report says the area was not checked.
-        if rule.area == Area::Application {
-            continue;
-        }
+    // Without --path the application rules do not run: the area is reported
+    // as not checked (see `files_without_anything_to_judge_are_never_a_pass`).
+    for rule in all_rules().iter().filter(|r| r.area != Area::Application) {
         let of_rule: Vec<&Finding> = findings.iter().filter(|f| f.rule_id == rule.id).collect();
         if of_rule.is_empty() {
             problems.push(format!(
                 "{} said nothing about an empty evidence folder",
+                rule.id
+            ));
+        }
+        for finding in of_rule {
+            if finding.status != Status::NotAssessed {
+                problems.push(format!("{}: {finding:#?}", rule.id));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
+/// Server files holding nothing an application rule judges (no nginx
+/// configuration, no Magento root) make each of them say not-assessed.
+fn files_without_anything_to_judge_are_never_a_pass() -> Result<(), Failed> {
+    let findings = scan_server_files(BTreeMap::from([(
+        "README.md".to_string(),
+        "# a shop\n".to_string(),
+    )]))?;
+    let mut problems = Vec::new();
+    // A credential rule has judged every file it read: finding no credential
+    // in them is its answer, not a lack of evidence.
+    const JUDGE_EVERY_FILE: &[&str] = &["secret-hardcoded", "secret-leaked-key-active"];
+    for rule in all_rules()
+        .iter()
+        .filter(|r| r.area == Area::Application && !JUDGE_EVERY_FILE.contains(&r.id))
+    {
+        let of_rule: Vec<&Finding> = findings.iter().filter(|f| f.rule_id == rule.id).collect();
+        if of_rule.is_empty() {
+            problems.push(format!(
+                "{} said nothing about files without anything to judge",
                 rule.id
             ));
         }

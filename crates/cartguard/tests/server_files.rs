@@ -145,3 +145,39 @@ fn ignored_files_are_read_with_no_ignore_and_large_ones_skipped() {
     let everything = files_read(&["--no-ignore"]);
     assert!(everything.starts_with("4 files read"), "{everything}");
 }
+
+/// The demo store's nginx configuration: which rule fires where, pinned
+/// (examples/securecart/EXPECTED.md tells the story).
+#[test]
+fn the_demo_nginx_configuration() {
+    let (status, out, err) = run(&[
+        "--path",
+        "examples/securecart/server/nginx",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Some(0), "{err}");
+    let json: Value = serde_json::from_str(&out).expect("JSON");
+    let files = json["coverage"]
+        .as_array()
+        .expect("coverage")
+        .iter()
+        .find(|c| c["area"] == "files")
+        .expect("files coverage");
+    assert_eq!(files["status"], "assessed", "{files}");
+    let verdicts: Vec<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f["status"].as_str().unwrap_or(""),
+                f["rule_id"].as_str().unwrap_or(""),
+                f["resource"].as_str().unwrap_or(""),
+                f["detail"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("securecart-nginx", verdicts.join("\n"));
+}

@@ -51,6 +51,9 @@ pub fn included_files(config: &NginxConfig) -> impl Iterator<Item = &str> {
     config.files.iter().skip(1).map(String::as_str)
 }
 
+/// How deep includes may nest (nginx's own configurations use two or three).
+const MAX_INCLUDE_DEPTH: usize = 16;
+
 struct Loader<'t> {
     texts: &'t BTreeMap<String, String>,
     prefix: String,
@@ -91,6 +94,14 @@ impl Loader<'_> {
             if directive.name == "include" && directive.block.is_none() {
                 let targets = self.targets(&directive);
                 for target in targets {
+                    if self.stack.len() >= MAX_INCLUDE_DEPTH {
+                        return Err(NginxIssue {
+                            file: directive.file.clone(),
+                            line: directive.line,
+                            message: format!("includes nested more than {MAX_INCLUDE_DEPTH} deep"),
+                            fatal: true,
+                        });
+                    }
                     if let Some(at) = self.stack.iter().position(|f| *f == target) {
                         let mut cycle: Vec<&str> =
                             self.stack[at..].iter().map(String::as_str).collect();

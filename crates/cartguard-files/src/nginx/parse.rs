@@ -247,6 +247,9 @@ fn char_at(text: &str, pos: usize, byte: u8) -> char {
         .unwrap_or(byte as char)
 }
 
+/// How deep blocks may nest.
+pub const MAX_DEPTH: usize = 64;
+
 /// Parses one file's text into its directives (includes are not followed
 /// here). `file` names the file in every directive.
 pub fn parse_text(file: &str, text: &str) -> Result<Vec<NginxDirective>, SyntaxError> {
@@ -279,6 +282,14 @@ pub fn parse_text(file: &str, text: &str) -> Result<Vec<NginxDirective>, SyntaxE
                 }
             }
             Token::Open => {
+                // Real configurations nest a few levels; a bound keeps every
+                // recursive walk over the tree (includes, locations) shallow.
+                if stack.len() >= MAX_DEPTH {
+                    return Err(SyntaxError {
+                        line: lexeme.line,
+                        message: format!("blocks nested more than {MAX_DEPTH} deep"),
+                    });
+                }
                 let Some((line, start)) = first.take() else {
                     return Err(SyntaxError {
                         line: lexeme.line,
@@ -474,6 +485,34 @@ mod tests {
         assert_eq!(e.line, 1);
         let e = error("\n;\n");
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn map_blocks_hold_entries_as_directives() {
+        let parsed = parse(
+            "map $http_user_agent $bot {\n    default 0;\n    ~*(curl|wget) 1;\n    \"~^Mozilla/5\\.0 \\(X11\" 2;\n}\n",
+        );
+        let map = &parsed[0];
+        assert_eq!(map.args, ["$http_user_agent", "$bot"]);
+        let entries: Vec<(&str, u32)> = map
+            .children()
+            .iter()
+            .map(|d| (d.name.as_str(), d.line))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("default", 2),
+                ("~*(curl|wget)", 3),
+                ("~^Mozilla/5\\.0 \\(X11", 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = "a {".repeat(MAX_DEPTH + 1);
+        assert!(error(&deep).message.contains("nested"));
     }
 
     #[test]

@@ -37,6 +37,23 @@ pub(crate) fn magento_roots<'a>(ctx: &Context<'a>) -> &'a [MagentoRoot] {
     &ctx.server_files().magento
 }
 
+/// The Magento roots, or none after saying that no root was found under the
+/// paths scanned: files given without a Magento root are not a pass.
+pub(crate) fn magento_roots_or_say<'a>(ctx: &Context<'a>, out: &mut Emitter) -> &'a [MagentoRoot] {
+    let roots = magento_roots(ctx);
+    if roots.is_empty() {
+        let scanned = ctx.server_files().roots.join(", ");
+        out.not_assessed(
+            &scanned,
+            FILES_REGION,
+            format!(
+                "no Magento root (app/etc/env.php or app/etc/config.php) was found under {scanned}"
+            ),
+        );
+    }
+    roots
+}
+
 /// The content of one of a root's files, or `None` after saying why the rule
 /// could not decide (missing or unreadable), naming `what` the rule needed.
 pub(crate) fn required<'f, T>(

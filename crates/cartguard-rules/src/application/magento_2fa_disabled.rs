@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use super::files_support::{magento_roots, on_file, required};
+use super::files_support::{magento_roots_or_say, on_file, required};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 /// The module that enforces two-factor authentication for admin users.
@@ -46,7 +46,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    for root in magento_roots(ctx) {
+    for root in magento_roots_or_say(ctx, out) {
         let Some(config) = required(
             out,
             root,

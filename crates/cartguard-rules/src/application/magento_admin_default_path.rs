@@ -1,7 +1,7 @@
 use cartguard_inventory::files::magento::Setting;
 use serde_json::json;
 
-use super::files_support::{magento_roots, on_file, required};
+use super::files_support::{magento_roots_or_say, on_file, required};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -43,7 +43,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    for root in magento_roots(ctx) {
+    for root in magento_roots_or_say(ctx, out) {
         let Some(env) = required(
             out,
             root,

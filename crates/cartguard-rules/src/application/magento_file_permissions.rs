@@ -1,7 +1,7 @@
 use cartguard_inventory::files::magento::{ConfigFile, FilePermissions, MagentoRoot};
 use serde_json::json;
 
-use super::files_support::{FILES_REGION, magento_roots, whole_file};
+use super::files_support::{FILES_REGION, magento_roots_or_say, whole_file};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -47,7 +47,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Emitter) {
-    for root in magento_roots(ctx) {
+    for root in magento_roots_or_say(ctx, out) {
         judge(out, root, &root.env_php, "app/etc/env.php");
         judge(out, root, &root.config_php, "app/etc/config.php");
     }

@@ -1,7 +1,9 @@
 use cartguard_inventory::files::magento::LockedPackage;
 use serde_json::json;
 
-use super::files_support::{MagentoVersion, magento_roots, on_file, release_table, required};
+use super::files_support::{
+    MagentoVersion, magento_roots_or_say, on_file, release_table, required,
+};
 use crate::{Context, Emitter, Failure, declare_rule};
 
 /// The packages whose version is the release, most telling first.
@@ -56,7 +58,7 @@ declare_rule! {
 
 fn check(ctx: &Context, out: &mut Emitter) {
     let table = release_table();
-    for root in magento_roots(ctx) {
+    for root in magento_roots_or_say(ctx, out) {
         let Some(lock) = required(
             out,
             root,

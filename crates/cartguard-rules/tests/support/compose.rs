@@ -237,9 +237,13 @@ impl Fixtures {
         } else {
             Vec::new()
         };
+        let server_files = holds_server_files(layer);
         for rel in &own {
-            // Server files (`server/…`) are any files a scan of a path reads.
-            if !(rel.starts_with("server/") || rel.ends_with(".json") || rel.ends_with(".csv")) {
+            if !(server_files
+                || rel.starts_with("server/")
+                || rel.ends_with(".json")
+                || rel.ends_with(".csv"))
+            {
                 return Err(format!(
                     "{layer}/{rel}: evidence files end in .json or .csv"
                 ));
@@ -256,6 +260,20 @@ impl Fixtures {
         }
         Ok(evidence)
     }
+}
+
+/// Whether a layer holds server files (an nginx configuration, a Magento
+/// root) rather than evidence: `bases/application…` and the cases of the
+/// application rules.
+pub fn holds_server_files(layer: &str) -> bool {
+    if layer.starts_with("bases/application") {
+        return true;
+    }
+    layer
+        .strip_prefix("rules/")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(cartguard_rules::find_rule)
+        .is_some_and(|rule| rule.area == cartguard_rules::Area::Application)
 }
 
 /// `bases/<name>` or `rules/<rule-id>/<case>`.

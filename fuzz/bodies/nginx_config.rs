@@ -38,6 +38,7 @@ pub fn run(data: &[u8]) {
             root: "srv".into(),
             text: String::from_utf8_lossy(bytes).into_owned(),
             mode: None,
+            owner: None,
         })
         .collect();
     let line_counts: Vec<(String, usize)> = texts

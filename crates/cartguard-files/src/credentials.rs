@@ -10,77 +10,7 @@
 
 use serde::Serialize;
 
-/// What kind of credential a value is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CredentialKind {
-    /// An AWS access key id (`AKIA…` long-term, `ASIA…` temporary).
-    AwsAccessKeyId,
-    /// An AWS secret access key (40 characters), beside a key id or under
-    /// a name that says so.
-    AwsSecretAccessKey,
-    /// A Stripe live secret key (`sk_live_…`).
-    StripeSecretKey,
-    /// A Stripe live restricted key (`rk_live_…`).
-    StripeRestrictedKey,
-    /// A Shopify Admin API access token (`shpat_…`).
-    ShopifyAccessToken,
-    /// A Shopify app's shared secret (`shpss_…`).
-    ShopifySharedSecret,
-    /// A Shopify custom app access token (`shpca_…`).
-    ShopifyCustomAppToken,
-    /// A Shopify private app password (`shppa_…`).
-    ShopifyPrivateAppPassword,
-    /// A GitHub token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`).
-    GitHubToken,
-    /// A Slack token (`xoxb-`, `xoxp-`, …).
-    SlackToken,
-    /// A private key in PEM form.
-    PrivateKey,
-    /// A database or broker URL with a password in it.
-    DatabaseUrlWithPassword,
-    /// A password: a varied value under a password's name.
-    Password,
-    /// A long, high-entropy value under a secret's name (`*_SECRET`,
-    /// `*_TOKEN`, `*_KEY`, `*API_KEY*`).
-    NamedSecret,
-}
-
-impl CredentialKind {
-    /// The kind in an auditor's words.
-    pub fn describe(self) -> &'static str {
-        match self {
-            CredentialKind::AwsAccessKeyId => "an AWS access key id",
-            CredentialKind::AwsSecretAccessKey => "an AWS secret access key",
-            CredentialKind::StripeSecretKey => "a Stripe live secret key",
-            CredentialKind::StripeRestrictedKey => "a Stripe live restricted key",
-            CredentialKind::ShopifyAccessToken => "a Shopify Admin API access token",
-            CredentialKind::ShopifySharedSecret => "a Shopify app shared secret",
-            CredentialKind::ShopifyCustomAppToken => "a Shopify custom app access token",
-            CredentialKind::ShopifyPrivateAppPassword => "a Shopify private app password",
-            CredentialKind::GitHubToken => "a GitHub token",
-            CredentialKind::SlackToken => "a Slack token",
-            CredentialKind::PrivateKey => "a private key",
-            CredentialKind::DatabaseUrlWithPassword => {
-                "a connection URL with a password (database, cache or broker)"
-            }
-            CredentialKind::Password => "a password",
-            CredentialKind::NamedSecret => "a secret (high-entropy value under a secret's name)",
-        }
-    }
-}
-
-/// How a verdict was reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Basis {
-    /// The value has a shape only credentials have (a token prefix, a PEM header).
-    ValueShape,
-    /// The name says secret and the value looks like one.
-    NameAndValue,
-    /// The value has an AWS secret key's shape and sits beside an AWS key id.
-    BesideKeyId,
-}
+pub use cartguard_inventory::files::secrets::{Basis, CredentialKind};
 
 /// A value found to be a credential. It never holds the value itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -355,8 +285,10 @@ fn name_words(name: &str) -> Vec<String> {
     words
 }
 
-/// Credentials recognisable by their shape alone.
-fn by_shape(value: &str) -> Option<CredentialKind> {
+/// Whether `value` is a credential by its shape alone, whatever its name:
+/// a token prefix only credentials carry, a PEM private key, a connection
+/// URL with a password, a Slack webhook.
+pub fn by_shape(value: &str) -> Option<CredentialKind> {
     if is_aws_key_id(value) {
         return Some(CredentialKind::AwsAccessKeyId);
     }
@@ -373,11 +305,14 @@ fn by_shape(value: &str) -> Option<CredentialKind> {
         ("ghu_", CredentialKind::GitHubToken, 30),
         ("ghs_", CredentialKind::GitHubToken, 30),
         ("ghr_", CredentialKind::GitHubToken, 30),
+        ("glpat-", CredentialKind::GitLabToken, 20),
     ];
     for (prefix, kind, min_len) in prefixed {
         if let Some(rest) = value.strip_prefix(prefix)
             && rest.chars().count() >= *min_len
-            && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             && !is_placeholder(rest)
         {
             return Some(*kind);
@@ -385,6 +320,15 @@ fn by_shape(value: &str) -> Option<CredentialKind> {
     }
     if is_slack_token(value) {
         return Some(CredentialKind::SlackToken);
+    }
+    if is_slack_webhook(value) {
+        return Some(CredentialKind::SlackWebhook);
+    }
+    if is_klaviyo_private_key(value) {
+        return Some(CredentialKind::KlaviyoPrivateKey);
+    }
+    if is_braintree_access_token(value) {
+        return Some(CredentialKind::BraintreeAccessToken);
     }
     if is_private_key(value) {
         return Some(CredentialKind::PrivateKey);
@@ -419,6 +363,54 @@ fn is_slack_token(value: &str) -> bool {
         && body.len() >= 10
         && body.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && body.chars().any(|c| c.is_ascii_digit())
+}
+
+/// `https://hooks.slack.com/services/T…/B…/…` (or `/workflows/`, `/triggers/`).
+fn is_slack_webhook(value: &str) -> bool {
+    let Some(rest) = value
+        .strip_prefix("https://hooks.slack.com/")
+        .and_then(|r| {
+            r.strip_prefix("services/")
+                .or_else(|| r.strip_prefix("workflows/"))
+                .or_else(|| r.strip_prefix("triggers/"))
+        })
+    else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && parts
+            .last()
+            .is_some_and(|p| p.len() >= 16 && !is_placeholder(p))
+}
+
+/// Klaviyo's private API keys: `pk_` and 34 hexadecimal digits. (Its public
+/// key, the site id, is six characters and never has this shape.)
+fn is_klaviyo_private_key(value: &str) -> bool {
+    value.strip_prefix("pk_").is_some_and(|rest| {
+        rest.len() == 34
+            && rest.chars().all(|c| c.is_ascii_hexdigit())
+            && !is_placeholder(rest)
+            && classes(rest) >= 2
+    })
+}
+
+/// Braintree's access tokens: `access_token$production$<merchant>$<hex>`
+/// (sandbox tokens are not credentials to a live account).
+fn is_braintree_access_token(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("access_token$production$") else {
+        return false;
+    };
+    let Some((merchant, secret)) = rest.split_once('$') else {
+        return false;
+    };
+    !merchant.is_empty()
+        && merchant.chars().all(|c| c.is_ascii_alphanumeric())
+        && secret.len() >= 32
+        && secret.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// A PEM block of a private key (`-----BEGIN RSA PRIVATE KEY-----`, …).
@@ -535,6 +527,13 @@ fn is_reference(value: &str) -> bool {
         || lower.starts_with("sm://")
         || lower.starts_with("env:")
         || lower.starts_with("file:")
+}
+
+/// Whether a value is an AWS secret access key by its shape (forty
+/// characters of base64, varied), for the scanner of files, which finds
+/// such a value beside a key id on nearby lines.
+pub fn looks_like_aws_secret_access_key(value: &str) -> bool {
+    looks_like_aws_secret_key(value) && !is_not_a_secret_value(value)
 }
 
 /// Forty characters of base64 with letters of both cases and a digit or symbol.

@@ -8,9 +8,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cartguard_inventory::files::{
-    DEFAULT_MAX_FILE_SIZE, FileKind, FileRead, FileSkipped, MagentoRoot, ServerFiles, SkipReason,
+    DEFAULT_MAX_FILE_SIZE, FileKind, FileRead, FileSkipped, GitHistory, MagentoRoot, ServerFiles,
+    SkipReason,
 };
 
+use cartguard_inventory::files::magento::FilePermissions;
+
+use crate::magento::{FileInMemory, root_from_files};
 use crate::nginx::load::{included_files, load_config};
 use crate::nginx::parse::parse_text;
 use crate::paths::{file_name, normalise, parent};
@@ -22,6 +26,8 @@ pub struct Options {
     pub max_file_size: u64,
     /// Honour `.gitignore`, `.ignore` and git's exclude files.
     pub honour_ignore_files: bool,
+    /// Scan the history of each path that is a git repository.
+    pub git_history: bool,
 }
 
 impl Default for Options {
@@ -29,6 +35,7 @@ impl Default for Options {
         Options {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             honour_ignore_files: true,
+            git_history: false,
         }
     }
 }
@@ -44,6 +51,8 @@ pub struct FileText {
     pub text: String,
     /// Its Unix permission bits, where the file system has them.
     pub mode: Option<u32>,
+    /// Its owning user and group ids, where the file system has them.
+    pub owner: Option<(u32, u32)>,
 }
 
 /// Why the paths given cannot be scanned.
@@ -101,7 +110,43 @@ pub fn read_server_files(
         skipped.append(&mut not_read);
         names.push(name);
     }
-    Ok(analyse(names, options, texts, skipped))
+    let mut files = analyse(names, options, texts, skipped);
+    if options.git_history {
+        for root in roots {
+            let name = normalise(&root.display().to_string());
+            files
+                .git_history
+                .push(history_of(root, &name, options, &mut files.secrets));
+        }
+    }
+    Ok(files)
+}
+
+/// Scans the history of one path given, adding what it finds to `secrets`.
+fn history_of(
+    root: &Path,
+    name: &str,
+    options: Options,
+    secrets: &mut Vec<cartguard_inventory::files::SecretFound>,
+) -> GitHistory {
+    let mut record = GitHistory {
+        root: name.to_string(),
+        ..GitHistory::default()
+    };
+    if !crate::git_history::is_repository(root) {
+        record.error = Some("not the top of a git repository".to_string());
+        return record;
+    }
+    match crate::git_history::scan_history(root, name, options.max_file_size) {
+        Ok(scan) => {
+            record.commits = scan.commits;
+            record.blobs = scan.blobs;
+            record.skipped_blobs = scan.skipped_blobs;
+            crate::git_history::merge_into(secrets, scan.secrets);
+        }
+        Err(e) => record.error = Some(e.message),
+    }
+    record
 }
 
 /// Reads every file under one root.
@@ -190,6 +235,7 @@ fn read_root(
                 root: name.to_string(),
                 text,
                 mode: mode_of(&metadata),
+                owner: owner_of(&metadata),
             }),
             None => skipped.push(skip(SkipReason::Binary)),
         }
@@ -225,6 +271,17 @@ fn mode_of(metadata: &std::fs::Metadata) -> Option<u32> {
 
 #[cfg(not(unix))]
 fn mode_of(_: &std::fs::Metadata) -> Option<u32> {
+    None
+}
+
+#[cfg(unix)]
+fn owner_of(metadata: &std::fs::Metadata) -> Option<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((metadata.uid(), metadata.gid()))
+}
+
+#[cfg(not(unix))]
+fn owner_of(_: &std::fs::Metadata) -> Option<(u32, u32)> {
     None
 }
 
@@ -309,7 +366,13 @@ pub fn analyse(
             mode: f.mode,
         })
         .collect();
-    let magento = magento_roots(&files);
+    let magento = magento_roots(&texts, &kinds);
+    let secrets = crate::secrets::scan_files(
+        &texts
+            .iter()
+            .map(|f| (f.path.as_str(), f.text.as_bytes()))
+            .collect::<Vec<_>>(),
+    );
     ServerFiles {
         roots,
         max_file_size: options.max_file_size,
@@ -318,7 +381,8 @@ pub fn analyse(
         skipped,
         nginx,
         magento,
-        secrets: Vec::new(),
+        secrets,
+        git_history: Vec::new(),
     }
 }
 
@@ -360,18 +424,44 @@ fn nginx_configs(
     configs
 }
 
-fn magento_roots(files: &[FileRead]) -> Vec<MagentoRoot> {
-    files
-        .iter()
-        .filter(|f| f.kind == FileKind::MagentoEnvPhp)
-        .map(|env| {
-            let root = parent(&parent(&parent(&env.path)));
-            let config = format!("{}/config.php", parent(&env.path));
-            MagentoRoot {
-                root,
-                env_php: env.path.clone(),
-                config_php: files.iter().any(|f| f.path == config).then_some(config),
+/// The Magento roots: the folder three levels above each `app/etc/env.php`
+/// or `app/etc/config.php`, read from the files as read (modes and owners
+/// included).
+fn magento_roots(texts: &[FileText], kinds: &[FileKind]) -> Vec<MagentoRoot> {
+    let mut roots: Vec<String> = Vec::new();
+    for (text, kind) in texts.iter().zip(kinds) {
+        if matches!(kind, FileKind::MagentoEnvPhp | FileKind::MagentoConfigPhp) {
+            let root = parent(&parent(&parent(&text.path)));
+            if !roots.contains(&root) {
+                roots.push(root);
             }
+        }
+    }
+    roots
+        .into_iter()
+        .map(|root| {
+            let file = |relative: &str| {
+                let path = if root.is_empty() {
+                    relative.to_string()
+                } else {
+                    format!("{root}/{relative}")
+                };
+                texts.iter().find(|f| f.path == path).map(|f| FileInMemory {
+                    path: &f.path,
+                    text: &f.text,
+                    permissions: f.mode.map(|mode| FilePermissions {
+                        mode,
+                        uid: f.owner.map(|(uid, _)| uid),
+                        gid: f.owner.map(|(_, gid)| gid),
+                    }),
+                })
+            };
+            root_from_files(
+                &root,
+                file(crate::magento::ENV_PHP),
+                file(crate::magento::CONFIG_PHP),
+                file(crate::magento::COMPOSER_LOCK),
+            )
         })
         .collect()
 }
@@ -386,6 +476,7 @@ mod tests {
             root: "r".into(),
             text: text.into(),
             mode: None,
+            owner: None,
         }
     }
 
@@ -455,14 +546,11 @@ mod tests {
                 FileKind::MagentoConfigPhp
             ]
         );
-        assert_eq!(
-            files.magento,
-            [MagentoRoot {
-                root: "r/shop".into(),
-                env_php: "r/shop/app/etc/env.php".into(),
-                config_php: Some("r/shop/app/etc/config.php".into()),
-            }]
-        );
+        assert_eq!(files.magento.len(), 1);
+        let root: &MagentoRoot = &files.magento[0];
+        assert_eq!(root.path, "r/shop");
+        assert_eq!(root.env_php.path(), Some("r/shop/app/etc/env.php"));
+        assert_eq!(root.config_php.path(), Some("r/shop/app/etc/config.php"));
     }
 
     #[test]
@@ -500,6 +588,7 @@ mod tests {
         let options = Options {
             max_file_size: 50,
             honour_ignore_files: true,
+            git_history: false,
         };
         let files = read_server_files(&[root.to_path_buf()], options).unwrap();
         let read: Vec<&str> = files.files.iter().map(|f| file_name(&f.path)).collect();

@@ -48,6 +48,25 @@ pub struct ServerFiles {
     /// Credentials written in files (values redacted).
     #[serde(default)]
     pub secrets: Vec<SecretFound>,
+    /// The git histories scanned (`--git-history`), one per path given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub git_history: Vec<GitHistory>,
+}
+
+/// A path's git history, as scanned for credentials.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GitHistory {
+    /// The path given.
+    pub root: String,
+    /// Commits walked.
+    pub commits: usize,
+    /// Distinct blobs scanned.
+    pub blobs: usize,
+    /// Blobs not scanned: binary, or over the size limit.
+    pub skipped_blobs: usize,
+    /// Why the history could not be read (not a repository, a damaged one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 fn default_max_file_size() -> u64 {

@@ -60,6 +60,7 @@ static NO_FILES: ServerFiles = ServerFiles {
     nginx: Vec::new(),
     magento: Vec::new(),
     secrets: Vec::new(),
+    git_history: Vec::new(),
 };
 
 /// One region's network index and the analyses every network rule reads.

@@ -77,14 +77,58 @@ fn fixtures() -> Result<Fixtures, Failed> {
     Ok(Fixtures::open(&fixtures_root())?)
 }
 
-/// Every rule's findings on an evidence folder given as its files.
+/// Every rule's findings on an evidence folder given as its files. Files
+/// under `server/` are server files, read as `scan --path server` reads them;
+/// `server/.modes` gives their modes and owners (`path mode uid gid` a line).
 fn scan(root: &Path, files: BTreeMap<String, String>) -> Result<Vec<Finding>, Failed> {
-    let folder = cartguard_evidence::parse_evidence(root, files)
+    let (server, evidence): (BTreeMap<String, String>, BTreeMap<String, String>) = files
+        .into_iter()
+        .partition(|(path, _)| path.starts_with("server/"));
+    let folder = cartguard_evidence::parse_evidence(root, evidence)
         .map_err(|e| format!("{}: {e}", root.display()))?;
     let mut inventory = Inventory::default();
     inventory.accounts.push(folder.account);
+    if !server.is_empty() {
+        inventory.files = server_files(server);
+    }
     let now: Timestamp = NOW.parse().map_err(|e| format!("{NOW}: {e}"))?;
     Ok(cartguard_rules::run(&inventory, &Settings::default(), now))
+}
+
+/// Server files held in memory, analysed as discovery analyses what it read.
+fn server_files(mut server: BTreeMap<String, String>) -> cartguard_inventory::files::ServerFiles {
+    let modes_file = server.remove("server/.modes").unwrap_or_default();
+    let modes: BTreeMap<String, (u32, u32, u32)> = modes_file
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            let path = format!("server/{}", parts.next()?);
+            let mode = u32::from_str_radix(parts.next()?, 8).ok()?;
+            let uid = parts.next()?.parse().ok()?;
+            let gid = parts.next()?.parse().ok()?;
+            Some((path, (mode, uid, gid)))
+        })
+        .collect();
+    let texts = server
+        .into_iter()
+        .map(|(path, text)| {
+            let recorded = modes.get(&path);
+            cartguard_files::discover::FileText {
+                mode: recorded.map(|(mode, _, _)| *mode),
+                owner: recorded.map(|(_, uid, gid)| (*uid, *gid)),
+                root: "server".to_string(),
+                path,
+                text,
+            }
+        })
+        .collect();
+    cartguard_files::discover::analyse(
+        vec!["server".to_string()],
+        cartguard_files::Options::default(),
+        texts,
+        Vec::new(),
+    )
 }
 
 /// Every rule's findings on server files given as their paths and texts
@@ -98,6 +142,7 @@ fn scan_server_files(files: BTreeMap<String, String>) -> Result<Vec<Finding>, Fa
             root: ".".into(),
             text,
             mode: None,
+            owner: None,
         })
         .collect();
     let inventory = Inventory {
@@ -120,7 +165,9 @@ fn findings_of(findings: &[Finding], rule_id: &str) -> Result<Vec<Value>, Failed
 fn check_case(fixtures: &Fixtures, case: &Case) -> Result<(), Failed> {
     let layer = case.layer();
     let evidence = fixtures.evidence(&layer)?;
-    let all = if compose::holds_server_files(&layer) {
+    // Cases that hold evidence and server files keep the files under `server/`.
+    let mixed = evidence.keys().any(|path| path.starts_with("server/"));
+    let all = if compose::holds_server_files(&layer) && !mixed {
         scan_server_files(evidence)?
     } else {
         scan(&fixtures.root().join(&layer), evidence)?
@@ -260,7 +307,13 @@ fn files_without_anything_to_judge_are_never_a_pass() -> Result<(), Failed> {
         "# a shop\n".to_string(),
     )]))?;
     let mut problems = Vec::new();
-    for rule in all_rules().iter().filter(|r| r.area == Area::Application) {
+    // A credential rule has judged every file it read: finding no credential
+    // in them is its answer, not a lack of evidence.
+    const JUDGE_EVERY_FILE: &[&str] = &["secret-hardcoded", "secret-leaked-key-active"];
+    for rule in all_rules()
+        .iter()
+        .filter(|r| r.area == Area::Application && !JUDGE_EVERY_FILE.contains(&r.id))
+    {
         let of_rule: Vec<&Finding> = findings.iter().filter(|f| f.rule_id == rule.id).collect();
         if of_rule.is_empty() {
             problems.push(format!(

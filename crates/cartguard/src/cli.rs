@@ -236,6 +236,10 @@ pub struct SourceArgs {
     /// Read every file under --path, including those .gitignore and .ignore files exclude.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Also scan every version of every file in the history of each --path
+    /// that is a git repository, and say where a credential was introduced.
+    #[arg(long)]
+    pub git_history: bool,
     /// Scan a live account with the standard AWS credential chain.
     #[arg(long, hide = true)]
     pub aws: bool,

@@ -87,6 +87,7 @@ pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
         let options = cartguard_files::Options {
             max_file_size: sources.max_file_size,
             honour_ignore_files: !sources.no_ignore,
+            git_history: sources.git_history,
         };
         inventory.files = cartguard_files::read_server_files(&sources.path, options)?;
     }

@@ -488,6 +488,28 @@ mod tests {
     }
 
     #[test]
+    fn map_blocks_hold_entries_as_directives() {
+        let parsed = parse(
+            "map $http_user_agent $bot {\n    default 0;\n    ~*(curl|wget) 1;\n    \"~^Mozilla/5\\.0 \\(X11\" 2;\n}\n",
+        );
+        let map = &parsed[0];
+        assert_eq!(map.args, ["$http_user_agent", "$bot"]);
+        let entries: Vec<(&str, u32)> = map
+            .children()
+            .iter()
+            .map(|d| (d.name.as_str(), d.line))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("default", 2),
+                ("~*(curl|wget)", 3),
+                ("~^Mozilla/5\\.0 \\(X11", 4)
+            ]
+        );
+    }
+
+    #[test]
     fn nesting_is_bounded() {
         let deep = "a {".repeat(MAX_DEPTH + 1);
         assert!(error(&deep).message.contains("nested"));

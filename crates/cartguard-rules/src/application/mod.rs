@@ -6,6 +6,12 @@
 //!
 //! [`Context::server_files`]: crate::Context::server_files
 
+mod files_support;
+pub mod magento_2fa_disabled;
+pub mod magento_admin_default_path;
+pub mod magento_db_password_in_file;
+pub mod magento_file_permissions;
+pub mod magento_outdated;
 pub mod nginx_alias_traversal;
 pub mod nginx_autoindex_on;
 pub mod nginx_dotfiles_served;
@@ -17,6 +23,8 @@ pub mod nginx_server_tokens_on;
 pub mod nginx_session_tickets_on;
 pub mod nginx_weak_tls;
 pub mod nginx_xss_protection_enabled;
+pub mod secret_hardcoded;
+pub mod secret_leaked_key_active;
 
 mod headers;
 mod nginx;

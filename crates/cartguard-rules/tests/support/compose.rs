@@ -239,7 +239,11 @@ impl Fixtures {
         };
         let server_files = holds_server_files(layer);
         for rel in &own {
-            if !(server_files || rel.ends_with(".json") || rel.ends_with(".csv")) {
+            if !(server_files
+                || rel.starts_with("server/")
+                || rel.ends_with(".json")
+                || rel.ends_with(".csv"))
+            {
                 return Err(format!(
                     "{layer}/{rel}: evidence files end in .json or .csv"
                 ));

@@ -162,7 +162,6 @@ pub(crate) fn prints_nothing_when_empty(operation: &Operation) -> bool {
     PRINTS_NOTHING_WHEN_EMPTY.contains(operation)
 }
 
-
 /// Every operation the folder may answer in JSON, with the keys of its response.
 pub(crate) fn signatures() -> Vec<(Operation, &'static [&'static str])> {
     use cartguard_inventory::{

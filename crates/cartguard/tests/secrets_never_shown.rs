@@ -144,7 +144,7 @@ fn no_format_shows_a_secret() {
     let repo_root = repo_dir.to_str().expect("UTF-8");
     let evidence = repo().join("examples/securecart/evidence");
     let mut found_history = false;
-    for format in ["text", "json"] {
+    for format in cartguard_report::FORMATS.iter().map(|f| f.name) {
         for with_account in [false, true] {
             let out_file = dir.path().join(format!("report-{format}-{with_account}"));
             let mut command = cartguard();

@@ -136,6 +136,26 @@ impl Reader {
         self.root.join(file_of(key).unwrap_or_default())
     }
 
+    /// A policy document that `key`'s answer carries as JSON text at
+    /// `json_path` (`Policy`, `ResourcePolicy`, `Attributes.Policy`); text that
+    /// is not a policy stops the scan, naming the file and the field.
+    pub(crate) fn embedded_policy(
+        &self,
+        key: &EvidenceKey,
+        json_path: &str,
+        text: &str,
+    ) -> Result<cartguard_inventory::PolicyDocument, EvidenceError> {
+        cartguard_inventory::PolicyDocument::from_text(text).map_err(|message| {
+            EvidenceError::Malformed {
+                path: self.path_of(key),
+                line: 1,
+                column: 1,
+                json_path: Some(json_path.into()),
+                message,
+            }
+        })
+    }
+
     /// The content of a file, which from then on counts as used.
     pub(crate) fn take(&mut self, rel: &str) -> Option<String> {
         self.files.remove(rel)

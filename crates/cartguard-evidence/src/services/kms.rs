@@ -1,11 +1,11 @@
 //! The KMS evidence of one region: keys, their key policies and metadata,
 //! and the region's aliases.
 
+use cartguard_inventory::Collected;
 use cartguard_inventory::kms::{
     DESCRIBE_KEY, GET_KEY_POLICY, GET_KEY_ROTATION_STATUS, KeyMetadata, KmsAlias, KmsEvidence,
     KmsKey, LIST_ALIASES, LIST_KEYS, RotationStatus,
 };
-use cartguard_inventory::{Collected, PolicyDocument};
 
 use super::response;
 use crate::EvidenceError;
@@ -41,18 +41,11 @@ pub(crate) fn read(
         reader.load_each(GET_KEY_POLICY, region, |r: KeyPolicyResponse| r.policy)?
     {
         let document = match policy.into_present() {
-            Ok(text) => match PolicyDocument::from_text(&text) {
-                Ok(document) => Collected::Present(document),
-                Err(message) => {
-                    return Err(EvidenceError::Malformed {
-                        path: reader.path_of(&GET_KEY_POLICY.about(region, &key)),
-                        line: 1,
-                        column: 1,
-                        json_path: Some("Policy".into()),
-                        message,
-                    });
-                }
-            },
+            Ok(text) => Collected::Present(reader.embedded_policy(
+                &GET_KEY_POLICY.about(region, &key),
+                "Policy",
+                &text,
+            )?),
             Err(absent) => absent,
         };
         out.key_policies.insert(key, document);

@@ -1,7 +1,7 @@
 //! The Lambda evidence of one region: functions and their resource policies.
 
+use cartguard_inventory::Collected;
 use cartguard_inventory::lambda::{Function, GET_POLICY, LIST_FUNCTIONS, LambdaEvidence};
-use cartguard_inventory::{Collected, PolicyDocument};
 
 use super::response;
 use crate::EvidenceError;
@@ -24,18 +24,11 @@ pub(crate) fn read(
         r.policy
     })? {
         let document = match policy.into_present() {
-            Ok(text) => match PolicyDocument::from_text(&text) {
-                Ok(document) => Collected::Present(document),
-                Err(message) => {
-                    return Err(EvidenceError::Malformed {
-                        path: reader.path_of(&GET_POLICY.about(region, &function)),
-                        line: 1,
-                        column: 1,
-                        json_path: Some("Policy".into()),
-                        message,
-                    });
-                }
-            },
+            Ok(text) => Collected::Present(reader.embedded_policy(
+                &GET_POLICY.about(region, &function),
+                "Policy",
+                &text,
+            )?),
             Err(absent) => absent,
         };
         out.policies.insert(function, document);

@@ -115,18 +115,11 @@ fn policies(
         })?
     {
         let document = match policy.into_present() {
-            Ok(text) => match PolicyDocument::from_text(&text) {
-                Ok(document) => Collected::Present(document),
-                Err(message) => {
-                    return Err(EvidenceError::Malformed {
-                        path: reader.path_of(&GET_BUCKET_POLICY.about(GLOBAL, &bucket)),
-                        line: 1,
-                        column: 1,
-                        json_path: Some("Policy".into()),
-                        message,
-                    });
-                }
-            },
+            Ok(text) => Collected::Present(reader.embedded_policy(
+                &GET_BUCKET_POLICY.about(GLOBAL, &bucket),
+                "Policy",
+                &text,
+            )?),
             Err(absent) => absent,
         };
         out.insert(bucket, document);

@@ -1,10 +1,10 @@
 //! The Secrets Manager evidence of one region: the secrets and their
 //! resource policies.
 
+use cartguard_inventory::Collected;
 use cartguard_inventory::secretsmanager::{
     GET_RESOURCE_POLICY, LIST_SECRETS, Secret, SecretsManagerEvidence,
 };
-use cartguard_inventory::{Collected, PolicyDocument};
 
 use super::response;
 use crate::EvidenceError;
@@ -40,18 +40,11 @@ pub(crate) fn read(
     for (secret, policy) in policies {
         let document = match policy.into_present() {
             Ok(None) => Collected::Present(None),
-            Ok(Some(text)) => match PolicyDocument::from_text(&text) {
-                Ok(document) => Collected::Present(Some(document)),
-                Err(message) => {
-                    return Err(EvidenceError::Malformed {
-                        path: reader.path_of(&GET_RESOURCE_POLICY.about(region, &secret)),
-                        line: 1,
-                        column: 1,
-                        json_path: Some("ResourcePolicy".into()),
-                        message,
-                    });
-                }
-            },
+            Ok(Some(text)) => Collected::Present(Some(reader.embedded_policy(
+                &GET_RESOURCE_POLICY.about(region, &secret),
+                "ResourcePolicy",
+                &text,
+            )?)),
             Err(absent) => absent,
         };
         out.resource_policies.insert(secret, document);

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use cartguard_inventory::Collected;
 use cartguard_inventory::sns::{
     GET_TOPIC_ATTRIBUTES, LIST_SUBSCRIPTIONS_BY_TOPIC, LIST_TOPICS, SnsEvidence, Subscription,
     Topic,
 };
-use cartguard_inventory::{Collected, PolicyDocument};
 
 use super::response;
 use crate::EvidenceError;
@@ -36,18 +36,11 @@ pub(crate) fn read(
     )? {
         let policy = match attributes.into_present() {
             Ok(None) => Collected::Present(None),
-            Ok(Some(text)) => match PolicyDocument::from_text(&text) {
-                Ok(document) => Collected::Present(Some(document)),
-                Err(message) => {
-                    return Err(EvidenceError::Malformed {
-                        path: reader.path_of(&GET_TOPIC_ATTRIBUTES.about(region, &topic)),
-                        line: 1,
-                        column: 1,
-                        json_path: Some("Attributes.Policy".into()),
-                        message,
-                    });
-                }
-            },
+            Ok(Some(text)) => Collected::Present(Some(reader.embedded_policy(
+                &GET_TOPIC_ATTRIBUTES.about(region, &topic),
+                "Attributes.Policy",
+                &text,
+            )?)),
             Err(absent) => absent,
         };
         out.topic_policies.insert(topic, policy);

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use cartguard_inventory::Collected;
 use cartguard_inventory::sqs::{GET_QUEUE_ATTRIBUTES, LIST_QUEUES, QueueAttributes, SqsEvidence};
-use cartguard_inventory::{Collected, PolicyDocument};
 
 use super::response;
 use crate::EvidenceError;
@@ -34,21 +34,14 @@ pub(crate) fn read(
                 queue_arn,
                 policy: None,
             }),
-            Ok((queue_arn, Some(text))) => match PolicyDocument::from_text(&text) {
-                Ok(document) => Collected::Present(QueueAttributes {
-                    queue_arn,
-                    policy: Some(document),
-                }),
-                Err(message) => {
-                    return Err(EvidenceError::Malformed {
-                        path: reader.path_of(&GET_QUEUE_ATTRIBUTES.about(region, &queue)),
-                        line: 1,
-                        column: 1,
-                        json_path: Some("Attributes.Policy".into()),
-                        message,
-                    });
-                }
-            },
+            Ok((queue_arn, Some(text))) => Collected::Present(QueueAttributes {
+                queue_arn,
+                policy: Some(reader.embedded_policy(
+                    &GET_QUEUE_ATTRIBUTES.about(region, &queue),
+                    "Attributes.Policy",
+                    &text,
+                )?),
+            }),
             Err(absent) => absent,
         };
         out.attributes.insert(queue, attributes);

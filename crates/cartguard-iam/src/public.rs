@@ -197,7 +197,7 @@ fn foreign_caller(arn: &str, account: &str) -> (RequestPrincipal, Vec<Arc<Policy
         id: None,
         tags: None,
     });
-    (principal, vec![Arc::new(everything_allowed())])
+    (principal, vec![everything_allowed()])
 }
 
 /// The principals of other accounts that the policy's `Allow` statements
@@ -274,17 +274,38 @@ pub fn named_account_access(policy: &Policy, target: &Target<'_>) -> Vec<(Witnes
 
 /// An identity policy that allows every action: an outsider's own account
 /// grants it whatever it likes.
-fn everything_allowed() -> Policy {
-    let document = serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+fn everything_allowed() -> Arc<Policy> {
+    static EVERYTHING: std::sync::LazyLock<Arc<Policy>> = std::sync::LazyLock::new(|| {
+        let document = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+        });
+        Arc::new(
+            Policy::parse("outsider-identity", PolicyKind::Identity, &document).unwrap_or_else(
+                |_| Policy {
+                    name: Arc::from("outsider-identity"),
+                    kind: PolicyKind::Identity,
+                    version: crate::policy::LanguageVersion::V2012,
+                    id: None,
+                    statements: Vec::new(),
+                },
+            ),
+        )
     });
-    Policy::parse("outsider-identity", PolicyKind::Identity, &document).unwrap_or_else(|_| Policy {
-        name: Arc::from("outsider-identity"),
-        kind: PolicyKind::Identity,
-        version: crate::policy::LanguageVersion::V2012,
-        id: None,
-        statements: Vec::new(),
+    Arc::clone(&EVERYTHING)
+}
+
+/// Whether some statement of `policy` with `effect` names `principal` (or
+/// names no one, and so applies to every caller). A resource policy admits a
+/// caller of another account, or an anonymous one, only through an `Allow`
+/// that names it, and refuses a request only through a `Deny` that names it:
+/// without such a statement, no request of that caller needs evaluating.
+fn names_caller(policy: &Policy, effect: Effect, principal: &RequestPrincipal) -> bool {
+    policy.statements.iter().any(|statement| {
+        statement.effect == effect
+            && statement.principals.as_ref().is_none_or(|clause| {
+                crate::evaluate::principal_named(clause, principal) != crate::evaluate::Named::No
+            })
     })
 }
 
@@ -318,6 +339,9 @@ pub fn outsider_access(policy: &Policy, target: &Target<'_>) -> OutsiderAccess {
     let mut out = OutsiderAccess::default();
     for outsider in [Outsider::Anonymous, Outsider::OtherAccount] {
         let (principal, identity) = caller(outsider, target.owner_account);
+        if !names_caller(policy, Effect::Allow, &principal) {
+            continue;
+        }
         let set = PolicySet {
             identity,
             resource: vec![Arc::new(policy.clone())],
@@ -763,10 +787,18 @@ pub fn insecure_requests_not_denied(policy: &Policy, target: &Target<'_>) -> Vec
     ));
     let (outsider, _) = caller(Outsider::OtherAccount, target.owner_account);
     let set = PolicySet {
-        identity: vec![Arc::new(everything_allowed())],
+        identity: vec![everything_allowed()],
         resource: vec![Arc::new(policy.clone())],
         ..PolicySet::default()
     };
+    // A request is refused only by a Deny naming its caller.
+    if !owner
+        .iter()
+        .chain([&outsider])
+        .all(|principal| names_caller(policy, Effect::Deny, principal))
+    {
+        return target.probes.clone();
+    }
     let mut missed = Vec::new();
     for probe in &target.probes {
         let denied = owner.iter().chain([&outsider]).all(|principal| {

@@ -105,7 +105,7 @@ pub(crate) struct ReleaseTable {
 pub(crate) struct ReleaseLine {
     /// `2.4.7`.
     pub(crate) line: String,
-    /// Its newest security release, `2.4.7-p8`.
+    /// Its newest security release, `2.4.7-p10`.
     pub(crate) newest: String,
     /// When that release was published.
     pub(crate) released: String,

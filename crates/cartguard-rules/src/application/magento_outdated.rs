@@ -25,6 +25,10 @@ declare_rule! {
     /// and date); a release of a line Adobe no longer patches (2.3 and
     /// earlier, 2.4.0 to 2.4.3) fails, and a line the table does not know (a
     /// line newer than the table, a pre-release) is reported as not assessed.
+    /// Adobe's monthly isolated security patches (since July 2026) apply on
+    /// top of a line's newest release and leave the pinned version unchanged:
+    /// a pass here says the release is current, not that those patch files
+    /// were applied; check them with Adobe's patch tooling.
     ///
     /// ## Why it matters
     /// Adobe's security releases close flaws that are exploited in the wild
@@ -38,14 +42,14 @@ declare_rule! {
     /// upgrade and deploy:
     ///
     /// ```sh
-    /// composer require-commerce magento/product-community-edition 2.4.7-p8 --no-update
+    /// composer require-commerce magento/product-community-edition 2.4.7-p10 --no-update
     /// composer update && bin/magento setup:upgrade && bin/magento setup:di:compile
     /// ```
     ///
     /// ## Example
     /// A lock pinning `magento/product-community-edition` `2.4.7-p3` fails
-    /// (the line's newest in the table is `2.4.7-p8`); `2.4.7-p8` passes;
-    /// `2.4.9-beta1` is not assessed.
+    /// (the line's newest in the table is `2.4.7-p10`); `2.4.7-p10` passes;
+    /// `2.4.10-beta1` is not assessed.
     pub static RULE = {
         id: "magento-outdated",
         title: "composer.lock pins a Magento release older than its line's newest security release",

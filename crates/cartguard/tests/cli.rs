@@ -469,7 +469,7 @@ fn iam_blast_radius_lists_stores_and_escalations() {
         .filter(|s| s["store"] == "s3" && s["access"] == "delete")
         .filter_map(|s| s["resource"].as_str())
         .collect();
-    assert_eq!(deletable.len(), 5, "{deletable:?}");
+    assert_eq!(deletable.len(), 6, "{deletable:?}");
 }
 
 #[test]

@@ -50,6 +50,7 @@ pub fn format_named(name: &str) -> Option<&'static Format> {
 
 // Modules are declared outside the macro so that rustfmt sees their files.
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -78,6 +79,8 @@ formats! {
         => |_| Box::new(markdown::MarkdownRenderer),
     junit("JUnit XML: one test case per rule and resource, not-assessed results skipped")
         => |_| Box::new(junit::JunitRenderer),
+    html("One self-contained HTML file: summary, filters, PCI DSS and CIS views, coverage")
+        => |_| Box::new(html::HtmlRenderer),
 }
 
 #[cfg(test)]

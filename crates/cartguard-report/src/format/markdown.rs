@@ -111,7 +111,7 @@ fn markdown(report: &Report) -> String {
 }
 
 /// The verdict, in the words the text report ends with.
-fn verdict(report: &Report) -> String {
+pub(crate) fn verdict(report: &Report) -> String {
     let scan = report.scan();
     let tally = report.tally();
     let incomplete = report

@@ -1,8 +1,10 @@
 //! Finding and reading server files: the paths given with `--path` are
-//! walked (honouring `.gitignore` unless told not to), every text file under
-//! the size limit is read, and each is classified ([`classify`]). Reading is
-//! the only I/O; [`analyse`] turns what was read into [`ServerFiles`] and is
-//! pure, so tests and fuzzing run it on files held in memory.
+//! walked (honouring `.gitignore` unless told not to) on every core, every
+//! text file under the size limit is read, classified ([`classify`]) and
+//! scanned for secrets as soon as it is read, and only the texts the joint
+//! analysis needs (nginx, Magento, environment files) are kept. [`analyse`]
+//! does the same for files held in memory, so tests and fuzzing run it
+//! without a disk.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -76,14 +78,16 @@ pub enum DiscoverError {
     },
 }
 
-/// Walks and reads the paths given, then analyses what was read. A path that
-/// does not exist, or holds no text file that could be read, is an error
-/// naming it.
+/// Walks and reads the paths given, analysing each file as it is read (the
+/// secret scan and classification run on the walking threads, and only the
+/// texts of nginx, Magento and environment files are kept), then joins what
+/// was found. A path that does not exist, or holds no text file that could be
+/// read, is an error naming it.
 pub fn read_server_files(
     roots: &[PathBuf],
     options: Options,
 ) -> Result<ServerFiles, DiscoverError> {
-    let mut texts = Vec::new();
+    let mut examined = Vec::new();
     let mut skipped = Vec::new();
     let mut names = Vec::new();
     for root in roots {
@@ -106,11 +110,11 @@ pub fn read_server_files(
             };
             return Err(DiscoverError::Nothing { path: name, why });
         }
-        texts.append(&mut read);
+        examined.append(&mut read);
         skipped.append(&mut not_read);
         names.push(name);
     }
-    let mut files = analyse(names, options, texts, skipped);
+    let mut files = assemble(names, options, examined, skipped, Reread::FromDisk);
     if options.git_history {
         for root in roots {
             let name = normalise(&root.display().to_string());
@@ -149,12 +153,13 @@ fn history_of(
     record
 }
 
-/// Reads every file under one root.
+/// Reads and examines every file under one root, on as many threads as
+/// there are cores, and puts them back in the walk's order.
 fn read_root(
     root: &Path,
     name: &str,
     options: Options,
-) -> Result<(Vec<FileText>, Vec<FileSkipped>), DiscoverError> {
+) -> Result<(Vec<Examined>, Vec<FileSkipped>), DiscoverError> {
     std::fs::metadata(root).map_err(|e| DiscoverError::Unreadable {
         path: name.to_string(),
         error: e.to_string(),
@@ -163,7 +168,6 @@ fn read_root(
     walker
         .hidden(false)
         .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
         // Git's own folder holds history, not files of the site.
         .filter_entry(|entry| entry.file_name() != ".git");
     if options.honour_ignore_files {
@@ -176,71 +180,123 @@ fn read_root(
             .git_exclude(false)
             .parents(false);
     }
-    let mut read = Vec::new();
-    let mut skipped = Vec::new();
-    for entry in walker.build() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error_path(&error).unwrap_or_else(|| name.to_string());
-                skipped.push(FileSkipped {
-                    path,
-                    root: name.to_string(),
-                    reason: SkipReason::Unreadable {
-                        error: error.to_string(),
-                    },
-                });
-                continue;
+    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    walker.build_parallel().run(|| {
+        Box::new(|entry| {
+            let outcome = read_entry(entry, name, options);
+            // A poisoned lock means another thread panicked: stop walking.
+            let Ok(mut found) = found.lock() else {
+                return ignore::WalkState::Quit;
+            };
+            match outcome {
+                Some(Ok(file)) => found.0.push(examine(file)),
+                Some(Err(skip)) => found.1.push(skip),
+                None => {}
             }
-        };
-        let is_file = entry.file_type().is_some_and(|t| t.is_file())
-            || (entry.path_is_symlink() && entry.path().is_file());
-        if !is_file {
-            continue;
+            ignore::WalkState::Continue
+        })
+    });
+    let (mut read, mut skipped): (Vec<Examined>, Vec<FileSkipped>) = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    read.sort_by(|a, b| walk_order(&a.read.path).cmp(&walk_order(&b.read.path)));
+    skipped.sort_by(|a, b| walk_order(&a.path).cmp(&walk_order(&b.path)));
+    Ok((read, skipped))
+}
+
+/// Reads one entry of the walk: its text, why it was skipped, or `None` for
+/// what is not a file.
+fn read_entry(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    name: &str,
+    options: Options,
+) -> Option<Result<FileText, FileSkipped>> {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(error) => {
+            let path = error_path(&error).unwrap_or_else(|| name.to_string());
+            return Some(Err(FileSkipped {
+                path,
+                root: name.to_string(),
+                reason: SkipReason::Unreadable {
+                    error: error.to_string(),
+                },
+            }));
         }
-        let path = normalise(&entry.path().display().to_string());
-        let skip = |reason| FileSkipped {
+    };
+    let is_file = entry.file_type().is_some_and(|t| t.is_file())
+        || (entry.path_is_symlink() && entry.path().is_file());
+    if !is_file {
+        return None;
+    }
+    let path = normalise(&entry.path().display().to_string());
+    let skip = |reason| {
+        Some(Err(FileSkipped {
             path: path.clone(),
             root: name.to_string(),
             reason,
-        };
-        let metadata = match std::fs::metadata(entry.path()) {
-            Ok(m) => m,
-            Err(e) => {
-                skipped.push(skip(SkipReason::Unreadable {
-                    error: e.to_string(),
-                }));
-                continue;
-            }
-        };
-        if metadata.len() > options.max_file_size {
-            skipped.push(skip(SkipReason::TooLarge {
-                size: metadata.len(),
-                limit: options.max_file_size,
-            }));
-            continue;
+        }))
+    };
+    let metadata = match std::fs::metadata(entry.path()) {
+        Ok(m) => m,
+        Err(e) => {
+            return skip(SkipReason::Unreadable {
+                error: e.to_string(),
+            });
         }
-        let bytes = match std::fs::read(entry.path()) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                skipped.push(skip(SkipReason::Unreadable {
-                    error: e.to_string(),
-                }));
-                continue;
-            }
-        };
-        match text_of(bytes) {
-            Some(text) => read.push(FileText {
-                path,
-                root: name.to_string(),
-                text,
-                mode: mode_of(&metadata),
-                owner: owner_of(&metadata),
-            }),
-            None => skipped.push(skip(SkipReason::Binary)),
-        }
+    };
+    if metadata.len() > options.max_file_size {
+        return skip(SkipReason::TooLarge {
+            size: metadata.len(),
+            limit: options.max_file_size,
+        });
     }
-    Ok((read, skipped))
+    let bytes = match std::fs::read(entry.path()) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return skip(SkipReason::Unreadable {
+                error: e.to_string(),
+            });
+        }
+    };
+    match text_of(bytes) {
+        Some(text) => Some(Ok(FileText {
+            path,
+            root: name.to_string(),
+            text,
+            mode: mode_of(&metadata),
+            owner: owner_of(&metadata),
+        })),
+        None => skip(SkipReason::Binary),
+    }
+}
+
+/// A file as examined when read: what it was read as, the secrets in it,
+/// and its text when the analysis after the walk needs it.
+struct Examined {
+    read: FileRead,
+    owner: Option<(u32, u32)>,
+    /// Kept for nginx, Magento and environment files, which are analysed
+    /// together once every file is read.
+    text: Option<String>,
+    secrets: Vec<cartguard_inventory::files::SecretFound>,
+}
+
+fn examine(file: FileText) -> Examined {
+    let kind = classify(&file.path, &file.text);
+    let secrets = crate::secrets::scan_file(&file.path, file.text.as_bytes());
+    Examined {
+        read: FileRead {
+            size: file.text.len() as u64,
+            path: file.path,
+            root: file.root,
+            kind,
+            mode: file.mode,
+        },
+        owner: file.owner,
+        text: (kind != FileKind::Other).then_some(file.text),
+        secrets,
+    }
 }
 
 fn error_path(error: &ignore::Error) -> Option<String> {
@@ -334,45 +390,109 @@ fn looks_like_nginx_site(path: &str, text: &str) -> bool {
 }
 
 /// What was read, analysed: each file classified, nginx configurations
-/// loaded with their includes, Magento installations found.
+/// loaded with their includes, Magento installations found. For files held
+/// in memory (tests, fuzzing); a scan examines each file as it reads it.
 pub fn analyse(
     roots: Vec<String>,
     options: Options,
     texts: Vec<FileText>,
     skipped: Vec<FileSkipped>,
 ) -> ServerFiles {
-    let mut kinds: Vec<FileKind> = texts.iter().map(|f| classify(&f.path, &f.text)).collect();
-    let by_path: BTreeMap<String, String> = texts
+    use rayon::prelude::*;
+    let all: BTreeMap<String, String> = texts
         .iter()
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
-    let nginx = nginx_configs(&texts, &kinds, &by_path);
-    // A file an nginx configuration includes is nginx, whatever its name.
-    for config in &nginx {
-        for included in included_files(config) {
-            if let Some(i) = texts.iter().position(|f| f.path == included) {
-                kinds[i] = FileKind::NginxConfig;
-            }
+    let examined = texts.into_par_iter().map(examine).collect();
+    assemble(roots, options, examined, skipped, Reread::From(all))
+}
+
+/// Where the text of a file that was not kept comes from, when an nginx
+/// configuration includes it under a name that says nothing (`mime.types`,
+/// `fastcgi_params`).
+enum Reread {
+    /// Read it again from the disk.
+    FromDisk,
+    /// Every text, held in memory.
+    From(BTreeMap<String, String>),
+}
+
+/// The files read, as nginx's includes see them.
+struct ReadFiles<'a> {
+    kept: BTreeMap<String, &'a str>,
+    paths: Vec<&'a str>,
+    reread: &'a Reread,
+}
+
+impl crate::nginx::load::IncludeSource for ReadFiles<'_> {
+    fn has(&self, path: &str) -> bool {
+        self.paths.binary_search(&path).is_ok()
+    }
+
+    fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        Box::new(self.paths.iter().copied())
+    }
+
+    fn text(&self, path: &str) -> Option<std::borrow::Cow<'_, str>> {
+        if let Some(text) = self.kept.get(path) {
+            return Some(std::borrow::Cow::Borrowed(text));
+        }
+        if !self.has(path) {
+            return None;
+        }
+        match self.reread {
+            Reread::FromDisk => std::fs::read(path)
+                .ok()
+                .and_then(text_of)
+                .map(std::borrow::Cow::Owned),
+            Reread::From(all) => all
+                .get(path)
+                .map(|t| std::borrow::Cow::Borrowed(t.as_str())),
         }
     }
-    let files: Vec<FileRead> = texts
-        .iter()
-        .zip(&kinds)
-        .map(|(f, kind)| FileRead {
-            path: f.path.clone(),
-            root: f.root.clone(),
-            kind: *kind,
-            size: f.text.len() as u64,
-            mode: f.mode,
-        })
-        .collect();
-    let magento = magento_roots(&texts, &kinds);
-    let secrets = crate::secrets::scan_files(
-        &texts
+}
+
+/// The order of the walk: by path, one component after another (`a/b`
+/// before `a.txt`).
+fn walk_order(path: &str) -> Vec<&str> {
+    path.split('/').collect()
+}
+
+/// Joins the files examined, in the order given: nginx configurations
+/// loaded with their includes, Magento roots found, secrets listed.
+fn assemble(
+    roots: Vec<String>,
+    options: Options,
+    examined: Vec<Examined>,
+    skipped: Vec<FileSkipped>,
+    reread: Reread,
+) -> ServerFiles {
+    let mut paths: Vec<&str> = examined.iter().map(|e| e.read.path.as_str()).collect();
+    paths.sort_unstable();
+    let source = ReadFiles {
+        kept: examined
             .iter()
-            .map(|f| (f.path.as_str(), f.text.as_bytes()))
-            .collect::<Vec<_>>(),
-    );
+            .filter_map(|e| Some((e.read.path.clone(), e.text.as_deref()?)))
+            .collect(),
+        paths,
+        reread: &reread,
+    };
+    let nginx = nginx_configs(&examined, &source);
+    let magento = magento_roots(&examined);
+    drop(source);
+    // A file an nginx configuration includes is nginx, whatever its name.
+    let mut files: Vec<FileRead> = Vec::with_capacity(examined.len());
+    let mut secrets = Vec::new();
+    let included: std::collections::BTreeSet<&str> =
+        nginx.iter().flat_map(included_files).collect();
+    for e in examined {
+        let mut read = e.read;
+        if included.contains(read.path.as_str()) {
+            read.kind = FileKind::NginxConfig;
+        }
+        files.push(read);
+        secrets.extend(e.secrets);
+    }
     ServerFiles {
         roots,
         max_file_size: options.max_file_size,
@@ -390,20 +510,18 @@ pub fn analyse(
 /// none of them includes. A site in `sites-available` that nothing includes
 /// is not served when an `nginx.conf` was read, and is left out.
 fn nginx_configs(
-    texts: &[FileText],
-    kinds: &[FileKind],
-    by_path: &BTreeMap<String, String>,
+    examined: &[Examined],
+    source: &ReadFiles<'_>,
 ) -> Vec<cartguard_inventory::files::NginxConfig> {
-    let candidates: Vec<&str> = texts
+    let candidates: Vec<&str> = examined
         .iter()
-        .zip(kinds)
-        .filter(|(_, kind)| **kind == FileKind::NginxConfig)
-        .map(|(f, _)| f.path.as_str())
+        .filter(|e| e.read.kind == FileKind::NginxConfig)
+        .map(|e| e.read.path.as_str())
         .collect();
     let mut configs = Vec::new();
     let mut included: Vec<String> = Vec::new();
     for main in candidates.iter().filter(|p| file_name(p) == "nginx.conf") {
-        let config = load_config(main, by_path);
+        let config = load_config(main, source);
         included.extend(included_files(&config).map(str::to_string));
         configs.push(config);
     }
@@ -415,7 +533,7 @@ fn nginx_configs(
         if have_main && file_name(&parent(path)) == "sites-available" {
             continue;
         }
-        let config = load_config(path, by_path);
+        let config = load_config(path, source);
         included.extend(included_files(&config).map(str::to_string));
         configs.push(config);
     }
@@ -427,11 +545,14 @@ fn nginx_configs(
 /// The Magento roots: the folder three levels above each `app/etc/env.php`
 /// or `app/etc/config.php`, read from the files as read (modes and owners
 /// included).
-fn magento_roots(texts: &[FileText], kinds: &[FileKind]) -> Vec<MagentoRoot> {
+fn magento_roots(examined: &[Examined]) -> Vec<MagentoRoot> {
     let mut roots: Vec<String> = Vec::new();
-    for (text, kind) in texts.iter().zip(kinds) {
-        if matches!(kind, FileKind::MagentoEnvPhp | FileKind::MagentoConfigPhp) {
-            let root = parent(&parent(&parent(&text.path)));
+    for e in examined {
+        if matches!(
+            e.read.kind,
+            FileKind::MagentoEnvPhp | FileKind::MagentoConfigPhp
+        ) {
+            let root = parent(&parent(&parent(&e.read.path)));
             if !roots.contains(&root) {
                 roots.push(root);
             }
@@ -446,13 +567,14 @@ fn magento_roots(texts: &[FileText], kinds: &[FileKind]) -> Vec<MagentoRoot> {
                 } else {
                     format!("{root}/{relative}")
                 };
-                texts.iter().find(|f| f.path == path).map(|f| FileInMemory {
-                    path: &f.path,
-                    text: &f.text,
-                    permissions: f.mode.map(|mode| FilePermissions {
+                let e = examined.iter().find(|e| e.read.path == path)?;
+                Some(FileInMemory {
+                    path: &e.read.path,
+                    text: e.text.as_deref()?,
+                    permissions: e.read.mode.map(|mode| FilePermissions {
                         mode,
-                        uid: f.owner.map(|(uid, _)| uid),
-                        gid: f.owner.map(|(_, gid)| gid),
+                        uid: e.owner.map(|(uid, _)| uid),
+                        gid: e.owner.map(|(_, gid)| gid),
                     }),
                 })
             };

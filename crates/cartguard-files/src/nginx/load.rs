@@ -2,11 +2,12 @@
 //! file's folder (nginx's configuration prefix), globs expanded in sorted
 //! order, cycles refused.
 //!
-//! Only the files handed in are read: a scan reads every file first, so a
+//! Only the files a scan read are included ([`IncludeSource`]), so a
 //! configuration copied out of `/etc/nginx` still finds its includes. An
 //! absolute include (`/etc/nginx/snippets/x.conf`) that is not among them is
 //! looked for under the prefix by its trailing components (`snippets/x.conf`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use cartguard_inventory::files::{NginxConfig, NginxDirective, NginxIssue};
@@ -15,10 +16,36 @@ use globset::{GlobBuilder, GlobMatcher};
 use super::parse::parse_text;
 use crate::paths::{file_name, join, normalise, parent};
 
-/// The configuration whose main file is `main`, from the texts of the files
-/// read (keyed by normalised path). Never fails: what cannot be read is an
-/// issue of the configuration, fatal for syntax errors and include cycles.
-pub fn load_config(main: &str, texts: &BTreeMap<String, String>) -> NginxConfig {
+/// The files a configuration may include: the files a scan read, by
+/// normalised path.
+pub trait IncludeSource {
+    /// Whether `path` was read.
+    fn has(&self, path: &str) -> bool;
+    /// Every path read, in byte order.
+    fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_>;
+    /// The text of `path`, if it was read (and can still be).
+    fn text(&self, path: &str) -> Option<Cow<'_, str>>;
+}
+
+/// Texts held in memory, by normalised path.
+impl IncludeSource for BTreeMap<String, String> {
+    fn has(&self, path: &str) -> bool {
+        self.contains_key(path)
+    }
+
+    fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        Box::new(self.keys().map(String::as_str))
+    }
+
+    fn text(&self, path: &str) -> Option<Cow<'_, str>> {
+        self.get(path).map(|t| Cow::Borrowed(t.as_str()))
+    }
+}
+
+/// The configuration whose main file is `main`, from the files read. Never
+/// fails: what cannot be read is an issue of the configuration, fatal for
+/// syntax errors and include cycles.
+pub fn load_config<S: IncludeSource + ?Sized>(main: &str, texts: &S) -> NginxConfig {
     let main = normalise(main);
     let prefix = parent(&main);
     let mut loader = Loader {
@@ -54,8 +81,8 @@ pub fn included_files(config: &NginxConfig) -> impl Iterator<Item = &str> {
 /// How deep includes may nest (nginx's own configurations use two or three).
 const MAX_INCLUDE_DEPTH: usize = 16;
 
-struct Loader<'t> {
-    texts: &'t BTreeMap<String, String>,
+struct Loader<'t, S: IncludeSource + ?Sized> {
+    texts: &'t S,
     prefix: String,
     files: Vec<String>,
     issues: Vec<NginxIssue>,
@@ -64,9 +91,9 @@ struct Loader<'t> {
     stack: Vec<String>,
 }
 
-impl Loader<'_> {
+impl<S: IncludeSource + ?Sized> Loader<'_, S> {
     fn file(&mut self, path: &str) -> Result<Vec<NginxDirective>, NginxIssue> {
-        let Some(text) = self.texts.get(path) else {
+        let Some(text) = self.texts.text(path) else {
             return Err(NginxIssue {
                 file: path.to_string(),
                 line: 0,
@@ -77,7 +104,7 @@ impl Loader<'_> {
         if !self.files.iter().any(|f| f == path) {
             self.files.push(path.to_string());
         }
-        let directives = parse_text(path, text).map_err(|e| e.in_file(path))?;
+        let directives = parse_text(path, &text).map_err(|e| e.in_file(path))?;
         self.stack.push(path.to_string());
         let resolved = self.resolve(directives);
         self.stack.pop();
@@ -144,7 +171,7 @@ impl Loader<'_> {
                 if !matches.is_empty() {
                     return matches;
                 }
-            } else if self.texts.contains_key(&candidate) {
+            } else if self.texts.has(&candidate) {
                 return vec![candidate];
             }
         }
@@ -182,16 +209,15 @@ impl Loader<'_> {
 
 /// The files read that a glob matches, sorted as glob(3) sorts them. `*` does
 /// not cross a `/`, as in nginx.
-fn glob_matches(pattern: &str, texts: &BTreeMap<String, String>) -> Vec<String> {
+fn glob_matches<S: IncludeSource + ?Sized>(pattern: &str, texts: &S) -> Vec<String> {
     let Ok(glob) = GlobBuilder::new(pattern).literal_separator(true).build() else {
         return Vec::new();
     };
     let matcher: GlobMatcher = glob.compile_matcher();
-    // BTreeMap keys are already in byte order.
     texts
-        .keys()
-        .filter(|path| matcher.is_match(path.as_str()))
-        .cloned()
+        .paths()
+        .filter(|path| matcher.is_match(path))
+        .map(str::to_string)
         .collect()
 }
 

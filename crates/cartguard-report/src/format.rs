@@ -24,6 +24,14 @@ pub trait Renderer {
 pub struct RenderOptions {
     /// Add terminal styles (for a terminal only; formats without styles ignore it).
     pub color: bool,
+    /// The text report: each finding in full (evidence, why it matters, fix)
+    /// instead of one line per finding.
+    pub detail: bool,
+    /// The text report: list the rules that ran and found nothing.
+    pub show_passed: bool,
+    /// The text report: the terminal's width, to which one-line findings are
+    /// cut; `None` (not a terminal) keeps every line whole.
+    pub width: Option<usize>,
 }
 
 /// A report format: its name, a line for `--help`, and its renderer.
@@ -70,7 +78,7 @@ macro_rules! formats {
 
 formats! {
     text("A readable report (coloured on a terminal unless NO_COLOR is set)")
-        => |options| Box::new(text::TextRenderer::new(options.color)),
+        => |options| Box::new(text::TextRenderer::with_options(*options)),
     json("The cartguard.findings/v1 document (docs/findings.schema.json)")
         => |_| Box::new(json::JsonRenderer),
     csv("One row per finding with stable columns, for spreadsheets and ticket imports")

@@ -280,6 +280,13 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Text report: show each finding in full (resource, evidence, why it
+    /// matters, fix) instead of one line per finding.
+    #[arg(long)]
+    pub detail: bool,
+    /// Text report: also list the rules that ran and found nothing.
+    #[arg(long)]
+    pub show_passed: bool,
     /// Exit with status 1 when a failure at or above this severity is found
     /// (critical, high, medium, low, info, or none to never fail).
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]

@@ -67,7 +67,19 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
 
     let color = args.output.is_none()
         && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let renderer = args.format.renderer(&RenderOptions { color });
+    // One-line findings are cut to a terminal's width; piped, every line stays whole.
+    let width = args
+        .output
+        .is_none()
+        .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+        .flatten()
+        .map(|(terminal_size::Width(w), _)| usize::from(w));
+    let renderer = args.format.renderer(&RenderOptions {
+        color,
+        detail: args.detail,
+        show_passed: args.show_passed,
+        width,
+    });
     match &args.output {
         Some(path) => {
             let mut file = std::fs::File::create(path)

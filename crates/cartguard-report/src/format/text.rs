@@ -1,5 +1,8 @@
-//! The terminal report: a summary, then failures grouped by severity with the
-//! resource, the evidence, why it matters and the fix, then what was not assessed.
+//! The terminal report, for a person: a summary first (counts by severity and
+//! area, what was not assessed, the PCI DSS requirements with failures), then
+//! one line per finding grouped by severity and rule, cut to the terminal's
+//! width. With `--detail` each finding is shown in full: the resource, the
+//! evidence in an auditor's words, why it matters and the fix.
 
 use std::fmt::Write;
 use std::io;
@@ -8,7 +11,7 @@ use anstyle::{AnsiColor, Style};
 use cartguard_rules::{Coverage, CoverageStatus, Finding, NotChecked, Severity, Status};
 use serde_json::Value;
 
-use crate::{Incomplete, NowFrom, Renderer, Report, Tally};
+use crate::{Incomplete, NowFrom, RenderOptions, Renderer, Report, Tally};
 
 /// How many evidence lines a finding shows before pointing at the JSON output.
 const EVIDENCE_LINES: usize = 30;
@@ -55,19 +58,28 @@ impl Paint {
 /// The terminal report.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TextRenderer {
-    color: bool,
+    options: RenderOptions,
 }
 
 impl TextRenderer {
-    /// The renderer; `color` adds ANSI styles (only for a terminal).
+    /// The detailed renderer; `color` adds ANSI styles (only for a terminal).
     pub fn new(color: bool) -> TextRenderer {
-        TextRenderer { color }
+        TextRenderer::with_options(RenderOptions {
+            color,
+            detail: true,
+            ..RenderOptions::default()
+        })
+    }
+
+    /// The renderer for `options` (colour, detail, passed rules, width).
+    pub fn with_options(options: RenderOptions) -> TextRenderer {
+        TextRenderer { options }
     }
 }
 
 impl Renderer for TextRenderer {
     fn render(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        out.write_all(render_text(report, self.color).as_bytes())?;
+        out.write_all(render(report, &self.options).as_bytes())?;
         out.flush()
     }
 
@@ -76,10 +88,25 @@ impl Renderer for TextRenderer {
     }
 }
 
+/// The detailed report without colour (the tests' view).
+#[cfg(test)]
+fn render_text(report: &Report, color: bool) -> String {
+    render(
+        report,
+        &RenderOptions {
+            color,
+            detail: true,
+            ..RenderOptions::default()
+        },
+    )
+}
+
 /// The whole report as one string: it is small next to the JSON document, and
 /// formatting into a string cannot fail half-way through a write.
-fn render_text(report: &Report, color: bool) -> String {
-    let p = Paint { color };
+fn render(report: &Report, options: &RenderOptions) -> String {
+    let p = Paint {
+        color: options.color,
+    };
     let mut out = String::new();
     let scan = report.scan();
     let findings = report.findings();
@@ -121,13 +148,38 @@ fn render_text(report: &Report, color: bool) -> String {
             )
         );
     }
-    summary(&mut out, &p, tally);
+    let passed = crate::areas(findings, &scan.not_checked)
+        .iter()
+        .map(|a| a.passing)
+        .sum::<usize>();
+    summary(&mut out, &p, tally, passed);
     if let Some(incomplete) = report.incomplete() {
         incomplete_lines(&mut out, &p, incomplete);
     }
     coverage_lines(&mut out, &p, report.coverage());
     area_lines(&mut out, &p, findings, &scan.not_checked);
 
+    if options.detail {
+        detailed(&mut out, &p, report);
+    } else {
+        compact(&mut out, &p, report, options.width);
+    }
+    if options.show_passed {
+        passed_rules(&mut out, &p, report);
+    }
+    out.push('\n');
+    summary(&mut out, &p, tally, passed);
+    if let Some(verdict) = verdict(&p, report) {
+        let _ = writeln!(out, "{verdict}");
+    }
+    out
+}
+
+/// Every failure in full, grouped by severity; what was not assessed; the
+/// PCI DSS requirements as a table.
+fn detailed(out: &mut String, p: &Paint, report: &Report) {
+    let scan = report.scan();
+    let findings = report.findings();
     for severity in Severity::DESCENDING {
         let group: Vec<&Finding> = findings
             .iter()
@@ -145,7 +197,7 @@ fn render_text(report: &Report, color: bool) -> String {
             )
         );
         for finding in group {
-            failure(&mut out, &p, finding);
+            failure(out, p, finding);
         }
     }
 
@@ -177,24 +229,210 @@ fn render_text(report: &Report, color: bool) -> String {
             p.bold("PCI DSS v4.0.1 BY REQUIREMENT (rules citing each requirement)")
         );
         out.push_str(&crate::requirements_table(&pci));
-        if !scan.not_checked.is_empty() {
-            let names: Vec<&str> = scan.not_checked.iter().map(|n| n.area.name()).collect();
-            let _ = writeln!(
-                out,
-                "{}",
-                p.dim(&format!(
-                    "rules of the areas not checked ({}) are left out",
-                    names.join(", ")
-                ))
-            );
+        not_checked_note(out, p, &scan.not_checked);
+    }
+}
+
+/// "rules of the areas not checked (…) are left out", under a requirement view.
+fn not_checked_note(out: &mut String, p: &Paint, not_checked: &[NotChecked]) {
+    if !not_checked.is_empty() {
+        let names: Vec<&str> = not_checked.iter().map(|n| n.area.name()).collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            p.dim(&format!(
+                "rules of the areas not checked ({}) are left out",
+                names.join(", ")
+            ))
+        );
+    }
+}
+
+/// One line per finding, grouped by severity and then by rule (in report
+/// order), each cut to `width`; the requirements with failures; where to
+/// find the rest.
+fn compact(out: &mut String, p: &Paint, report: &Report, width: Option<usize>) {
+    let scan = report.scan();
+    let findings = report.findings();
+    let pci = crate::requirements(crate::PCI_DSS, findings, &scan.not_checked);
+    if !pci.is_empty() {
+        let failing: Vec<&str> = pci
+            .iter()
+            .filter(|r| !r.failing.is_empty())
+            .map(|r| r.id.as_str())
+            .collect();
+        let unknown: Vec<&str> = pci
+            .iter()
+            .filter(|r| r.failing.is_empty() && !r.not_assessed.is_empty())
+            .map(|r| r.id.as_str())
+            .collect();
+        let passing = pci.len() - failing.len() - unknown.len();
+        let _ = writeln!(
+            out,
+            "{} {} requirements cited · {} with failures · {} not assessed · {passing} passing",
+            p.dim("PCI DSS v4.0.1:"),
+            pci.len(),
+            failing.len(),
+            unknown.len(),
+        );
+        for (label, ids) in [("with failures", &failing), ("not assessed", &unknown)] {
+            if !ids.is_empty() {
+                let line = format!("  {label}: {}", ids.join(", "));
+                let _ = writeln!(out, "{}", p.dim(&wrap(&line, width, "    ")));
+            }
         }
     }
-    out.push('\n');
-    summary(&mut out, &p, tally);
-    if let Some(verdict) = verdict(&p, report) {
-        let _ = writeln!(out, "{verdict}");
+    for severity in Severity::DESCENDING {
+        let group: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.status == Status::Fail && f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.severity(
+                severity,
+                &format!("{} ({})", severity.name().to_uppercase(), group.len())
+            )
+        );
+        for (rule, of_rule) in by_rule(&group) {
+            let count = if of_rule.len() > 1 {
+                format!(" ({})", of_rule.len())
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {} · {}{}",
+                p.bold(rule),
+                of_rule[0].title,
+                p.dim(&count)
+            );
+            // An info result is an inventory entry, not a failure.
+            let mark = if severity == Severity::Info {
+                "i"
+            } else {
+                "✗"
+            };
+            for finding in of_rule {
+                let line = cut(
+                    &format!("{} — {}", located(finding), finding.detail),
+                    width,
+                    6,
+                );
+                let _ = writeln!(out, "    {} {line}", p.severity(severity, mark));
+            }
+        }
     }
+    let unknown: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.status == Status::NotAssessed)
+        .collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.bold(&format!("NOT ASSESSED ({})", unknown.len()))
+        );
+        for (rule, of_rule) in by_rule(&unknown) {
+            let _ = writeln!(out, "  {}", p.bold(rule));
+            for finding in of_rule {
+                let line = cut(
+                    &format!("{} — {}", located(finding), finding.detail),
+                    width,
+                    6,
+                );
+                let _ = writeln!(out, "    ? {line}");
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        p.dim("Each finding in full (evidence, why it matters, fix): --detail. Every format: --format json|html|sarif|…")
+    );
+}
+
+/// The findings of each rule, rules in order of their first finding.
+fn by_rule<'a>(findings: &[&'a Finding]) -> Vec<(&'static str, Vec<&'a Finding>)> {
+    let mut groups: Vec<(&'static str, Vec<&'a Finding>)> = Vec::new();
+    for finding in findings {
+        match groups.iter_mut().find(|(rule, _)| *rule == finding.rule_id) {
+            Some((_, group)) => group.push(finding),
+            None => groups.push((finding.rule_id, vec![finding])),
+        }
+    }
+    groups
+}
+
+/// The resource, with its region unless it is global.
+fn located(finding: &Finding) -> String {
+    if finding.region == "global" {
+        finding.resource.clone()
+    } else {
+        format!("{} [{}]", finding.resource, finding.region)
+    }
+}
+
+/// `text` cut to fit `width` after `indent` columns, ending in `…` when cut.
+fn cut(text: &str, width: Option<usize>, indent: usize) -> String {
+    let Some(room) = width.map(|w| w.saturating_sub(indent).max(20)) else {
+        return text.to_string();
+    };
+    if text.chars().count() <= room {
+        return text.to_string();
+    }
+    let mut kept: String = text.chars().take(room - 1).collect();
+    kept.push('…');
+    kept
+}
+
+/// `text` wrapped at commas to `width`, continued lines starting with `indent`.
+fn wrap(text: &str, width: Option<usize>, indent: &str) -> String {
+    let Some(width) = width else {
+        return text.to_string();
+    };
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_inclusive(' ') {
+        if !line.is_empty() && line.chars().count() + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.to_string();
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
     out
+}
+
+/// The rules that ran and found nothing, with their titles, by area.
+fn passed_rules(out: &mut String, p: &Paint, report: &Report) {
+    let scan = report.scan();
+    let findings = report.findings();
+    let passed: Vec<&&cartguard_rules::Rule> = cartguard_rules::all_rules()
+        .iter()
+        .filter(|rule| !scan.not_checked.iter().any(|n| n.area == rule.area))
+        .filter(|rule| !findings.iter().any(|f| f.rule_id == rule.id))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        p.bold(&format!("PASSED ({} rules)", passed.len()))
+    );
+    for rule in passed {
+        let _ = writeln!(
+            out,
+            "  {} {} · {} {}",
+            p.paint(Style::new().fg_color(Some(AnsiColor::Green.into())), "✓"),
+            p.bold(rule.id),
+            rule.title,
+            p.dim(&format!("[{}]", rule.area.name()))
+        );
+    }
 }
 
 /// The last line: whether the gate passed, and whether the scan was complete.
@@ -262,10 +500,13 @@ fn incomplete_lines(out: &mut String, p: &Paint, incomplete: &Incomplete) {
     }
 }
 
-fn summary(out: &mut String, p: &Paint, tally: &Tally) {
+/// "180 failed: … · 7 info (inventory, not failures) · 0 not assessed · 12 rules passed".
+fn summary(out: &mut String, p: &Paint, tally: &Tally, passed: usize) {
+    let info = tally_info(tally);
     let counts: Vec<String> = tally
         .failed
         .iter()
+        .filter(|(s, _)| *s != Severity::Info)
         .map(|(s, n)| {
             let text = format!("{n} {}", s.name());
             if *n > 0 {
@@ -275,13 +516,28 @@ fn summary(out: &mut String, p: &Paint, tally: &Tally) {
             }
         })
         .collect();
+    let info_part = if info > 0 {
+        format!(" · {info} info (inventory, not failures)")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} failed: {} · {} not assessed",
-        p.bold(&tally.total_failed().to_string()),
+        "{} failed: {}{info_part} · {} not assessed · {passed} rule{} passed",
+        p.bold(&(tally.total_failed() - info).to_string()),
         counts.join(", "),
-        tally.not_assessed
+        tally.not_assessed,
+        if passed == 1 { "" } else { "s" },
     );
+}
+
+/// The `info` results: inventory entries, not failures.
+fn tally_info(tally: &Tally) -> usize {
+    tally
+        .failed
+        .iter()
+        .find(|(s, _)| *s == Severity::Info)
+        .map_or(0, |(_, n)| *n)
 }
 
 /// One line per area of the catalogue: what its rules found, and an area
@@ -568,7 +824,10 @@ mod tests {
             lines[1..11],
             [
                 "ages computed as of 2026-12-03T10:00:00Z (--now)",
-                "0 failed: 0 critical, 0 high, 0 medium, 0 low, 0 info · 9 not assessed",
+                &format!(
+                    "0 failed: 0 critical, 0 high, 0 medium, 0 low · 9 not assessed · {} rules passed",
+                    all_rules().len() - 2
+                ),
                 "INCOMPLETE: 9 findings of 2 rules not assessed, because:",
                 "  - r0 (×3)",
                 "  - r1 (×1)",
@@ -714,5 +973,91 @@ mod tests {
                 "      }",
             ]
         );
+    }
+
+    fn compact(findings: Vec<Finding>, options: RenderOptions) -> String {
+        let scan = ScanInfo {
+            started: "2026-12-03T10:00:00Z".into(),
+            now: "2026-12-03T10:00:00Z".into(),
+            now_from: NowFrom::Option,
+            accounts: vec!["111122223333".into()],
+            sources: vec!["evidence:x".into()],
+            fail_on: Some(Severity::High),
+            fail_on_not_assessed: false,
+            warnings: vec![],
+            not_checked: vec![],
+        };
+        render(&Report::new(scan, vec![], findings), &options)
+    }
+
+    #[test]
+    fn by_default_each_finding_is_one_line_under_its_rule_cut_to_the_terminal() {
+        let long = "x".repeat(300);
+        let mut second = finding("iam-root-no-mfa", Status::Fail, &long);
+        second.resource = "arn:aws:iam::111122223333:user/bob".into();
+        let mut info = finding("iam-identity-center-unused", Status::Fail, "inventory");
+        info.severity = Severity::Info;
+        let out = compact(
+            vec![
+                finding("iam-root-no-mfa", Status::Fail, "short"),
+                second,
+                info,
+            ],
+            RenderOptions {
+                width: Some(80),
+                ..RenderOptions::default()
+            },
+        );
+        assert!(out.contains("  iam-root-no-mfa · title (2)\n"), "{out}");
+        assert!(
+            out.contains("    ✗ arn:aws:iam::111122223333:user/alice — short\n"),
+            "{out}"
+        );
+        let cut = out
+            .lines()
+            .find(|l| l.contains("user/bob"))
+            .expect("bob's line");
+        assert_eq!(cut.chars().count(), 80, "{cut}");
+        assert!(cut.ends_with('…'));
+        // Neither evidence nor fix: those are for --detail.
+        assert!(
+            !out.contains("    evidence") && !out.contains("    fix "),
+            "{out}"
+        );
+        assert!(out.contains("    i arn:aws:iam::111122223333:user/alice — inventory"));
+        // An info entry is inventory, not a failure.
+        assert!(
+            out.contains(
+                "2 failed: 0 critical, 2 high, 0 medium, 0 low · 1 info (inventory, not failures)"
+            ),
+            "{out}"
+        );
+        // Piped (no width), nothing is cut.
+        let whole = compact(
+            vec![finding("iam-root-no-mfa", Status::Fail, &long)],
+            RenderOptions::default(),
+        );
+        assert!(whole.contains(&long));
+    }
+
+    #[test]
+    fn passed_rules_are_listed_on_request() {
+        let findings = vec![finding("iam-root-no-mfa", Status::Fail, "d")];
+        let quiet = compact(findings.clone(), RenderOptions::default());
+        assert!(!quiet.contains("PASSED ("));
+        let listed = compact(
+            findings,
+            RenderOptions {
+                show_passed: true,
+                ..RenderOptions::default()
+            },
+        );
+        let passed = all_rules().len() - 1;
+        assert!(
+            listed.contains(&format!("PASSED ({passed} rules)")),
+            "{listed}"
+        );
+        assert!(listed.contains("✓ iam-root-access-keys · "), "{listed}");
+        assert!(!listed.contains("✓ iam-root-no-mfa "), "{listed}");
     }
 }

@@ -49,10 +49,13 @@ pub fn format_named(name: &str) -> Option<&'static Format> {
 }
 
 // Modules are declared outside the macro so that rustfmt sees their files.
+pub mod asff;
 pub mod csv;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod ocsf;
+pub mod sarif;
 pub mod text;
 
 /// Lists each format in [`FORMATS`], named after its module.
@@ -78,6 +81,12 @@ formats! {
         => |_| Box::new(markdown::MarkdownRenderer),
     junit("JUnit XML: one test case per rule and resource, not-assessed results skipped")
         => |_| Box::new(junit::JunitRenderer),
+    sarif("SARIF 2.1.0 for GitHub code scanning and other static-analysis viewers")
+        => |_| Box::new(sarif::SarifRenderer),
+    ocsf("OCSF 1.5.0 Compliance Finding events (JSON array) for Security Lake and SIEMs")
+        => |_| Box::new(ocsf::OcsfRenderer),
+    asff("AWS Security Finding Format (JSON array) for Security Hub's BatchImportFindings")
+        => |_| Box::new(asff::AsffRenderer),
 }
 
 #[cfg(test)]

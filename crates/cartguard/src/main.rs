@@ -4,6 +4,7 @@
 mod cli;
 mod iam_cmd;
 mod net_cmd;
+mod output;
 mod scan;
 mod sources;
 

@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use cartguard_inventory::Inventory;
-use cartguard_report::{NowFrom, RenderOptions, Report, ScanInfo};
+use cartguard_report::{Gate, NowFrom, Report, ScanInfo};
 use cartguard_rules::{Coverage, Settings};
 
-use crate::cli::{ScanArgs, write_stdout_with};
+use crate::cli::{ReportArgs, ScanArgs};
 
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(jobs) = args.jobs {
@@ -17,6 +17,8 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             .build_global()
             .context("setting up the scan's threads")?;
     }
+    // A bad combination of outputs is a usage error, before any work is done.
+    args.output.formats()?;
     let started = chrono::Utc::now();
     let started_at = Instant::now();
     let (inventory, warnings) = crate::sources::load(&args.sources)?;
@@ -65,19 +67,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let report = Report::new(scan, coverage, findings);
 
-    let color = args.output.is_none()
-        && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let renderer = args.format.renderer(&RenderOptions { color });
-    match &args.output {
-        Some(path) => {
-            let mut file = std::fs::File::create(path)
-                .with_context(|| format!("creating {}", path.display()))?;
-            renderer
-                .render(&report, &mut file)
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-        None => write_stdout_with(renderer.styled(), |out| renderer.render(&report, out))?,
-    }
+    args.output.write(&report)?;
 
     if args.timings {
         eprint!(
@@ -95,6 +85,31 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     // findings piece by piece would only add to the run time.
     std::mem::forget((inventory, report));
     Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `cartguard report`: renders a saved findings document again.
+pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    args.output.formats()?;
+    let path = &args.findings;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let gate = Gate {
+        fail_on: args.fail_on.0,
+        fail_on_not_assessed: args.fail_on_not_assessed,
+    };
+    let report = cartguard_report::read_findings(&text, gate).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a usable {} document: {e}",
+            path.display(),
+            cartguard_report::FINDINGS_SCHEMA
+        )
+    })?;
+    args.output.write(&report)?;
+    Ok(if report.fails_gate() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -7,12 +7,16 @@
 //! - One result per finding, always with a location (GitHub requires one): a
 //!   file finding points at its file and line; a cloud finding has no file, so
 //!   its physical location is a stable relative path made of the account, the
-//!   region and the resource (`aws/111122223333/eu-west-1/instance/i-0…`), and
+//!   service, the region (none for an account-wide resource) and the resource
+//!   (`aws/111122223333/ec2/eu-west-1/instance/i-0…`), and
 //!   its logical locations name the ARN, the account and the region.
 //! - `partialFingerprints` carry the finding's stable fingerprint, so an alert
 //!   keeps its identity from one upload to the next.
 //! - A failure's level follows its severity; a not-assessed result is of kind
 //!   `open` (the tool could not decide) with level `none`.
+//! - A result's properties repeat its severity, status, account, region,
+//!   resource, fix and compliance references; the evidence stays in the JSON
+//!   report (code scanning shows none of it).
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -20,9 +24,8 @@ use std::io::{self, Write};
 use cartguard_rules::{Finding, Rule, Severity, Status, all_rules};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
-use serde_json::value::RawValue;
 
-use crate::exchange::Place;
+use crate::exchange::{Place, standard_title};
 use crate::{Renderer, Report, explain_rule};
 
 /// The SARIF report.
@@ -124,6 +127,7 @@ struct Driver {
     name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
     information_uri: &'static str,
     rules: Vec<Descriptor>,
 }
@@ -237,7 +241,6 @@ struct ResultProperties<'a> {
     title: &'a str,
     remediation: &'a str,
     compliance: &'a cartguard_rules::Compliance,
-    evidence: &'a RawValue,
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -276,8 +279,9 @@ fn descriptor(rule: &Rule) -> Descriptor {
     let compliance = cartguard_rules::compliance_for(rule.id);
     let mut tags = vec!["security".to_string(), rule.area.name().to_string()];
     for standard in cartguard_rules::standards() {
+        let title = standard_title(&standard.id);
         for reference in compliance.get(&standard.id).into_iter().flatten() {
-            tags.push(format!("{} {reference}", standard.name));
+            tags.push(format!("{title} {reference}"));
         }
     }
     let what = rule.section("What it checks");
@@ -375,7 +379,11 @@ fn location(finding: &Finding) -> Location<'_> {
                 logical_locations: vec![],
             }
         }
-        Place::Cloud { arn, resource, .. } => {
+        Place::Cloud {
+            arn,
+            service,
+            resource,
+        } => {
             let name = if resource.is_empty() { arn } else { resource };
             let mut logical = vec![
                 LogicalLocation {
@@ -396,12 +404,12 @@ fn location(finding: &Finding) -> Location<'_> {
                     kind: "region",
                 });
             }
-            let uri = format!(
-                "aws/{}/{}/{}",
-                uri_path(&finding.account),
-                uri_path(&finding.region),
-                uri_path(name.trim_start_matches('/'))
-            );
+            let mut uri = format!("aws/{}/{}/", uri_path(&finding.account), uri_path(service));
+            if finding.region != "global" {
+                uri.push_str(&uri_path(&finding.region));
+                uri.push('/');
+            }
+            uri.push_str(&uri_path(name.trim_start_matches('/')));
             Location {
                 physical_location: PhysicalLocation {
                     artifact_location: ArtifactLocation { uri },
@@ -440,7 +448,6 @@ fn result(finding: &Finding, rule_index: usize) -> SarifResult<'_> {
             title: finding.title,
             remediation: &finding.remediation,
             compliance: &finding.compliance,
-            evidence: &finding.evidence,
         },
     }
 }
@@ -475,7 +482,7 @@ mod tests {
         let cloud = &results[1]["locations"][0];
         assert_eq!(
             cloud["physicalLocation"]["artifactLocation"]["uri"],
-            "aws/111122223333/global/user/alice"
+            "aws/111122223333/iam/user/alice"
         );
         assert_eq!(
             cloud["logicalLocations"][0]["fullyQualifiedName"],

@@ -12,7 +12,9 @@
 //! reason, and `Compliance.RelatedRequirements` every PCI DSS and CIS
 //! reference as `<standard>/<requirement>`. AWS's stated limits are kept: a
 //! title of at most 256 characters, a description of 1,024, a recommendation
-//! of 512 and at most 32 related requirements.
+//! of 512 and at most 32 related requirements. A finding without an account
+//! (server files scanned without their account's evidence) cannot be
+//! imported, so rendering such a report is an error that says so.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -32,6 +34,16 @@ const HOME_REGION: &str = "us-east-1";
 
 impl Renderer for AsffRenderer {
     fn render(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        // Security Hub files every finding under an account; server files
+        // scanned without their account's evidence belong to none.
+        if let Some(orphan) = report.findings().iter().find(|f| f.account.is_empty()) {
+            return Err(io::Error::other(format!(
+                "ASFF needs the AWS account each finding belongs to, and {} has none: \
+                 scan the server files together with the evidence (--evidence or --snapshot) \
+                 of the account they run in",
+                orphan.resource
+            )));
+        }
         let now = report.scan().now.as_str();
         let findings: Vec<AwsSecurityFinding> =
             report.findings().iter().map(|f| asff(f, now)).collect();
@@ -268,5 +280,16 @@ mod tests {
         assert_eq!(second["Resources"][0]["Region"], "eu-west-1");
         assert_eq!(second["Workflow"]["Status"], "NEW");
         assert_eq!(second["RecordState"], "ACTIVE");
+    }
+
+    #[test]
+    fn a_finding_without_an_account_cannot_be_imported() {
+        let mut file = finding("secret-hardcoded", Status::Fail);
+        file.account = String::new();
+        file.resource = "app/.env:3".into();
+        let error = AsffRenderer
+            .render(&report(vec![file]), &mut Vec::new())
+            .expect_err("no account");
+        assert!(error.to_string().contains("app/.env:3"), "{error}");
     }
 }

@@ -123,7 +123,8 @@ struct Analytic<'a> {
 #[derive(Serialize)]
 struct Cloud<'a> {
     provider: &'static str,
-    account: Account<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<Account<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<&'a str>,
 }
@@ -252,11 +253,12 @@ fn event(finding: &Finding, time: i64) -> Event<'_> {
         },
         cloud: Cloud {
             provider: "AWS",
-            account: Account {
+            // Server files scanned without an account's evidence belong to none.
+            account: (!finding.account.is_empty()).then_some(Account {
                 uid: &finding.account,
                 type_id: 10,
                 kind: "AWS Account",
-            },
+            }),
             region: region(finding),
         },
         resources: [Resource {

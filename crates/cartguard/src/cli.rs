@@ -329,7 +329,7 @@ pub struct OutputArgs {
 #[command(after_help = REPORT_EXIT_STATUS)]
 pub struct ReportArgs {
     /// The findings document, as `scan --format json` writes it
-    /// (cartguard.findings/v1).
+    /// (cartguard.findings/v1); `-` reads it from standard input.
     #[arg(value_name = "FINDINGS.json")]
     pub findings: PathBuf,
     #[command(flatten)]

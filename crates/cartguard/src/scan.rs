@@ -95,8 +95,11 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
 pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     args.output.formats()?;
     let path = &args.findings;
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("reading standard input")?
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+    };
     let gate = Gate {
         fail_on: args.fail_on.0,
         fail_on_not_assessed: args.fail_on_not_assessed,

@@ -355,6 +355,17 @@ fn report_renders_a_saved_document_as_the_scan_would() {
     let scanned = std::fs::read_to_string(dir.path().join("cartguard.md")).expect("scanned");
     assert!(markdown.starts_with("## cartguard: FAIL: "), "{markdown}");
     assert_ne!(markdown, scanned, "the scan's own gate was none");
+
+    // `-` reads the document from standard input.
+    let output = cartguard()
+        .args(["report", "-", "--format", "csv"])
+        .pipe_stdin(&saved)
+        .expect("the saved document")
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let scanned = std::fs::read(dir.path().join("cartguard.csv")).expect("scanned");
+    assert!(output.stdout == scanned, "csv from standard input differs");
 }
 
 #[test]

@@ -85,11 +85,92 @@ fn exchange_formats_validate_against_their_published_schemas() {
     }
     let asff = read_json(&dir.path().join("cartguard.asff.json"));
     assert_valid(&schema("asff-2018-10-26.schema.json"), &asff, "ASFF");
+    // The limits AWS states in prose only.
+    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    for finding in asff.as_array().expect("findings") {
+        assert!(chars(&finding["Title"]) <= 256);
+        assert!(chars(&finding["Description"]) <= 1024);
+        assert!(chars(&finding["Remediation"]["Recommendation"]["Text"]) <= 512);
+        let related = &finding["Compliance"]["RelatedRequirements"];
+        assert!(related.as_array().map_or(0, Vec::len) <= 32);
+    }
     let json = read_json(&dir.path().join("cartguard.json"));
     let findings = json["findings"].as_array().expect("findings").len();
     assert!(findings > 100, "the demo has findings of every kind");
     assert_eq!(ocsf.as_array().map(Vec::len), Some(findings));
     assert_eq!(asff.as_array().map(Vec::len), Some(findings));
+}
+
+/// Copies a folder, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readable").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Results that could not be assessed take their own shape in each exchange
+/// format (SARIF kind `open`, OCSF status Warning, ASFF WARNING with a
+/// reason); they validate too.
+#[test]
+fn not_assessed_results_validate_in_every_exchange_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let evidence = dir.path().join("evidence");
+    copy_dir(&repo().join("examples/securecart/evidence"), &evidence);
+    // Without the KMS answers and the buckets' encryption, those rules cannot decide.
+    std::fs::remove_dir_all(evidence.join("kms")).expect("kms");
+    std::fs::remove_dir_all(evidence.join("s3/global/get-bucket-encryption")).expect("s3");
+    let out = dir.path().join("reports");
+    let output = cartguard()
+        .args(["scan", "--now", NOW, "--fail-on", "none", "--evidence"])
+        .arg(&evidence)
+        .args(["--format", "sarif", "--format", "ocsf", "--format", "asff"])
+        .arg("--output-dir")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("INCOMPLETE"));
+
+    let sarif = read_json(&out.join("cartguard.sarif"));
+    assert_valid(&schema("sarif-schema-2.1.0.json"), &sarif, "SARIF");
+    let open = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["kind"] == "open" && r["level"] == "none")
+        .count();
+    assert!(open > 0, "not-assessed results are of kind open");
+
+    let ocsf = read_json(&out.join("cartguard.ocsf.json"));
+    let ocsf_schema = schema("ocsf-1.5.0-compliance_finding.schema.json");
+    let mut warnings = 0;
+    for event in ocsf.as_array().expect("events") {
+        assert_valid(&ocsf_schema, event, "OCSF event");
+        if event["compliance"]["status"] == "Warning" {
+            warnings += 1;
+            assert!(event["compliance"]["status_detail"].is_string());
+        }
+    }
+    assert_eq!(warnings, open);
+
+    let asff = read_json(&out.join("cartguard.asff.json"));
+    assert_valid(&schema("asff-2018-10-26.schema.json"), &asff, "ASFF");
+    let warned = asff
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| {
+            f["Compliance"]["Status"] == "WARNING"
+                && f["Compliance"]["StatusReasons"][0]["Description"].is_string()
+        })
+        .count();
+    assert_eq!(warned, open);
 }
 
 /// What GitHub code scanning requires of an upload beyond the SARIF schema:

@@ -451,7 +451,7 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
             Command::Scan(args) => crate::scan::scan(&args),
-            Command::Report(args) => crate::scan::report(&args),
+            Command::Report(args) => crate::report_cmd::report(&args),
             Command::Collect(_) => bail!(
                 "live collection is not supported in this build yet; produce an evidence folder with scripts/collect-evidence.sh and scan it with --evidence"
             ),

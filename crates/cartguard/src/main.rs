@@ -5,6 +5,7 @@ mod cli;
 mod iam_cmd;
 mod net_cmd;
 mod output;
+mod report_cmd;
 mod scan;
 mod sources;
 

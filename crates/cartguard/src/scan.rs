@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use cartguard_inventory::Inventory;
-use cartguard_report::{Gate, NowFrom, Report, ScanInfo};
+use cartguard_report::{NowFrom, Report, ScanInfo};
 use cartguard_rules::{Coverage, Settings};
 
-use crate::cli::{ReportArgs, ScanArgs};
+use crate::cli::ScanArgs;
 
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(jobs) = args.jobs {
@@ -85,34 +85,6 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     // findings piece by piece would only add to the run time.
     std::mem::forget((inventory, report));
     Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// `cartguard report`: renders a saved findings document again.
-pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    args.output.formats()?;
-    let path = &args.findings;
-    let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).context("reading standard input")?
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-    };
-    let gate = Gate {
-        fail_on: args.fail_on.0,
-        fail_on_not_assessed: args.fail_on_not_assessed,
-    };
-    let report = cartguard_report::read_findings(&text, gate).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not a usable {} document: {e}",
-            path.display(),
-            cartguard_report::FINDINGS_SCHEMA
-        )
-    })?;
-    args.output.write(&report)?;
-    Ok(if report.fails_gate() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -41,6 +41,8 @@ pub struct Format {
     pub name: &'static str,
     /// One line describing it, as `--help` shows it (no final full stop).
     pub about: &'static str,
+    /// The name of its file in `--output-dir`, e.g. `cartguard.sarif`.
+    pub file_name: &'static str,
     renderer: fn(&RenderOptions) -> Box<dyn Renderer>,
 }
 
@@ -57,38 +59,48 @@ pub fn format_named(name: &str) -> Option<&'static Format> {
 }
 
 // Modules are declared outside the macro so that rustfmt sees their files.
+pub mod asff;
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod ocsf;
+pub mod sarif;
 pub mod text;
 
 /// Lists each format in [`FORMATS`], named after its module.
 macro_rules! formats {
-    ($($module:ident($about:literal) => $renderer:expr,)*) => {
+    ($($module:ident($about:literal, $file:literal) => $renderer:expr,)*) => {
         /// Every report format, in the order `--help` lists them.
         pub const FORMATS: &[Format] = &[$(Format {
             name: stringify!($module),
             about: $about,
+            file_name: $file,
             renderer: $renderer,
         },)*];
     };
 }
 
 formats! {
-    text("A readable report (coloured on a terminal unless NO_COLOR is set)")
+    text("A readable report (coloured on a terminal unless NO_COLOR is set)", "cartguard.txt")
         => |options| Box::new(text::TextRenderer::with_options(*options)),
-    json("The cartguard.findings/v1 document (docs/findings.schema.json)")
+    json("The cartguard.findings/v1 document (docs/findings.schema.json)", "cartguard.json")
         => |_| Box::new(json::JsonRenderer),
-    csv("One row per finding with stable columns, for spreadsheets and ticket imports")
+    csv("One row per finding with stable columns, for spreadsheets and ticket imports", "cartguard.csv")
         => |_| Box::new(csv::CsvRenderer),
-    markdown("A pull-request comment: the verdict, summary tables and the most severe findings")
+    markdown("A pull-request comment: the verdict, summary tables and the most severe findings", "cartguard.md")
         => |_| Box::new(markdown::MarkdownRenderer),
-    junit("JUnit XML: one test case per rule and resource, not-assessed results skipped")
+    junit("JUnit XML: one test case per rule and resource, not-assessed results skipped", "cartguard.junit.xml")
         => |_| Box::new(junit::JunitRenderer),
-    html("One self-contained HTML file: summary, filters, PCI DSS and CIS views, coverage")
+    html("One self-contained HTML file: summary, filters, PCI DSS and CIS views, coverage", "cartguard.html")
         => |_| Box::new(html::HtmlRenderer),
+    sarif("SARIF 2.1.0 for GitHub code scanning and other static-analysis viewers", "cartguard.sarif")
+        => |_| Box::new(sarif::SarifRenderer),
+    ocsf("OCSF 1.5.0 Compliance Finding events (JSON array) for Security Lake and SIEMs", "cartguard.ocsf.json")
+        => |_| Box::new(ocsf::OcsfRenderer),
+    asff("AWS Security Finding Format (JSON array) for Security Hub's BatchImportFindings", "cartguard.asff.json")
+        => |_| Box::new(asff::AsffRenderer),
 }
 
 #[cfg(test)]
@@ -159,6 +171,10 @@ pub(crate) mod tests {
             assert!(!format.about.ends_with('.'), "{}", format.name);
         }
         assert!(format_named("xml").is_none());
+        let mut files: Vec<&str> = FORMATS.iter().map(|f| f.file_name).collect();
+        files.sort_unstable();
+        files.dedup();
+        assert_eq!(files.len(), FORMATS.len(), "one file name per format");
         assert_eq!(FORMATS[0].name, "text", "the default format comes first");
     }
 }

@@ -43,6 +43,9 @@ enum Command {
     /// and on its last line.
     #[command(after_help = SCAN_EXIT_STATUS)]
     Scan(ScanArgs),
+    /// Render a saved findings document (scan --format json) again, in any
+    /// format, without scanning.
+    Report(ReportArgs),
     /// Save a snapshot of a live account for offline scans.
     #[command(hide = true)]
     Collect(CollectArgs),
@@ -274,19 +277,8 @@ pub enum Format {
 pub struct ScanArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
-    /// Output format.
-    #[arg(long, default_value = "text", value_parser = report_format())]
-    pub format: &'static cartguard_report::Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Text report: show each finding in full (resource, evidence, why it
-    /// matters, fix) instead of one line per finding.
-    #[arg(long)]
-    pub detail: bool,
-    /// Text report: also list the rules that ran and found nothing.
-    #[arg(long)]
-    pub show_passed: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Exit with status 1 when a failure at or above this severity is found
     /// (critical, high, medium, low, info, or none to never fail).
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]
@@ -314,6 +306,60 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
 }
+
+/// Where a findings report goes, and in which formats.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format; repeat it with --output-dir to write several at once
+    /// (--format sarif --format json --output-dir reports).
+    #[arg(long, default_value = "text", value_parser = report_format())]
+    pub format: Vec<&'static cartguard_report::Format>,
+    /// Write the report to FILE instead of standard output (the summary still
+    /// goes to the terminal).
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "output_dir")]
+    pub output: Option<PathBuf>,
+    /// Write one file per --format into DIR, created if missing: cartguard.txt,
+    /// cartguard.json, cartguard.html, cartguard.csv, cartguard.md,
+    /// cartguard.junit.xml, cartguard.sarif, cartguard.ocsf.json,
+    /// cartguard.asff.json.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Text report: show each finding in full (resource, evidence, why it
+    /// matters, fix) instead of one line per finding.
+    #[arg(long)]
+    pub detail: bool,
+    /// Text report: also list the rules that ran and found nothing.
+    #[arg(long)]
+    pub show_passed: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = REPORT_EXIT_STATUS)]
+pub struct ReportArgs {
+    /// The findings document, as `scan --format json` writes it
+    /// (cartguard.findings/v1); `-` reads it from standard input.
+    #[arg(value_name = "FINDINGS.json")]
+    pub findings: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Exit with status 1 when a failure at or above this severity is in the
+    /// document (critical, high, medium, low, info, or none to never fail).
+    #[arg(long, value_name = "SEVERITY", default_value = "none", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// Also exit with status 1 when the document holds a result that could
+    /// not be assessed.
+    #[arg(long)]
+    pub fail_on_not_assessed: bool,
+}
+
+/// The exit statuses of `report`, as `report --help` lists them.
+const REPORT_EXIT_STATUS: &str = "\
+Exit status:
+  0  rendered, and nothing fails the gate (by default there is no gate)
+  1  the gate failed: a failure at or above --fail-on, or, with
+     --fail-on-not-assessed, a result that could not be assessed
+  2  a usage or input error: an unreadable file, or a document that is not
+     cartguard.findings/v1 (the error names the JSON path)";
 
 #[derive(Debug, Args)]
 pub struct CollectArgs {
@@ -413,6 +459,7 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
             Command::Scan(args) => crate::scan::scan(&args),
+            Command::Report(args) => crate::report_cmd::report(&args),
             Command::Collect(_) => bail!(
                 "live collection is not supported in this build yet; produce an evidence folder with scripts/collect-evidence.sh and scan it with --evidence"
             ),

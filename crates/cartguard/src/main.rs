@@ -4,6 +4,8 @@
 mod cli;
 mod iam_cmd;
 mod net_cmd;
+mod output;
+mod report_cmd;
 mod scan;
 mod sources;
 

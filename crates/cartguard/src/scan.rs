@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use cartguard_inventory::Inventory;
-use cartguard_report::{NowFrom, RenderOptions, Report, ScanInfo};
+use cartguard_report::{NowFrom, Report, ScanInfo};
 use cartguard_rules::{Coverage, Settings};
 
-use crate::cli::{ScanArgs, write_stdout_with};
+use crate::cli::ScanArgs;
 
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(jobs) = args.jobs {
@@ -17,6 +17,8 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             .build_global()
             .context("setting up the scan's threads")?;
     }
+    // A bad combination of outputs is a usage error, before any work is done.
+    args.output.formats()?;
     let started = chrono::Utc::now();
     let started_at = Instant::now();
     let (inventory, warnings) = crate::sources::load(&args.sources)?;
@@ -65,31 +67,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let report = Report::new(scan, coverage, findings);
 
-    let color = args.output.is_none()
-        && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    // One-line findings are cut to a terminal's width; piped, every line stays whole.
-    let width = args
-        .output
-        .is_none()
-        .then(|| terminal_size::terminal_size_of(std::io::stdout()))
-        .flatten()
-        .map(|(terminal_size::Width(w), _)| usize::from(w));
-    let renderer = args.format.renderer(&RenderOptions {
-        color,
-        detail: args.detail,
-        show_passed: args.show_passed,
-        width,
-    });
-    match &args.output {
-        Some(path) => {
-            let mut file = std::fs::File::create(path)
-                .with_context(|| format!("creating {}", path.display()))?;
-            renderer
-                .render(&report, &mut file)
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-        None => write_stdout_with(renderer.styled(), |out| renderer.render(&report, out))?,
-    }
+    args.output.write(&report)?;
 
     if args.timings {
         eprint!(

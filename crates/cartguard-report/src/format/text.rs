@@ -435,6 +435,39 @@ fn passed_rules(out: &mut String, p: &Paint, report: &Report) {
     }
 }
 
+/// The few lines a scan prints on the terminal when its reports go to files:
+/// what was scanned, the counts by severity, what could not be assessed and
+/// the verdict, so a run that writes files still tells its result.
+pub fn summary_text(report: &Report, color: bool) -> String {
+    let p = Paint { color };
+    let mut out = String::new();
+    let scan = report.scan();
+    let _ = writeln!(
+        out,
+        "{} {} · account {} · as of {}",
+        p.bold("cartguard"),
+        env!("CARGO_PKG_VERSION"),
+        if scan.accounts.is_empty() {
+            "none".to_string()
+        } else {
+            scan.accounts.join(", ")
+        },
+        scan.now
+    );
+    let passed = crate::areas(report.findings(), &scan.not_checked)
+        .iter()
+        .map(|a| a.passing)
+        .sum::<usize>();
+    summary(&mut out, &p, report.tally(), passed);
+    if let Some(incomplete) = report.incomplete() {
+        incomplete_lines(&mut out, &p, incomplete);
+    }
+    if let Some(verdict) = verdict(&p, report) {
+        let _ = writeln!(out, "{verdict}");
+    }
+    out
+}
+
 /// The last line: whether the gate passed, and whether the scan was complete.
 /// A scan that could not assess everything never says PASS on its own.
 fn verdict(p: &Paint, report: &Report) -> Option<String> {

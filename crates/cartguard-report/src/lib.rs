@@ -17,7 +17,7 @@ mod timings;
 
 pub use catalogue::{explain_rule, rules_json, rules_markdown, rules_reference, rules_table};
 pub use format::json::{FINDINGS_SCHEMA, JsonRenderer};
-pub use format::text::{TextRenderer, summary_text};
+pub use format::text::{TextRenderer, finding_text, summary_text};
 pub use format::{FORMATS, Format, RenderOptions, Renderer, format_named};
 pub use net::{AccountExposure, exposure_json, exposure_text, reach_json, reach_text};
 pub use read::{DocumentError, Gate, read_findings};

@@ -331,6 +331,11 @@ pub struct OutputArgs {
     /// Text report: also list the rules that ran and found nothing.
     #[arg(long)]
     pub show_passed: bool,
+    /// Print only the findings whose fingerprint starts with FINGERPRINT, in
+    /// full (the one-line report shows each finding's first 8 characters).
+    /// Repeatable.
+    #[arg(long, value_name = "FINGERPRINT", conflicts_with_all = ["output", "output_dir"])]
+    pub show: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,9 @@ impl OutputArgs {
     /// tells the result.
     pub fn write(&self, report: &Report) -> anyhow::Result<()> {
         let formats = self.formats()?;
+        if !self.show.is_empty() {
+            return self.show(report);
+        }
         if let Some(dir) = &self.output_dir {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             let mut written = Vec::new();
@@ -75,6 +78,35 @@ impl OutputArgs {
                 write_stdout_with(renderer.styled(), |out| renderer.render(report, out))
             }
         }
+    }
+
+    /// `--show`: the findings whose fingerprint starts with one of the
+    /// prefixes given, each in full; a prefix that matches nothing is an error.
+    fn show(&self, report: &Report) -> anyhow::Result<()> {
+        let color =
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+        let mut text = String::new();
+        for prefix in &self.show {
+            let prefix = prefix.trim().to_ascii_lowercase();
+            if prefix.is_empty() {
+                bail!("--show takes a fingerprint (or its first characters), not an empty value");
+            }
+            let matching: Vec<_> = report
+                .findings()
+                .iter()
+                .filter(|f| f.fingerprint.starts_with(&prefix))
+                .collect();
+            if matching.is_empty() {
+                bail!(
+                    "no finding has a fingerprint starting with {prefix} (the one-line report shows each finding's first 8 characters)"
+                );
+            }
+            for finding in matching {
+                text.push_str(&cartguard_report::finding_text(finding, color));
+                text.push('\n');
+            }
+        }
+        write_stdout_with(true, |out| out.write_all(text.as_bytes()))
     }
 
     /// The rendering options the flags ask for (no colour, no width).

@@ -887,3 +887,52 @@ fn every_report_format_tells_the_same_scan_and_the_same_exit_status() {
     assert!(markdown.starts_with("## cartguard: FAIL: "), "{markdown}");
     assert!(markdown.len() < 65_536);
 }
+
+#[test]
+fn one_line_per_finding_and_show_prints_one_in_full() {
+    let demo = repo().join("examples/securecart/evidence");
+    let scan = |extra: &[&str]| {
+        cartguard()
+            .args(["scan", "--now", NOW, "--evidence"])
+            .arg(&demo)
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let compact = String::from_utf8(scan(&[]).stdout).expect("UTF-8");
+    // One line per finding: the mark, the fingerprint's start, the resource.
+    let line = compact
+        .lines()
+        .find(|l| l.contains("✗") && l.contains("arn:aws:iam::111122223333:root —"))
+        .expect("the root key's line");
+    let short = line.split_whitespace().nth(1).expect("a fingerprint");
+    assert_eq!(short.len(), 8, "{line}");
+    assert!(
+        !compact.contains("    evidence "),
+        "no evidence without --show"
+    );
+    let document = scan_json(&demo);
+    let full = document["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["fingerprint"].as_str())
+        .find(|f| f.starts_with(short))
+        .expect("the fingerprint is the JSON's");
+
+    let shown = scan(&["--show", short]);
+    let text = String::from_utf8(shown.stdout).expect("UTF-8");
+    assert!(text.contains("iam-root-access-keys"), "{text}");
+    assert!(text.contains("evidence") && text.contains("fix"), "{text}");
+    assert!(text.contains(&format!("fingerprint {full}")), "{text}");
+    assert_eq!(text.matches("fingerprint ").count(), 1, "{text}");
+
+    let unknown = scan(&["--show", "0000zzzz"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("no finding has a fingerprint starting with 0000zzzz"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+}

@@ -197,7 +197,7 @@ fn detailed(out: &mut String, p: &Paint, report: &Report) {
             )
         );
         for finding in group {
-            failure(out, p, finding);
+            failure(out, p, finding, EVIDENCE_LINES);
         }
     }
 
@@ -321,9 +321,14 @@ fn compact(out: &mut String, p: &Paint, report: &Report, width: Option<usize>) {
                 let line = cut(
                     &format!("{} — {}", located(finding), finding.detail),
                     width,
-                    6,
+                    15,
                 );
-                let _ = writeln!(out, "    {} {line}", p.severity(severity, mark));
+                let _ = writeln!(
+                    out,
+                    "    {} {} {line}",
+                    p.severity(severity, mark),
+                    p.dim(short_fingerprint(finding))
+                );
             }
         }
     }
@@ -343,17 +348,46 @@ fn compact(out: &mut String, p: &Paint, report: &Report, width: Option<usize>) {
                 let line = cut(
                     &format!("{} — {}", located(finding), finding.detail),
                     width,
-                    6,
+                    15,
                 );
-                let _ = writeln!(out, "    ? {line}");
+                let _ = writeln!(out, "    ? {} {line}", p.dim(short_fingerprint(finding)));
             }
         }
     }
     let _ = writeln!(
         out,
         "\n{}",
-        p.dim("Each finding in full (evidence, why it matters, fix): --detail. Every format: --format json|html|sarif|…")
+        p.dim("One finding in full (evidence, why it matters, fix): --show FINGERPRINT (the 8 characters after its mark); all of them: --detail; a page to hand over: --format html")
     );
+}
+
+/// The start of a finding's fingerprint that the one-line view shows and
+/// `--show` accepts.
+fn short_fingerprint(finding: &Finding) -> &str {
+    finding.fingerprint.get(..8).unwrap_or(&finding.fingerprint)
+}
+
+/// One finding in full, as `--detail` shows it: for a failure the resource,
+/// detail, evidence, why it matters and the fix; for a result that could not
+/// be assessed, the resource and why.
+pub fn finding_text(finding: &Finding, color: bool) -> String {
+    let p = Paint { color };
+    let mut out = String::new();
+    match finding.status {
+        Status::Fail => failure(&mut out, &p, finding, usize::MAX),
+        Status::NotAssessed => {
+            let _ = writeln!(
+                out,
+                "  ? {} · {}\n    {}\n      {}",
+                p.bold(finding.rule_id),
+                finding.title,
+                located(finding),
+                finding.detail
+            );
+        }
+    }
+    let _ = writeln!(out, "    {} {}", p.dim("fingerprint"), finding.fingerprint);
+    out
 }
 
 /// The findings of each rule, rules in order of their first finding.
@@ -636,7 +670,7 @@ fn coverage_lines(out: &mut String, p: &Paint, coverage: &[Coverage]) {
     }
 }
 
-fn failure(out: &mut String, p: &Paint, finding: &Finding) {
+fn failure(out: &mut String, p: &Paint, finding: &Finding, evidence_limit: usize) {
     let _ = writeln!(
         out,
         "  {} {} · {}",
@@ -659,19 +693,20 @@ fn failure(out: &mut String, p: &Paint, finding: &Finding) {
     );
     let _ = writeln!(out, "    {} {}", label("detail"), finding.detail);
     let lines = evidence_lines(&finding.evidence_json());
-    for (i, line) in lines.iter().take(EVIDENCE_LINES).enumerate() {
+    for (i, line) in lines.iter().take(evidence_limit).enumerate() {
         let _ = writeln!(
             out,
             "    {} {line}",
             label(if i == 0 { "evidence" } else { "" })
         );
     }
-    if lines.len() > EVIDENCE_LINES {
+    if lines.len() > evidence_limit {
         let _ = writeln!(
             out,
-            "    {} … {} more (see --format json)",
+            "    {} … {} more (see --show {} or --format json)",
             label(""),
-            lines.len() - EVIDENCE_LINES
+            lines.len() - evidence_limit,
+            short_fingerprint(finding)
         );
     }
     if !finding.rationale.is_empty() {
@@ -734,6 +769,9 @@ fn block(value: &Value, indent: &str, lines: &mut Vec<String>) {
 /// The value on one line, when it is short enough to be read there: a scalar,
 /// a list of scalars, or a short policy statement as JSON.
 fn inline(value: &Value) -> Option<String> {
+    if let Some(words) = in_words(value) {
+        return Some(words);
+    }
     match value {
         Value::Object(map) if map.is_empty() => Some("{}".into()),
         Value::Array(items) if items.is_empty() => Some("none".into()),
@@ -746,6 +784,107 @@ fn inline(value: &Value) -> Option<String> {
         Value::Object(_) | Value::Array(_) => None,
         other => Some(scalar(other)),
     }
+}
+
+/// A step of a network path, or a network ACL entry, as one line an auditor
+/// reads: `security group sg-1 ingress rule 0 admits 0.0.0.0/0`, `rule 120 ·
+/// allow · tcp 1024-65535 · 0.0.0.0/0`.
+fn in_words(value: &Value) -> Option<String> {
+    let map = value.as_object()?;
+    let text = |key: &str| map.get(key).map(scalar).unwrap_or_else(|| "?".into());
+    if let Some(hop) = map.get("hop").and_then(Value::as_str) {
+        return Some(match hop {
+            "public-address" => match map.get("interface").and_then(Value::as_str) {
+                Some(interface) => format!(
+                    "public {} address {} on {interface}",
+                    text("family"),
+                    text("address")
+                ),
+                None => format!("public {} address {}", text("family"), text("address")),
+            },
+            "internet-gateway-route" => format!(
+                "route table {} sends {} to internet gateway {}",
+                text("route_table"),
+                text("destination"),
+                text("gateway")
+            ),
+            "route" => format!(
+                "route table {} sends {} to {}",
+                text("route_table"),
+                text("destination"),
+                text("target")
+            ),
+            "network-acl-entry" => format!(
+                "network ACL {} at subnet {}: {} rule {} allows the {}",
+                text("acl_id"),
+                text("subnet_id"),
+                text("direction"),
+                text("rule_number"),
+                text("role")
+            ),
+            "same-subnet" => format!(
+                "same subnet {}: no network ACL on the way",
+                text("subnet_id")
+            ),
+            "security-group-egress-rule" => format!(
+                "security group {} egress rule {} allows to {}",
+                text("group_id"),
+                text("rule_index"),
+                text("peer")
+            ),
+            "security-group-rule" => format!(
+                "security group {} ingress rule {} admits {}",
+                text("group_id"),
+                text("rule_index"),
+                text("peer")
+            ),
+            "no-security-group" => "no security group on the target".into(),
+            other => {
+                let rest: Vec<String> = map
+                    .iter()
+                    .filter(|(k, _)| *k != "hop")
+                    .map(|(k, v)| format!("{k} {}", scalar(v)))
+                    .collect();
+                format!("{other}: {}", rest.join(", "))
+            }
+        });
+    }
+    // A network ACL entry: number, action, traffic, addresses.
+    if map.contains_key("rule_number") && map.contains_key("action") {
+        let ports = map
+            .get("ports")
+            .and_then(Value::as_array)
+            .map(|ports| {
+                ports
+                    .iter()
+                    .map(|p| {
+                        let protocol = p.get("protocol").map(scalar).unwrap_or_default();
+                        match (p.get("from_port"), p.get("to_port")) {
+                            (Some(from), Some(to)) if from == to => {
+                                format!("{protocol}/{}", scalar(from))
+                            }
+                            (Some(from), Some(to)) => {
+                                format!("{protocol}/{}-{}", scalar(from), scalar(to))
+                            }
+                            _ => protocol,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_else(|| "all traffic".into());
+        let addresses = map
+            .get("cidr")
+            .or_else(|| map.get("ipv6_cidr"))
+            .map(scalar)
+            .unwrap_or_else(|| "?".into());
+        return Some(format!(
+            "rule {} · {} · {ports} · {addresses}",
+            text("rule_number"),
+            text("action")
+        ));
+    }
+    None
 }
 
 /// A statement or policy as JSON, one element per line and each element's
@@ -1028,6 +1167,7 @@ mod tests {
         let long = "x".repeat(300);
         let mut second = finding("iam-root-no-mfa", Status::Fail, &long);
         second.resource = "arn:aws:iam::111122223333:user/bob".into();
+        second.fingerprint = "0123456789abcdef".into();
         let mut info = finding("iam-identity-center-unused", Status::Fail, "inventory");
         info.severity = Severity::Info;
         let out = compact(
@@ -1043,7 +1183,7 @@ mod tests {
         );
         assert!(out.contains("  iam-root-no-mfa · title (2)\n"), "{out}");
         assert!(
-            out.contains("    ✗ arn:aws:iam::111122223333:user/alice — short\n"),
+            out.contains("    ✗ 0 arn:aws:iam::111122223333:user/alice — short\n"),
             "{out}"
         );
         let cut = out
@@ -1057,7 +1197,7 @@ mod tests {
             !out.contains("    evidence") && !out.contains("    fix "),
             "{out}"
         );
-        assert!(out.contains("    i arn:aws:iam::111122223333:user/alice — inventory"));
+        assert!(out.contains("    i 0 arn:aws:iam::111122223333:user/alice — inventory"));
         // An info entry is inventory, not a failure.
         assert!(
             out.contains(
@@ -1092,5 +1232,29 @@ mod tests {
         );
         assert!(listed.contains("✓ iam-root-access-keys · "), "{listed}");
         assert!(!listed.contains("✓ iam-root-no-mfa "), "{listed}");
+    }
+
+    #[test]
+    fn paths_read_hop_by_hop_and_acl_entries_as_rows() {
+        let lines = evidence_lines(&json!({
+            "path": [
+                {"hop": "public-address", "interface": "eni-1", "address": "34.250.117.23", "family": "ipv4"},
+                {"hop": "internet-gateway-route", "route_table": "rtb-1", "destination": "0.0.0.0/0", "gateway": "igw-1"},
+                {"hop": "network-acl-entry", "acl_id": "acl-1", "subnet_id": "subnet-1", "direction": "inbound", "rule_number": 140, "role": "request"},
+                {"hop": "security-group-rule", "group_id": "sg-1", "rule_index": 0, "peer": "0.0.0.0/0"}
+            ],
+            "entry": {"rule_number": 120, "action": "allow", "ports": [{"protocol": "tcp", "from_port": 1024, "to_port": 65535}], "cidr": "0.0.0.0/0"}
+        }));
+        assert_eq!(
+            lines,
+            [
+                "path:",
+                "  - public ipv4 address 34.250.117.23 on eni-1",
+                "  - route table rtb-1 sends 0.0.0.0/0 to internet gateway igw-1",
+                "  - network ACL acl-1 at subnet subnet-1: inbound rule 140 allows the request",
+                "  - security group sg-1 ingress rule 0 admits 0.0.0.0/0",
+                "entry: rule 120 · allow · tcp/1024-65535 · 0.0.0.0/0",
+            ]
+        );
     }
 }

@@ -32,8 +32,10 @@ declare_rule! {
     /// one (up to three hops); gaining some other principal's unrelated permissions is
     /// lateral movement, not escalation. The finding names the method, every
     /// permission it uses with the statements that grant it, and the targets (the
-    /// roles, users or groups it reaches) where known. Escalations that depend on a
-    /// condition are reported at high rather than critical.
+    /// roles, users or groups it reaches) where known. A principal gets one
+    /// finding listing every method it can use. It is critical when one method
+    /// is proven (no condition, targets in the evidence) and high when every
+    /// method depends on a condition or is potential.
     /// Service-linked roles (path `/aws-service-role/`) are neither escalating
     /// principals nor targets: only their service assumes them, and IAM refuses
     /// to change their trust or permissions policies.
@@ -97,56 +99,92 @@ fn check(ctx: &Context, out: &mut Emitter) {
             out.not_assessed(&principal.arn, "global", reason);
         }
     }
-    for finding in paths {
-        let permissions: Vec<_> = finding
-            .permissions
-            .iter()
-            .map(|p| {
-                json!({
-                    "action": p.action,
-                    "resource": p.resource,
-                    "unconditional": p.certain,
-                    "granted_by": p.statements.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
+    // One finding per principal, listing every method it can use: the
+    // methods are ways to the same end, and each one must be closed.
+    let mut by_principal: Vec<(&str, Vec<_>)> = Vec::new();
+    for path in paths {
+        match by_principal.iter_mut().find(|(p, _)| *p == path.principal) {
+            Some((_, group)) => group.push(path),
+            None => by_principal.push((path.principal.as_str(), vec![path])),
+        }
+    }
+    for (principal, methods) in by_principal {
+        let mut described = Vec::new();
+        let mut evidence = Vec::new();
+        let mut used_everywhere: Vec<String> = Vec::new();
+        for finding in &methods {
+            let permissions: Vec<_> = finding
+                .permissions
+                .iter()
+                .map(|p| {
+                    json!({
+                        "action": p.action,
+                        "resource": p.resource,
+                        "unconditional": p.certain,
+                        "granted_by": p.statements.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
+                    })
                 })
-            })
-            .collect();
-        let used = finding.steps();
-        let steps: Vec<String> = used
-            .iter()
-            .enumerate()
-            .map(|(n, step)| format!("({}) {step}", n + 1))
-            .collect();
-        let targets = if finding.potential() {
-            format!(
-                " Potential: its targets are not in the evidence (not collected: {}); the path is real if one exists that acts with a more privileged role.",
-                finding.missing.join(", ")
-            )
-        } else if finding.targets.is_empty() {
-            String::new()
-        } else {
-            format!(" Targets: {}.", finding.targets.join(", "))
-        };
-        out.fail(Failure {
-            detail: format!(
-                "{} can escalate by {} ({}) in {} step{}: {}{}.{targets}",
-                finding.principal,
+                .collect();
+            let used = finding.steps();
+            let steps: Vec<String> = used
+                .iter()
+                .enumerate()
+                .map(|(n, step)| format!("({}) {step}", n + 1))
+                .collect();
+            let targets = if finding.potential() {
+                format!(
+                    " Potential: its targets are not in the evidence (not collected: {}); the path is real if one exists that acts with a more privileged role.",
+                    finding.missing.join(", ")
+                )
+            } else if finding.targets.is_empty() {
+                String::new()
+            } else {
+                format!(" Targets: {}.", finding.targets.join(", "))
+            };
+            described.push(format!(
+                "{} ({}) in {} step{}: {}{}.{targets}",
                 finding.method.id,
                 finding.method.description.trim_end_matches('.'),
                 steps.len(),
                 if steps.len() == 1 { "" } else { "s" },
                 steps.join("; "),
-                if finding.conditional { " — only when the conditions of some granting statements hold" } else { "" }
+                if finding.conditional {
+                    " — only when the conditions of some granting statements hold"
+                } else {
+                    ""
+                }
+            ));
+            for step in &used {
+                if !used_everywhere.contains(step) {
+                    used_everywhere.push(step.clone());
+                }
+            }
+            evidence.push(json!({"method": finding.method.id, "description": finding.method.description, "steps": used, "permissions": permissions, "targets": finding.targets, "conditional": finding.conditional, "missing_evidence": finding.missing}));
+        }
+        let detail = match described.as_slice() {
+            [one] => format!("{principal} can escalate by {one}"),
+            many => format!(
+                "{principal} can escalate by {} methods: {}",
+                many.len(),
+                many.iter()
+                    .enumerate()
+                    .map(|(n, m)| format!("[{}] {m}", n + 1))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
-            evidence: json!({"source": "policy evaluation", "principal": finding.principal, "method": finding.method.id, "description": finding.method.description, "steps": used, "permissions": permissions, "targets": finding.targets, "conditional": finding.conditional, "missing_evidence": finding.missing}),
+        };
+        // Proven when one method needs no condition and has its target in
+        // the evidence; otherwise a condition may fail or no target exist.
+        let proven = methods.iter().any(|f| !f.conditional && !f.potential());
+        out.fail(Failure {
+            detail,
+            evidence: json!({"source": "policy evaluation", "principal": principal, "methods": evidence}),
             remediation: format!(
-                "Break the path: remove or scope one of {} for {} (restrict iam:PassRole to the roles it must pass with iam:PassedToService, keep policy-management actions off its own policies, users, groups and roles, and require a permissions boundary on what it creates).",
-                used.join(", "),
-                finding.principal
+                "Break every path: remove or scope one permission of each method ({}) for {principal} (restrict iam:PassRole to the roles it must pass with iam:PassedToService, keep policy-management actions off its own policies, users, groups and roles, and require a permissions boundary on what it creates).",
+                used_everywhere.join(", "),
             ),
-            discriminator: Some(finding.method.id.to_string()),
-            // Not proven: a condition may fail, or the target may not exist.
-            severity: (finding.conditional || finding.potential()).then_some(Severity::High),
-            ..Failure::global(finding.principal.clone())
+            severity: (!proven).then_some(Severity::High),
+            ..Failure::global(principal.to_string())
         });
     }
 }

@@ -2,7 +2,10 @@
 
 use std::fmt::Write;
 
-use cartguard_net::{Exposure, Reachability, ServiceSet, Source, Verdict};
+use cartguard_net::{
+    BlockedBy, Direction, Exposure, Family, Hop, Reachability, Role, ServiceSet, Source, Verdict,
+    is_implicit_deny,
+};
 use serde::Serialize;
 
 /// One region's exposure with the account it belongs to: what `net exposure`
@@ -17,8 +20,9 @@ pub struct AccountExposure {
 }
 
 /// The answer of `net reach` as text: the verdict, each range of traffic that
-/// gets through with where from and the steps that admit it, what blocks the
-/// rest, and what could not be assessed.
+/// gets through with where from and, per subnet of the target, the steps that
+/// admit it in words; when nothing gets through, what stops the traffic that
+/// got furthest; the traffic the evidence cannot decide, and why.
 pub fn reach_text(reach: &Reachability) -> serde_json::Result<String> {
     let mut out = String::new();
     let _ = writeln!(
@@ -36,14 +40,28 @@ pub fn reach_text(reach: &Reachability) -> serde_json::Result<String> {
             ports.ports,
             ports.sources.describe().join(", ")
         );
-        // A hop names a rule, a route or an address by its fields; JSON keeps
-        // them all, under the names the JSON answer uses.
-        for hop in &ports.path {
-            let _ = writeln!(out, "    {}", serde_json::to_string(hop)?);
+        for path in &ports.paths {
+            let _ = writeln!(
+                out,
+                "    into {} from {}:",
+                path.subnet_id,
+                path.sources.describe().join(", ")
+            );
+            for (n, hop) in path.hops.iter().enumerate() {
+                let _ = writeln!(out, "      {}. {}", n + 1, hop_text(hop));
+            }
         }
     }
     if let Some(blocked) = &reach.blocked_by {
-        let _ = writeln!(out, "  blocked by: {}", serde_json::to_string(blocked)?);
+        let _ = writeln!(out, "  blocked by: {}", blocked_text(blocked));
+    }
+    for unknown in &reach.unknown {
+        let _ = writeln!(
+            out,
+            "  {} undecided: {}",
+            unknown.ports,
+            unknown.reasons.join("; ")
+        );
     }
     for reason in &reach.not_assessed {
         let _ = writeln!(out, "  not assessed: {reason}");
@@ -52,6 +70,166 @@ pub fn reach_text(reach: &Reachability) -> serde_json::Result<String> {
         let _ = writeln!(out, "  note: {note}");
     }
     Ok(out)
+}
+
+/// One hop of a path, in words.
+fn hop_text(hop: &Hop) -> String {
+    match hop {
+        Hop::PublicAddress {
+            interface,
+            address,
+            family,
+        } => {
+            let on = interface
+                .as_deref()
+                .map_or_else(String::new, |i| format!(" on {i}"));
+            format!("public {} address {address}{on}", family_text(*family))
+        }
+        Hop::InternetGatewayRoute {
+            route_table,
+            destination,
+            gateway,
+        } => format!(
+            "route table {route_table} sends replies for {destination} to internet gateway {gateway}"
+        ),
+        Hop::Route {
+            route_table,
+            destination,
+            target,
+        } => format!("route table {route_table} sends {destination} to {target}"),
+        Hop::SecurityGroupEgressRule {
+            group_id,
+            rule_index,
+            peer,
+        } => format!(
+            "security group {group_id}, outbound rule {rule_index} (to {peer}), lets the request out"
+        ),
+        Hop::NetworkAclEntry {
+            acl_id,
+            subnet_id,
+            direction,
+            rule_number,
+            role,
+        } => {
+            let what = match role {
+                Role::Request => "the request",
+                Role::Reply => "the reply",
+            };
+            let way = match direction {
+                Direction::Inbound => "into",
+                Direction::Outbound => "out of",
+            };
+            format!(
+                "network ACL {acl_id}, {} entry {rule_number}, lets {what} {way} {subnet_id}",
+                direction_text(*direction)
+            )
+        }
+        Hop::SameSubnet { subnet_id } => {
+            format!("sender and target share {subnet_id}: no network ACL is crossed")
+        }
+        Hop::SecurityGroupRule {
+            group_id,
+            rule_index,
+            peer,
+        } => format!("security group {group_id}, inbound rule {rule_index}, admits {peer}"),
+        Hop::NoSecurityGroup => "no security group filters the target".to_string(),
+        Hop::Listener { ports } => format!("a listener on {ports} takes the connection"),
+    }
+}
+
+/// What stops traffic, in words.
+fn blocked_text(by: &BlockedBy) -> String {
+    let entry = |rule_number: i64| {
+        if is_implicit_deny(rule_number) {
+            "its final deny (*)".to_string()
+        } else {
+            format!("entry {rule_number}")
+        }
+    };
+    match by {
+        BlockedBy::NoPublicAddress { interface, family } => {
+            let of = interface
+                .as_deref()
+                .map_or_else(String::new, |i| format!(" on {i}"));
+            format!("no public {} address{of}", family_text(*family))
+        }
+        BlockedBy::NoInternetGatewayRoute {
+            route_table,
+            family,
+        } => format!(
+            "route table {route_table} sends no {} traffic to an internet gateway",
+            family_text(*family)
+        ),
+        BlockedBy::EgressOnlyGateway {
+            route_table,
+            gateway,
+        } => format!(
+            "route table {route_table} sends IPv6 to egress-only gateway {gateway}, which admits no inbound connection"
+        ),
+        BlockedBy::NoRoute {
+            route_table,
+            destination,
+        } => format!(
+            "route table {route_table} has no route for {}",
+            destination.describe().join(", ")
+        ),
+        BlockedBy::NoSourceMembers { group_id } => {
+            format!("security group {group_id} has no member to send from")
+        }
+        BlockedBy::NoSecurityGroupEgressRule { groups } => format!(
+            "no outbound rule of the sender's security groups ({}) lets it out",
+            groups.join(", ")
+        ),
+        BlockedBy::NetworkAclDeny {
+            acl_id,
+            subnet_id,
+            direction,
+            rule_number,
+        } => format!(
+            "network ACL {acl_id} of {subnet_id} drops the request ({} {})",
+            direction_text(*direction),
+            entry(*rule_number)
+        ),
+        BlockedBy::NoSecurityGroupRule { groups } => format!(
+            "no inbound rule of the target's security groups ({}) admits it",
+            groups.join(", ")
+        ),
+        BlockedBy::ReturnPathDropped {
+            acl_id,
+            subnet_id,
+            direction,
+            rule_number,
+        } => format!(
+            "network ACL {acl_id} of {subnet_id} drops the reply ({} {})",
+            direction_text(*direction),
+            entry(*rule_number)
+        ),
+        BlockedBy::NotListening { listening } => {
+            let list: Vec<String> = listening.iter().map(ToString::to_string).collect();
+            if list.is_empty() {
+                "nothing listens on it".to_string()
+            } else {
+                format!(
+                    "nothing listens on it (the target listens on {})",
+                    list.join(", ")
+                )
+            }
+        }
+    }
+}
+
+fn family_text(family: Family) -> &'static str {
+    match family {
+        Family::Ipv4 => "IPv4",
+        Family::Ipv6 => "IPv6",
+    }
+}
+
+fn direction_text(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+    }
 }
 
 /// The answer of `net reach` as JSON, pretty-printed, with a trailing newline.

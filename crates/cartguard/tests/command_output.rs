@@ -1,6 +1,8 @@
 //! What each command prints for a person, on the demo store: `net reach`
-//! spells its paths out hop by hop, one per subnet, and a fix names each
-//! security group once.
+//! spells its paths out hop by hop, one per subnet; `iam blast-radius` heads
+//! its columns and says what its reach means; `iam can` names what refuses a
+//! request; `--help` of `iam` and `net` says what they print; a fix names
+//! each security group once.
 
 mod common;
 
@@ -20,6 +22,19 @@ fn demo(args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("prints UTF-8")
+}
+
+/// Runs `cartguard ARGS --help` and returns the help, its lines joined with
+/// single spaces (the help is wrapped to the terminal).
+fn help(args: &[&str]) -> String {
+    let output = cartguard()
+        .args(args)
+        .arg("--help")
+        .output()
+        .expect("cartguard runs");
+    assert!(output.status.success(), "{args:?} --help");
+    let text = String::from_utf8(output.stdout).expect("prints UTF-8");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]
@@ -109,6 +124,101 @@ fn net_reach_says_what_blocks_in_words() {
         .find(|l| l.starts_with("  blocked by: "))
         .unwrap_or_else(|| panic!("no blocked line in:\n{out}"));
     assert!(!blocked.contains('{'), "{blocked}");
+}
+
+#[test]
+fn blast_radius_heads_its_columns_and_explains_reach() {
+    let out = demo(&["iam", "blast-radius", "ec2-magento-web"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "blast radius of arn:aws:iam::111122223333:role/ec2-magento-web",
+            "  ACCESS  REACH       STORE           RESOURCE  (ACTIONS)",
+            "  read    all         s3              arn:aws:s3:::securecart-media-prod  (s3:GetObject)",
+        ],
+        "{out}"
+    );
+    for meaning in [
+        "  REACH  all          the whole resource",
+        "         some         only part of it",
+        "         conditional  only when a condition of the granting statements holds",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(meaning)),
+            "{meaning:?} missing from:\n{out}"
+        );
+    }
+    assert!(lines.iter().all(|l| l.len() <= 100 || l.contains("arn:")));
+}
+
+#[test]
+fn iam_can_names_the_trust_policy_that_admits_only_ec2() {
+    let out = demo(&[
+        "iam",
+        "can",
+        "alice.martin",
+        "sts:AssumeRole",
+        "arn:aws:iam::111122223333:role/ec2-magento-web",
+    ]);
+    assert_eq!(
+        out,
+        "IMPLICIT-DENY: arn:aws:iam::111122223333:user/alice.martin sts:AssumeRole on arn:aws:iam::111122223333:role/ec2-magento-web\n\
+         \x20 refused: the trust policy of arn:aws:iam::111122223333:role/ec2-magento-web does not admit arn:aws:iam::111122223333:user/alice.martin: it admits only the service ec2.amazonaws.com\n"
+    );
+    let json = demo(&[
+        "iam",
+        "can",
+        "alice.martin",
+        "sts:AssumeRole",
+        "arn:aws:iam::111122223333:role/ec2-magento-web",
+        "--format",
+        "json",
+    ]);
+    let answer: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(answer["reason"], "resource-policy-required");
+    assert!(
+        answer["refused_by"]
+            .as_str()
+            .is_some_and(|r| r.ends_with("it admits only the service ec2.amazonaws.com")),
+        "{answer}"
+    );
+}
+
+#[test]
+fn iam_and_net_help_say_what_they_print() {
+    let iam = help(&["iam"]);
+    for words in [
+        "ALLOW, EXPLICIT-DENY, IMPLICIT-DENY",
+        "table of the data stores",
+    ] {
+        assert!(iam.contains(words), "{words:?} missing from:\n{iam}");
+    }
+    let net = help(&["net"]);
+    for words in [
+        "REACHABLE, UNREACHABLE",
+        "every endpoint the internet reaches",
+    ] {
+        assert!(net.contains(words), "{words:?} missing from:\n{net}");
+    }
+    let can = help(&["iam", "can"]);
+    assert!(can.contains("what refused the request"), "{can}");
+    let blast = help(&["iam", "blast-radius"]);
+    for column in [
+        "ACCESS",
+        "REACH",
+        "STORE",
+        "RESOURCE",
+        "ACTIONS",
+        "conditional",
+    ] {
+        assert!(blast.contains(column), "{column} missing from:\n{blast}");
+    }
+    let reach = help(&["net", "reach"]);
+    assert!(reach.contains("for each subnet"), "{reach}");
+    assert!(reach.contains("numbered steps"), "{reach}");
+    let exposure = help(&["net", "exposure"]);
+    assert!(exposure.contains("one line per endpoint"), "{exposure}");
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! What each command prints for a person, on the demo store: `net reach`
 //! spells its paths out hop by hop, one per subnet; `iam blast-radius` heads
 //! its columns and says what its reach means; `iam can` names what refuses a
-//! request; `--help` of `iam` and `net` says what they print; a fix names
-//! each security group once.
+//! request; `--help` of `iam` and `net` says what they print; the detailed
+//! report cites each finding's requirements; a fix names each group once.
 
 mod common;
 
-use common::{cartguard, findings_of, repo, scan_json};
+use common::{NOW, cartguard, findings_of, repo, scan_json};
 
 /// Runs `cartguard ARGS --evidence <demo>`, expects success, returns what it printed.
 fn demo(args: &[&str]) -> String {
@@ -219,6 +219,39 @@ fn iam_and_net_help_say_what_they_print() {
     assert!(reach.contains("numbered steps"), "{reach}");
     let exposure = help(&["net", "exposure"]);
     assert!(exposure.contains("one line per endpoint"), "{exposure}");
+}
+
+#[test]
+fn the_detailed_report_cites_each_findings_requirements() {
+    let output = cartguard()
+        .args(["scan", "--detail", "--fail-on", "none", "--now", NOW])
+        .arg("--evidence")
+        .arg(repo().join("examples/securecart/evidence"))
+        .output()
+        .expect("cartguard runs");
+    assert!(output.status.success());
+    let out = String::from_utf8(output.stdout).expect("UTF-8");
+    // The root user's keys: PCI DSS and both CIS versions, after the fix.
+    let block: Vec<&str> = out
+        .split("\n\n")
+        .flat_map(|b| b.split("  ✗ "))
+        .filter(|b| b.starts_with("iam-root-access-keys "))
+        .collect();
+    assert!(
+        !block.is_empty(),
+        "no iam-root-access-keys finding in:\n{out}"
+    );
+    let lines: Vec<&str> = block[0].lines().collect();
+    let fix = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("fix "))
+        .expect("a fix line");
+    assert_eq!(
+        lines.get(fix + 1).map(|l| l.trim()),
+        Some("refs      PCI DSS 4.0.1 8.2.2, 7.2.2 · CIS v3.0.0 1.4 · CIS v7.0.0 2.4"),
+        "{}",
+        block[0]
+    );
 }
 
 #[test]

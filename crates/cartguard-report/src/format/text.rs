@@ -678,6 +678,17 @@ fn failure(out: &mut String, p: &Paint, finding: &Finding) {
         let _ = writeln!(out, "    {} {}", label("why"), finding.rationale);
     }
     let _ = writeln!(out, "    {} {}", label("fix"), finding.remediation);
+    // The requirements the rule supports, standard by standard.
+    let refs: Vec<String> = cartguard_rules::standards()
+        .iter()
+        .filter_map(|standard| {
+            let ids = finding.compliance.get(&standard.id)?;
+            (!ids.is_empty()).then(|| format!("{} {}", standard.name, ids.join(", ")))
+        })
+        .collect();
+    if !refs.is_empty() {
+        let _ = writeln!(out, "    {} {}", label("refs"), refs.join(" · "));
+    }
 }
 
 /// The evidence as an auditor reads it: `name: value` lines, nested parts

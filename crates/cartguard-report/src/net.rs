@@ -73,7 +73,7 @@ pub fn reach_text(reach: &Reachability) -> serde_json::Result<String> {
 }
 
 /// One hop of a path, in words.
-fn hop_text(hop: &Hop) -> String {
+pub(crate) fn hop_text(hop: &Hop) -> String {
     match hop {
         Hop::PublicAddress {
             interface,
@@ -133,12 +133,12 @@ fn hop_text(hop: &Hop) -> String {
             peer,
         } => format!("security group {group_id}, inbound rule {rule_index}, admits {peer}"),
         Hop::NoSecurityGroup => "no security group filters the target".to_string(),
-        Hop::Listener { ports } => format!("a listener on {ports} takes the connection"),
+        Hop::Listener { ports } => format!("the target listens on {ports}"),
     }
 }
 
 /// What stops traffic, in words.
-fn blocked_text(by: &BlockedBy) -> String {
+pub(crate) fn blocked_text(by: &BlockedBy) -> String {
     let entry = |rule_number: i64| {
         if is_implicit_deny(rule_number) {
             "its final deny (*)".to_string()
@@ -238,8 +238,8 @@ pub fn reach_json(reach: &Reachability) -> serde_json::Result<String> {
 }
 
 /// `net exposure` as text: per account and region, each internet-reachable
-/// endpoint with its ports, the endpoints that could not be assessed, and the
-/// evidence that was missing.
+/// endpoint after the ports that reach it, the endpoints that could not be
+/// assessed, and the evidence that was missing.
 pub fn exposure_text(regions: &[AccountExposure]) -> String {
     let mut out = String::new();
     for AccountExposure {
@@ -253,19 +253,25 @@ pub fn exposure_text(regions: &[AccountExposure]) -> String {
             e.region,
             e.endpoints.len()
         );
-        for r in &e.endpoints {
-            let _ = writeln!(
-                out,
-                "  {:<60} {}",
-                r.target.to_string(),
-                ranges(&r.reachable_services())
-            );
+        // Ports first, as they are short; the endpoints line up after them.
+        let reached: Vec<(String, String)> = e
+            .endpoints
+            .iter()
+            .map(|r| (ranges(&r.reachable_services()), r.target.to_string()))
+            .collect();
+        let width = reached
+            .iter()
+            .map(|(ports, _)| ports.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (ports, target) in &reached {
+            let _ = writeln!(out, "  {ports:<width$}  {target}");
         }
         for r in &e.not_assessed {
             let _ = writeln!(
                 out,
-                "  {:<60} not assessed: {}",
-                r.target.to_string(),
+                "  {} not assessed: {}",
+                r.target,
                 r.not_assessed.join("; ")
             );
         }

@@ -220,10 +220,10 @@ pub enum NetCommand {
     /// List every internet-reachable endpoint with its ports.
     ///
     /// Prints, per account and region, the number of endpoints the internet
-    /// reaches, then one line per endpoint (instance, network interface,
-    /// database or load balancer) with the ports that get through, the
-    /// endpoints whose exposure could not be decided and why, and the evidence
-    /// that is missing.
+    /// reaches, then one line per endpoint: the ports that get through, then
+    /// the endpoint (instance, network interface, database or load balancer);
+    /// then the endpoints whose exposure could not be decided and why, and the
+    /// evidence that is missing.
     Exposure(ExposureArgs),
 }
 

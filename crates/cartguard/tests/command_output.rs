@@ -99,8 +99,7 @@ fn net_reach_gives_one_path_per_subnet_of_a_load_balancer() {
         "{out}"
     );
     assert_eq!(
-        out.matches("6. a listener on tcp/443 takes the connection\n")
-            .count(),
+        out.matches("6. the target listens on tcp/443\n").count(),
         2,
         "{out}"
     );
@@ -272,4 +271,25 @@ fn a_fix_names_each_security_group_once() {
         unique.dedup();
         assert_eq!(groups.len(), unique.len(), "{fix}");
     }
+}
+
+#[test]
+fn net_exposure_lines_up_the_ports_of_a_region() {
+    let out = demo(&["net", "exposure"]);
+    let eu_west: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("111122223333 eu-west-1:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(eu_west.len(), 4, "{out}");
+    // The ports come first; each endpoint starts in the same column.
+    assert!(eu_west.iter().all(|l| l.starts_with("  tcp/")), "{out}");
+    let columns: Vec<usize> = eu_west
+        .iter()
+        .filter_map(|l| l.find("  instance ").or_else(|| l.find("  load balancer ")))
+        .map(|c| c + 2)
+        .collect();
+    assert_eq!(columns.len(), 4, "{out}");
+    assert!(columns.iter().all(|c| *c == columns[0]), "{out}");
 }

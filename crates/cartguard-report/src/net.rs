@@ -141,7 +141,7 @@ pub(crate) fn hop_text(hop: &Hop) -> String {
 pub(crate) fn blocked_text(by: &BlockedBy) -> String {
     let entry = |rule_number: i64| {
         if is_implicit_deny(rule_number) {
-            "its final deny (*)".to_string()
+            "final deny entry *".to_string()
         } else {
             format!("entry {rule_number}")
         }
@@ -316,7 +316,116 @@ fn ranges(set: &ServiceSet) -> String {
 mod tests {
     use super::*;
     use cartguard_inventory::Region;
-    use cartguard_net::Target;
+    use cartguard_net::{
+        AddressSet, Protocol, ReachablePorts, ServiceRange, SubnetPath, Target, UnknownPorts,
+    };
+
+    fn tcp(port: u16) -> ServiceRange {
+        ServiceRange {
+            protocol: Protocol::Tcp,
+            from_port: port,
+            to_port: port,
+        }
+    }
+
+    fn addresses(text: &str) -> AddressSet {
+        AddressSet::parse(text).expect("a CIDR")
+    }
+
+    #[test]
+    fn a_path_reads_as_numbered_steps_per_subnet() {
+        let mut reach = cartguard_net::reach(
+            "eu-west-1",
+            &Region::default(),
+            &Source::Internet,
+            &Target::Database("orders".into()),
+            &ServiceSet::all(),
+        );
+        reach.status = Verdict::Reachable;
+        reach.not_assessed.clear();
+        let hops = vec![
+            Hop::PublicAddress {
+                interface: Some("eni-1".into()),
+                address: "203.0.113.5".into(),
+                family: Family::Ipv4,
+            },
+            Hop::InternetGatewayRoute {
+                route_table: "rtb-1".into(),
+                destination: "0.0.0.0/0".into(),
+                gateway: "igw-1".into(),
+            },
+            Hop::NetworkAclEntry {
+                acl_id: "acl-1".into(),
+                subnet_id: "subnet-a".into(),
+                direction: Direction::Inbound,
+                rule_number: 100,
+                role: Role::Request,
+            },
+            Hop::SecurityGroupRule {
+                group_id: "sg-1".into(),
+                rule_index: 2,
+                peer: "0.0.0.0/0".into(),
+            },
+            Hop::NetworkAclEntry {
+                acl_id: "acl-1".into(),
+                subnet_id: "subnet-a".into(),
+                direction: Direction::Outbound,
+                rule_number: 120,
+                role: Role::Reply,
+            },
+            Hop::Listener { ports: tcp(5432) },
+        ];
+        reach.ports.push(ReachablePorts {
+            ports: tcp(5432),
+            sources: addresses("0.0.0.0/0"),
+            from_anywhere: true,
+            path: hops.clone(),
+            paths: vec![SubnetPath {
+                subnet_id: "subnet-a".into(),
+                sources: addresses("0.0.0.0/0"),
+                hops,
+            }],
+            undecided: Vec::new(),
+        });
+        reach.unknown.push(UnknownPorts {
+            ports: tcp(6379),
+            reasons: vec!["security group sg-2 rule 0 cannot be read".into()],
+        });
+        assert_eq!(
+            reach_text(&reach).expect("renders"),
+            "REACHABLE: the internet → database orders (eu-west-1)\n\
+             \x20 tcp/5432 from 0.0.0.0/0\n\
+             \x20   into subnet-a from 0.0.0.0/0:\n\
+             \x20     1. public IPv4 address 203.0.113.5 on eni-1\n\
+             \x20     2. route table rtb-1 sends replies for 0.0.0.0/0 to internet gateway igw-1\n\
+             \x20     3. network ACL acl-1, inbound entry 100, lets the request into subnet-a\n\
+             \x20     4. security group sg-1, inbound rule 2, admits 0.0.0.0/0\n\
+             \x20     5. network ACL acl-1, outbound entry 120, lets the reply out of subnet-a\n\
+             \x20     6. the target listens on tcp/5432\n\
+             \x20 tcp/6379 undecided: security group sg-2 rule 0 cannot be read\n"
+        );
+    }
+
+    #[test]
+    fn what_blocks_reads_in_words() {
+        let dropped = BlockedBy::NetworkAclDeny {
+            acl_id: "acl-1".into(),
+            subnet_id: "subnet-a".into(),
+            direction: Direction::Inbound,
+            rule_number: cartguard_net::IMPLICIT_DENY,
+        };
+        assert_eq!(
+            blocked_text(&dropped),
+            "network ACL acl-1 of subnet-a drops the request (inbound final deny entry *)"
+        );
+        let closed = BlockedBy::NoSecurityGroupRule {
+            groups: vec!["sg-1".into(), "sg-2".into()],
+        };
+        assert_eq!(
+            blocked_text(&closed),
+            "no inbound rule of the target's security groups (sg-1, sg-2) admits it"
+        );
+    }
 
     #[test]
     fn exposure_names_the_account_first_and_what_was_missing() {

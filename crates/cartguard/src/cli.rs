@@ -104,6 +104,12 @@ pub enum IamCommand {
     BlastRadius(BlastArgs),
 }
 
+/// The forms of `iam can`: a member of the account, the public, or a service.
+const CAN_USAGE: &str = "\
+cartguard iam can [OPTIONS] PRINCIPAL ACTION RESOURCE
+       cartguard iam can [OPTIONS] --anonymous ACTION RESOURCE
+       cartguard iam can [OPTIONS] --service SERVICE ACTION RESOURCE";
+
 /// Examples of `iam can`, as `iam can --help` prints them.
 const CAN_EXAMPLES: &str = "\
 Examples:
@@ -127,14 +133,14 @@ Exit status: 0 when the question was answered (whatever the decision), 2 for a
 usage or input error.";
 
 #[derive(Debug, Args)]
-#[command(after_help = CAN_EXAMPLES)]
+#[command(after_help = CAN_EXAMPLES, override_usage = CAN_USAGE)]
 pub struct CanArgs {
     /// PRINCIPAL ACTION RESOURCE, or ACTION RESOURCE with --anonymous or
     /// --service. PRINCIPAL is a user or role by ARN or name, an access key id,
     /// or an assumed-role session ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION),
     /// which keeps the session; ACTION is e.g. s3:GetObject; RESOURCE an ARN, or
     /// * for actions without resource-level permissions.
-    #[arg(value_name = "PRINCIPAL ACTION RESOURCE", num_args = 2..=3, required = true)]
+    #[arg(value_names = ["PRINCIPAL", "ACTION", "RESOURCE"], num_args = 2..=3, required = true)]
     pub request: Vec<String>,
     /// A condition key's value in the request (KEY=VALUE; give a key twice for
     /// several values). Keys neither given nor stated absent are unknown, and a
@@ -215,7 +221,8 @@ pub enum NetCommand {
     /// internet gateway route, network ACL entry for the request, security
     /// group rule, network ACL entry for the reply, listener. When nothing
     /// gets through it prints what blocks the traffic that got furthest; then
-    /// what could not be assessed, and notes.
+    /// the ports whose fate the evidence cannot decide, and why, what could not
+    /// be assessed, and notes.
     Reach(ReachArgs),
     /// List every internet-reachable endpoint with its ports.
     ///

@@ -202,6 +202,14 @@ fn iam_and_net_help_say_what_they_print() {
     }
     let can = help(&["iam", "can"]);
     assert!(can.contains("what refused the request"), "{can}");
+    // The usage names each form once, not the request as one repeated value.
+    assert!(
+        can.contains(
+            "Usage: cartguard iam can [OPTIONS] PRINCIPAL ACTION RESOURCE cartguard iam can [OPTIONS] --anonymous ACTION RESOURCE"
+        ),
+        "{can}"
+    );
+    assert!(!can.contains("<PRINCIPAL ACTION RESOURCE>"), "{can}");
     let blast = help(&["iam", "blast-radius"]);
     for column in [
         "ACCESS",

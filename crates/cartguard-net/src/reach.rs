@@ -867,8 +867,9 @@ impl Trail {
 /// for all), as paths: `admitted` split into groups that every hop either
 /// serves whole or not at all, each group with its hops in order. A
 /// hop serves only the sources that got through; a security group rule whose
-/// sources another rule admits as well (a prefix list beside `0.0.0.0/0`) is
-/// left out, since rules add up and the wider one admits them already.
+/// sources are part of what another rule admits (a prefix list beside
+/// `0.0.0.0/0`) is left out, since rules add up and the wider one admits them
+/// already. Rules that admit the same sources are all kept: each admits them.
 fn paths_of(
     admitted: &AddressSet,
     hops: Vec<(Hop, Option<AddressSet>)>,
@@ -900,7 +901,7 @@ fn paths_of(
                     && is_rule(other)
                     && theirs
                         .as_ref()
-                        .is_some_and(|theirs| mine.is_subset(theirs) && (mine != theirs || j < i))
+                        .is_some_and(|theirs| mine.is_subset(theirs) && mine != theirs)
             })
     };
     let kept: Vec<(Hop, Option<AddressSet>)> = (0..served.len())

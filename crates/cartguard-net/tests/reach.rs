@@ -841,6 +841,8 @@ fn a_rule_whose_sources_a_wider_rule_admits_is_not_on_the_path() {
          "PrefixListIds": [{"PrefixListId": "pl-cloudfront"}]},
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
          "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+         "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "again"}]},
     ]);
     v["prefix_lists"] = json!([{"PrefixListId": "pl-cloudfront", "Entries": ["13.32.0.0/15"]}]);
     let r = region(&v);
@@ -866,6 +868,14 @@ fn a_rule_whose_sources_a_wider_rule_admits_is_not_on_the_path() {
     assert_eq!(only.sources.describe(), ["0.0.0.0/0"]);
     assert!(only.hops.contains(&world));
     assert!(!only.hops.iter().any(is_prefix_list));
+    // A second rule admitting the same sources admits all of them too: both
+    // are named (removing one leaves the port open).
+    let again = Hop::SecurityGroupRule {
+        group_id: "sg-web".into(),
+        rule_index: 2,
+        peer: "0.0.0.0/0".into(),
+    };
+    assert!(only.hops.contains(&again), "{:#?}", only.hops);
 }
 
 #[test]

@@ -16,7 +16,7 @@ use crate::evaluate::{
     Decision, ImplicitDenyReason, PolicySet, Request, RequestPrincipal, evaluate,
     needs_no_permission,
 };
-use crate::policy::{Effect, Policy, PolicyKind, StatementRef};
+use crate::policy::{Effect, Policy, PolicyKind, PrincipalEntry, StatementRef};
 use crate::principals::{
     Principal, PrincipalKind, Principals, ResolveError, resource_control_policies,
 };
@@ -275,6 +275,12 @@ pub struct Answer {
     /// Why an implicit deny is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ImplicitDenyReason>,
+    /// For an implicit deny, what refuses the request, in words: the policy
+    /// that does not allow it (a role's trust policy, with whom it admits; a
+    /// key policy, a permissions boundary, a session or VPC endpoint policy,
+    /// the organization's SCPs or RCPs), or that nothing allows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_by: Option<String>,
     /// The resource's own policies the decision weighed, by name: a file
     /// given, or one from the evidence (`bucket policy of shop-orders-export
     /// (evidence)`, `<key ARN>#key-policy`).
@@ -553,6 +559,7 @@ pub fn ask(
         statements: Vec::new(),
         conditions: Vec::new(),
         reason: None,
+        refused_by: None,
         resource_policies,
         notes,
         warnings,
@@ -566,6 +573,14 @@ pub fn ask(
         Decision::ImplicitDeny { reason } => {
             answer.decision = Verdict::ImplicitDeny;
             answer.reason = Some(reason);
+            let refusal = Refusal {
+                caller,
+                action,
+                resource,
+                resource_account: &resource_account,
+                policies: &policies,
+            };
+            answer.refused_by = Some(refusal.describe(reason));
         }
         Decision::Conditional { pending } => {
             answer.decision = Verdict::Conditional;
@@ -588,6 +603,166 @@ pub fn ask(
         }
     }
     answer
+}
+
+/// What an implicit deny is made of: the request and the policies weighed.
+struct Refusal<'a> {
+    caller: &'a Caller<'a>,
+    action: &'a str,
+    resource: &'a str,
+    resource_account: &'a str,
+    policies: &'a PolicySet,
+}
+
+impl Refusal<'_> {
+    /// What refuses the request, for the reason the evaluator gave.
+    fn describe(&self, reason: ImplicitDenyReason) -> String {
+        let (action, resource) = (self.action, self.resource);
+        let names = |policies: &[Arc<Policy>]| {
+            policies
+                .iter()
+                .map(|p| p.name.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let of_kind = |kind: PolicyKind| -> Vec<Arc<Policy>> {
+            self.policies
+                .resource
+                .iter()
+                .filter(|p| p.kind == kind)
+                .cloned()
+                .collect()
+        };
+        match reason {
+            ImplicitDenyReason::ResourcePolicyRequired
+            | ImplicitDenyReason::CrossAccountResourcePolicy
+                if is_assume_action(action) =>
+            {
+                let trust = of_kind(PolicyKind::Trust);
+                let admitted = admitted_by(&trust, action);
+                let whom = if admitted.is_empty() {
+                    format!("it lets no one {action}")
+                } else {
+                    format!("it admits only {}", admitted.join(", "))
+                };
+                format!(
+                    "the trust policy of {resource} does not admit {}: {whom}",
+                    self.caller.label()
+                )
+            }
+            ImplicitDenyReason::ResourcePolicyRequired => {
+                let keys = of_kind(PolicyKind::KeyPolicy);
+                let policy = if keys.is_empty() {
+                    format!("the key policy of {resource}")
+                } else {
+                    format!("the key policy ({})", names(&keys))
+                };
+                format!(
+                    "{policy} does not allow {} {action}, and KMS requires the key policy to allow the caller (or to let the account's IAM policies decide)",
+                    self.caller.label()
+                )
+            }
+            ImplicitDenyReason::CrossAccountResourcePolicy => {
+                let own = &self.policies.resource;
+                let policy = if own.is_empty() {
+                    "none was given or found (give it with --resource-policy FILE)".to_string()
+                } else {
+                    format!("{} does not", names(own))
+                };
+                format!(
+                    "{resource} belongs to account {}, so its own policy must allow the caller as well: {policy}",
+                    self.resource_account
+                )
+            }
+            ImplicitDenyReason::PermissionsBoundary => {
+                let boundary = self
+                    .policies
+                    .boundary
+                    .as_ref()
+                    .map_or_else(String::new, |b| format!(" {}", b.name));
+                format!(
+                    "the permissions boundary{boundary} does not allow {action}, though the caller's policies do"
+                )
+            }
+            ImplicitDenyReason::SessionPolicy => format!(
+                "the session policies ({}) do not allow {action}, though the role's policies do",
+                names(&self.policies.session)
+            ),
+            ImplicitDenyReason::VpcEndpointPolicy => format!(
+                "the VPC endpoint policy ({}) does not allow {action} on {resource}",
+                names(&self.policies.endpoint)
+            ),
+            ImplicitDenyReason::ServiceControlPolicy => format!(
+                "the organization's service control policies allow no {action} at one level (root, organizational unit or account), and every level must"
+            ),
+            ImplicitDenyReason::ResourceControlPolicy => format!(
+                "the organization's resource control policies allow no {action} on {resource} at one level, and every level must"
+            ),
+            ImplicitDenyReason::NoAllow => {
+                let own: Vec<Arc<Policy>> = self
+                    .policies
+                    .resource
+                    .iter()
+                    .filter(|p| p.kind != PolicyKind::Trust)
+                    .cloned()
+                    .collect();
+                let resource_side = if own.is_empty() {
+                    String::new()
+                } else {
+                    format!(" or of {}", names(&own))
+                };
+                match self.caller {
+                    Caller::Member { .. } => format!(
+                        "no statement of the caller's policies{resource_side} allows {action} on {resource}"
+                    ),
+                    Caller::Anonymous | Caller::Service(_) if own.is_empty() => format!(
+                        "only the resource's own policy can allow {} {action}, and the resource has none in the evidence",
+                        self.caller.label()
+                    ),
+                    Caller::Anonymous | Caller::Service(_) => format!(
+                        "no statement of {} allows {} {action}",
+                        names(&own),
+                        self.caller.label()
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// Whom the `Allow` statements of `trust` let perform `action`, in words
+/// (`the service ec2.amazonaws.com`, `arn:aws:iam::…:role/ci`).
+fn admitted_by(trust: &[Arc<Policy>], action: &str) -> Vec<String> {
+    let action = action.to_ascii_lowercase();
+    let mut out: Vec<String> = Vec::new();
+    let statements = trust
+        .iter()
+        .flat_map(|p| p.statements.iter())
+        .filter(|s| s.effect == Effect::Allow && s.matches_action(&action));
+    for statement in statements {
+        let Some(clause) = &statement.principals else {
+            continue;
+        };
+        for entry in &clause.entries {
+            let who = match entry {
+                PrincipalEntry::Everyone => "any principal".to_string(),
+                PrincipalEntry::Account(a) => format!("account {a}"),
+                PrincipalEntry::Arn(a) | PrincipalEntry::UniqueId(a) => a.clone(),
+                PrincipalEntry::Service(s) => format!("the service {s}"),
+                PrincipalEntry::Federated(f) => format!("users of the identity provider {f}"),
+                PrincipalEntry::CanonicalUser(c) => format!("canonical user {c}"),
+            };
+            let who = if clause.negated {
+                format!("anyone but {who}")
+            } else {
+                who
+            };
+            if !out.contains(&who) {
+                out.push(who);
+            }
+        }
+    }
+    out
 }
 
 /// What a decision for `principal` could not take into account: its policies
@@ -724,6 +899,13 @@ pub(crate) mod tests {
         assert_eq!(
             answer.reason,
             Some(ImplicitDenyReason::ResourcePolicyRequired)
+        );
+        // The answer names the policy that refuses, and whom it admits.
+        assert_eq!(
+            answer.refused_by.as_deref(),
+            Some(
+                "the trust policy of arn:aws:iam::111122223333:role/web does not admit arn:aws:iam::111122223333:user/alice: it admits only the service ec2.amazonaws.com"
+            )
         );
         let elsewhere = ask(
             &account,

@@ -48,8 +48,8 @@ pub use nacl::{
 };
 pub use network::{Network, Target};
 pub use reach::{
-    BlockedBy, BlockedPorts, Family, Hop, Reachability, ReachablePorts, Role, Source, UnknownPorts,
-    Verdict,
+    BlockedBy, BlockedPorts, Family, Hop, Reachability, ReachablePorts, Role, Source, SubnetPath,
+    UnknownPorts, Verdict,
 };
 pub use service::{Protocol, ServiceRange, ServiceSet};
 

@@ -1,7 +1,7 @@
 //! Network ACLs: stateless, ordered, first match wins, implicit final deny.
 
 use cartguard_inventory::ec2;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::EvidenceProblem;
 use crate::address::AddressSet;
@@ -11,7 +11,7 @@ use crate::partition::Partition;
 use crate::service::{Protocol, ServiceRange, ServiceSet};
 
 /// Which way traffic crosses a subnet's boundary.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Into the subnet (a network ACL's ingress entries).

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::address::{AddressError, AddressSet};
 use crate::interval::IntervalSet;
@@ -55,7 +55,7 @@ impl Serialize for Source {
 }
 
 /// An IP address family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     /// IPv4.
@@ -65,7 +65,7 @@ pub enum Family {
 }
 
 /// Whether a network ACL entry was crossed by the request or by its reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// The request.
@@ -75,7 +75,7 @@ pub enum Role {
 }
 
 /// One step of the path that admits traffic.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "hop", rename_all = "kebab-case")]
 pub enum Hop {
     /// The target's public address.
@@ -249,12 +249,30 @@ pub struct ReachablePorts {
     pub sources: AddressSet,
     /// Whether every public IPv4 or every public IPv6 address gets through.
     pub from_anywhere: bool,
-    /// The steps that admit it.
+    /// The steps that admit it, from every subnet of the target and for any
+    /// of its sources. Not serialised: [`Self::paths`] says which hop admits
+    /// which sources.
+    #[serde(skip)]
     pub path: Vec<Hop>,
+    /// The same steps as paths: one per subnet of the target and group of
+    /// sources, each listing only the hops that admit all of its sources.
+    pub paths: Vec<SubnetPath>,
     /// Why more sources than `sources` may get through: evidence on the way
     /// that cannot be read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub undecided: Vec<String>,
+}
+
+/// One way in: the hops, in order, that take traffic from some sources into
+/// one subnet of the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubnetPath {
+    /// The target's subnet the traffic enters (its interface there).
+    pub subnet_id: String,
+    /// The sources that take this path; every hop admits all of them.
+    pub sources: AddressSet,
+    /// The hops, in the order the request (then its reply) crosses them.
+    pub hops: Vec<Hop>,
 }
 
 /// A range of traffic that is stopped, and by what.
@@ -440,7 +458,8 @@ struct TargetSide<'n, 'p> {
 enum Outcome {
     Admitted {
         addresses: AddressSet,
-        hops: Vec<Hop>,
+        /// The hops that admit them, split by the sources they serve.
+        paths: Vec<(AddressSet, Vec<Hop>)>,
         notes: Vec<String>,
         unknown: Vec<String>,
     },
@@ -452,6 +471,7 @@ enum Outcome {
 struct CellResult {
     admitted: AddressSet,
     hops: Vec<Hop>,
+    paths: Vec<SubnetPath>,
     blocked: Option<(Stage, BlockedBy)>,
     unknown: Vec<String>,
     /// Why sources beyond `admitted` may get through too.
@@ -830,21 +850,84 @@ impl Trail {
         }
     }
 
-    /// The traffic got through: the sources still on the trail, with the hops serving them.
+    /// The traffic got through: the sources still on the trail, with the hops
+    /// serving them, split into paths by the sources they serve.
     fn admitted(self) -> Outcome {
-        let hops = self
-            .hops
-            .into_iter()
-            .filter(|(_, s)| s.as_ref().is_none_or(|s| s.intersects(&self.addresses)))
-            .map(|(h, _)| h)
-            .collect();
+        let paths = paths_of(&self.addresses, self.hops);
         Outcome::Admitted {
             addresses: self.addresses,
-            hops,
+            paths,
             notes: self.notes,
             unknown: self.unknown,
         }
     }
+}
+
+/// The hops that serve `admitted` (each with the sources it serves, `None`
+/// for all), as paths: `admitted` split into groups that every hop either
+/// serves whole or not at all, each group with its hops in order. A
+/// hop serves only the sources that got through; a security group rule whose
+/// sources are part of what another rule admits (a prefix list beside
+/// `0.0.0.0/0`) is left out, since rules add up and the wider one admits them
+/// already. Rules that admit the same sources are all kept: each admits them.
+fn paths_of(
+    admitted: &AddressSet,
+    hops: Vec<(Hop, Option<AddressSet>)>,
+) -> Vec<(AddressSet, Vec<Hop>)> {
+    let mut served: Vec<(Hop, Option<AddressSet>)> = Vec::new();
+    for (hop, sources) in hops {
+        let sources = match sources {
+            None => None,
+            Some(s) => {
+                let s = s.intersection(admitted);
+                if s.is_empty() {
+                    continue;
+                }
+                Some(s)
+            }
+        };
+        if !served.iter().any(|(h, _)| *h == hop) {
+            served.push((hop, sources));
+        }
+    }
+    let is_rule = |h: &Hop| matches!(h, Hop::SecurityGroupRule { .. });
+    let redundant = |i: usize| {
+        let (hop, Some(mine)) = &served[i] else {
+            return false;
+        };
+        is_rule(hop)
+            && served.iter().enumerate().any(|(j, (other, theirs))| {
+                j != i
+                    && is_rule(other)
+                    && theirs
+                        .as_ref()
+                        .is_some_and(|theirs| mine.is_subset(theirs) && mine != theirs)
+            })
+    };
+    let kept: Vec<(Hop, Option<AddressSet>)> = (0..served.len())
+        .filter(|&i| !redundant(i))
+        .map(|i| served[i].clone())
+        .collect();
+    let mut groups = vec![admitted.clone()];
+    for (_, sources) in &kept {
+        let Some(sources) = sources else { continue };
+        groups = groups
+            .into_iter()
+            .flat_map(|g| [g.intersection(sources), g.difference(sources)])
+            .filter(|g| !g.is_empty())
+            .collect();
+    }
+    groups
+        .into_iter()
+        .map(|group| {
+            let hops = kept
+                .iter()
+                .filter(|(_, s)| s.as_ref().is_none_or(|s| group.is_subset(s)))
+                .map(|(h, _)| h.clone())
+                .collect();
+            (group, hops)
+        })
+        .collect()
 }
 
 impl<'a> Network<'a> {
@@ -1023,13 +1106,16 @@ impl<'a> Network<'a> {
                         match self.evaluate(protocol, lo, side, o, ep.listeners.as_ref()) {
                             Outcome::Admitted {
                                 addresses,
-                                hops,
+                                paths,
                                 notes,
                                 unknown,
                             } => {
                                 cell.admitted.extend(&addresses);
-                                for h in hops {
-                                    push_unique(&mut cell.hops, h);
+                                for (sources, hops) in paths {
+                                    for h in &hops {
+                                        push_unique(&mut cell.hops, h.clone());
+                                    }
+                                    add_path(&mut cell.paths, side.subnet_id, sources, hops);
                                 }
                                 for n in notes {
                                     push_unique(&mut r.notes, n);
@@ -1087,6 +1173,7 @@ impl<'a> Network<'a> {
                     from_anywhere: cell.admitted.covers_internet_family(),
                     sources: cell.admitted,
                     path: cell.hops,
+                    paths: cell.paths,
                     undecided: cell.undecided,
                 });
             } else if !cell.unknown.is_empty() {
@@ -1416,6 +1503,22 @@ fn stage_of(by: &BlockedBy) -> Stage {
         } => Stage::ReturnAcl,
         BlockedBy::ReturnPathDropped { .. } => Stage::SourceReturnAcl,
         BlockedBy::NotListening { .. } => Stage::Listener,
+    }
+}
+
+/// Adds a path into `subnet_id` to `paths`, merged with the one of the same
+/// subnet and hops when there is one (origins that take the same way in).
+fn add_path(paths: &mut Vec<SubnetPath>, subnet_id: &str, sources: AddressSet, hops: Vec<Hop>) {
+    match paths
+        .iter_mut()
+        .find(|p| p.subnet_id == subnet_id && p.hops == hops)
+    {
+        Some(same) => same.sources.extend(&sources),
+        None => paths.push(SubnetPath {
+            subnet_id: subnet_id.to_string(),
+            sources,
+            hops,
+        }),
     }
 }
 

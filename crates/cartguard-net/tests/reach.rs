@@ -596,6 +596,13 @@ fn the_json_answer_has_the_cli_shape() {
     assert_eq!(v["ports"][0]["from_port"], 22);
     assert_eq!(v["ports"][0]["sources"], json!(["198.51.100.0/24"]));
     assert_eq!(v["path"][0]["hop"], "public-address");
+    // Each range lists its paths, each with its subnet, sources and hops;
+    // the flat list of hops of all its paths is not part of the answer.
+    let path = &v["ports"][0]["paths"][0];
+    assert_eq!(path["subnet_id"], "subnet-public");
+    assert_eq!(path["sources"], json!(["198.51.100.0/24"]));
+    assert_eq!(path["hops"][0]["hop"], "public-address");
+    assert!(v["ports"][0].get("path").is_none());
     assert!(v["blocked_by"].is_null());
 
     let blocked = cartguard_net::reach(
@@ -823,4 +830,87 @@ fn a_listener_without_a_readable_port_does_not_narrow_what_is_reachable() {
         "{:?}",
         ssh.notes
     );
+}
+
+#[test]
+fn a_rule_whose_sources_a_wider_rule_admits_is_not_on_the_path() {
+    let mut v = fixture("store");
+    let g = find(&mut v, "security_groups", "GroupId", "sg-web");
+    g["IpPermissions"] = json!([
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+         "PrefixListIds": [{"PrefixListId": "pl-cloudfront"}]},
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+         "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+         "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "again"}]},
+    ]);
+    v["prefix_lists"] = json!([{"PrefixListId": "pl-cloudfront", "Entries": ["13.32.0.0/15"]}]);
+    let r = region(&v);
+    let answer =
+        Network::new("us-east-1", &r).reach(&Source::Internet, &instance("i-web"), &tcp(443));
+    assert!(answer.reachable);
+    let https = &answer.ports[0];
+    assert_eq!(https.sources.describe(), ["0.0.0.0/0"]);
+    let world = Hop::SecurityGroupRule {
+        group_id: "sg-web".into(),
+        rule_index: 1,
+        peer: "0.0.0.0/0".into(),
+    };
+    let is_prefix_list =
+        |h: &Hop| matches!(h, Hop::SecurityGroupRule { peer, .. } if peer == "pl-cloudfront");
+    // The prefix list admits only part of 0.0.0.0/0, which the other rule
+    // admits whole: no path names it, and the whole path does not either.
+    assert!(!https.path.iter().any(is_prefix_list), "{:#?}", https.path);
+    assert!(answer.path.contains(&world));
+    assert_eq!(https.paths.len(), 1, "{:#?}", https.paths);
+    let only = &https.paths[0];
+    assert_eq!(only.subnet_id, "subnet-public");
+    assert_eq!(only.sources.describe(), ["0.0.0.0/0"]);
+    assert!(only.hops.contains(&world));
+    assert!(!only.hops.iter().any(is_prefix_list));
+    // A second rule admitting the same sources admits all of them too: both
+    // are named (removing one leaves the port open).
+    let again = Hop::SecurityGroupRule {
+        group_id: "sg-web".into(),
+        rule_index: 2,
+        peer: "0.0.0.0/0".into(),
+    };
+    assert!(only.hops.contains(&again), "{:#?}", only.hops);
+}
+
+#[test]
+fn each_path_lists_only_the_hops_that_admit_all_its_sources() {
+    let r = store();
+    let answer =
+        Network::new("us-east-1", &r).reach(&Source::Internet, &instance("i-web"), &tcp(443));
+    let https = &answer.ports[0];
+    // IPv4 and IPv6 senders come in through different entries: two paths,
+    // neither naming the other family's address or entries.
+    let families: Vec<Vec<String>> = https.paths.iter().map(|p| p.sources.describe()).collect();
+    assert_eq!(
+        families,
+        [vec!["0.0.0.0/0"], vec!["::/0"]],
+        "{:#?}",
+        https.paths
+    );
+    for path in &https.paths {
+        assert_eq!(path.subnet_id, "subnet-public");
+        let v6 = path.sources.describe() == ["::/0"];
+        for hop in &path.hops {
+            if let Hop::PublicAddress { family, .. } = hop {
+                assert_eq!(
+                    *family == Family::Ipv6,
+                    v6,
+                    "{hop:?} under {:?}",
+                    path.sources
+                );
+            }
+            if let Hop::NetworkAclEntry {
+                rule_number: 105, ..
+            } = hop
+            {
+                assert!(v6, "the IPv6 entry under {:?}", path.sources);
+            }
+        }
+    }
 }

@@ -18,7 +18,8 @@ pub fn answer_json(answer: &Answer) -> serde_json::Result<String> {
     Ok(serde_json::to_string_pretty(answer)? + "\n")
 }
 
-/// A blast radius for the terminal: one line per store and access, one per
+/// A blast radius for the terminal: a table with one row per store and
+/// access under column headers, what its reach column means, one entry per
 /// path to administrator, then what could not be taken into account.
 pub fn blast_radius_text(radius: &BlastRadius) -> String {
     BlastRadiusText(radius).to_string()
@@ -42,8 +43,10 @@ impl fmt::Display for AnswerText<'_> {
             answer.action,
             answer.resource
         )?;
-        if let Some(reason) = answer.reason {
-            writeln!(out, "  no statement allows it ({reason})")?;
+        match (&answer.refused_by, answer.reason) {
+            (Some(refusal), _) => writeln!(out, "  refused: {refusal}")?,
+            (None, Some(reason)) => writeln!(out, "  refused: {reason}")?,
+            (None, None) => {}
         }
         for quote in &answer.statements {
             let sid = quote
@@ -92,6 +95,13 @@ impl fmt::Display for AnswerText<'_> {
 
 struct BlastRadiusText<'a>(&'a BlastRadius);
 
+/// What the REACH column of a blast radius means.
+const REACH_LEGEND: &str = concat!(
+    "  REACH  all          the whole resource (for a pattern: every store of the kind)\n",
+    "         some         only part of it (the statements name some keys or items)\n",
+    "         conditional  only when a condition of the granting statements holds",
+);
+
 impl fmt::Display for BlastRadiusText<'_> {
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
         let radius = self.0;
@@ -103,6 +113,12 @@ impl fmt::Display for BlastRadiusText<'_> {
         writeln!(out, "blast radius of {}{administrator}", radius.principal)?;
         if radius.data_stores.is_empty() {
             writeln!(out, "  no data store in reach")?;
+        } else {
+            writeln!(
+                out,
+                "  {:<7} {:<11} {:<15} RESOURCE  (ACTIONS)",
+                "ACCESS", "REACH", "STORE"
+            )?;
         }
         for store in &radius.data_stores {
             writeln!(
@@ -114,6 +130,9 @@ impl fmt::Display for BlastRadiusText<'_> {
                 store.resource,
                 store.actions.join(", ")
             )?;
+        }
+        if !radius.data_stores.is_empty() {
+            writeln!(out, "{REACH_LEGEND}")?;
         }
         for path in &radius.escalations {
             let targets = if path.targets.is_empty() {
@@ -170,6 +189,7 @@ mod tests {
             statements: Vec::new(),
             conditions: Vec::new(),
             reason: None,
+            refused_by: None,
             resource_policies: Vec::new(),
             notes: Vec::new(),
             warnings: Vec::new(),
@@ -243,13 +263,32 @@ mod tests {
     }
 
     #[test]
-    fn an_implicit_deny_says_why() {
+    fn an_implicit_deny_names_what_refuses_it() {
         let mut denied = answer(Verdict::ImplicitDeny);
-        denied.reason = Some(ImplicitDenyReason::NoAllow);
+        denied.reason = Some(ImplicitDenyReason::ResourcePolicyRequired);
+        denied.refused_by = Some(
+            "the trust policy of arn:aws:iam::111122223333:role/web does not admit arn:aws:iam::111122223333:user/alice: it admits only the service ec2.amazonaws.com".into(),
+        );
         assert_eq!(
             answer_text(&denied),
             "IMPLICIT-DENY: arn:aws:iam::111122223333:user/alice s3:GetObject on arn:aws:s3:::media/logo.png\n\
-             \x20 no statement allows it (no-allow)\n"
+             \x20 refused: the trust policy of arn:aws:iam::111122223333:role/web does not admit arn:aws:iam::111122223333:user/alice: it admits only the service ec2.amazonaws.com\n"
+        );
+        let document: serde_json::Value =
+            serde_json::from_str(&answer_json(&denied).expect("JSON")).expect("JSON");
+        assert_eq!(document["reason"], "resource-policy-required");
+        assert!(
+            document["refused_by"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("the trust policy of ")),
+            "{document}"
+        );
+        // Without the words, the reason's name still says what refused it.
+        denied.refused_by = None;
+        assert!(
+            answer_text(&denied).ends_with("\n  refused: resource-policy-required\n"),
+            "{}",
+            answer_text(&denied)
         );
     }
 
@@ -281,11 +320,15 @@ mod tests {
         };
         assert_eq!(
             blast_radius_text(&radius),
-            "blast radius of arn:aws:iam::111122223333:user/bruno\n\
+            format!(
+                "blast radius of arn:aws:iam::111122223333:user/bruno\n\
+             \x20 ACCESS  REACH       STORE           RESOURCE  (ACTIONS)\n\
              \x20 read    all         s3              arn:aws:s3:::media  (s3:GetObject)\n\
+             {REACH_LEGEND}\n\
              \x20 escalation: passrole-ec2-run-instances — Launch an instance with a more privileged role. (targets: arn:aws:iam::111122223333:role/ops)\n\
              \x20   1. iam:PassRole on arn:aws:iam::111122223333:role/ops\n\
              \x20   2. ec2:RunInstances on *\n"
+            )
         );
         let document: serde_json::Value =
             serde_json::from_str(&blast_radius_json(&radius).expect("JSON")).expect("JSON");

@@ -57,9 +57,23 @@ enum Command {
         rule_id: String,
     },
     /// Ask the IAM engine: can a principal do something, and what can it reach?
+    ///
+    /// `iam can` prints a decision (ALLOW, EXPLICIT-DENY, IMPLICIT-DENY or
+    /// CONDITIONAL) for one request, with the policy statements that decided it
+    /// or what refused it. `iam blast-radius` prints a table of the data stores
+    /// a principal can read, write or delete, then its paths to administrator.
+    /// Both read the account's IAM evidence offline; --format json prints the
+    /// same answer as a document.
     #[command(subcommand)]
     Iam(IamCommand),
     /// Ask the network engine: what can reach what, and what is exposed?
+    ///
+    /// `net reach` prints whether traffic from a source gets to a resource
+    /// (REACHABLE, UNREACHABLE or NOT ASSESSED), the ports that get through,
+    /// each with its path hop by hop, or what blocks it. `net exposure` prints,
+    /// per account and region, every endpoint the internet reaches and on which
+    /// ports. Both read the account's network evidence offline; --format json
+    /// prints the same answer as a document.
     #[command(subcommand)]
     Net(NetCommand),
 }
@@ -68,11 +82,33 @@ enum Command {
 pub enum IamCommand {
     /// Decide whether PRINCIPAL may perform ACTION on RESOURCE, offline, like the
     /// policy simulator: prints the decision and the statements that decided it.
+    ///
+    /// Prints one line with the decision and the request. Then, for ALLOW and
+    /// EXPLICIT-DENY, each deciding statement with its policy and its JSON; for
+    /// IMPLICIT-DENY, what refused the request ("refused: the trust policy of …
+    /// admits only the service ec2.amazonaws.com"); for CONDITIONAL, each
+    /// condition key the decision waits on, and how to give it (--context
+    /// KEY=VALUE or --absent KEY). Notes say which resource policies were
+    /// weighed, and warnings what the evidence lacks.
     Can(CanArgs),
     /// List the data stores a principal (or the owner of an access key) can read,
     /// write or delete, and its escalation paths.
+    ///
+    /// Prints a table, one row per store and access, with the columns ACCESS
+    /// (read, write or delete), REACH (all: the whole resource, or every store
+    /// of the kind for a pattern; some: only part of it; conditional: only when
+    /// a condition of the granting statements holds), STORE (s3, dynamodb,
+    /// secretsmanager, ssm-parameters, kms, rds), RESOURCE and the ACTIONS that
+    /// give it; then each path to administrator with its steps, and warnings on
+    /// what the evidence lacks.
     BlastRadius(BlastArgs),
 }
+
+/// The forms of `iam can`: a member of the account, the public, or a service.
+const CAN_USAGE: &str = "\
+cartguard iam can [OPTIONS] PRINCIPAL ACTION RESOURCE
+       cartguard iam can [OPTIONS] --anonymous ACTION RESOURCE
+       cartguard iam can [OPTIONS] --service SERVICE ACTION RESOURCE";
 
 /// Examples of `iam can`, as `iam can --help` prints them.
 const CAN_EXAMPLES: &str = "\
@@ -97,14 +133,14 @@ Exit status: 0 when the question was answered (whatever the decision), 2 for a
 usage or input error.";
 
 #[derive(Debug, Args)]
-#[command(after_help = CAN_EXAMPLES)]
+#[command(after_help = CAN_EXAMPLES, override_usage = CAN_USAGE)]
 pub struct CanArgs {
     /// PRINCIPAL ACTION RESOURCE, or ACTION RESOURCE with --anonymous or
     /// --service. PRINCIPAL is a user or role by ARN or name, an access key id,
     /// or an assumed-role session ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION),
     /// which keeps the session; ACTION is e.g. s3:GetObject; RESOURCE an ARN, or
     /// * for actions without resource-level permissions.
-    #[arg(value_name = "PRINCIPAL ACTION RESOURCE", num_args = 2..=3, required = true)]
+    #[arg(value_names = ["PRINCIPAL", "ACTION", "RESOURCE"], num_args = 2..=3, required = true)]
     pub request: Vec<String>,
     /// A condition key's value in the request (KEY=VALUE; give a key twice for
     /// several values). Keys neither given nor stated absent are unknown, and a
@@ -177,8 +213,24 @@ pub struct BlastArgs {
 pub enum NetCommand {
     /// Decide what traffic from a source reaches a resource, and by which path
     /// (or what blocks it), through routes, network ACLs (both ways) and security groups.
+    ///
+    /// Prints the verdict (REACHABLE, UNREACHABLE or NOT ASSESSED) with the
+    /// source, the target and its region; then each range of ports that gets
+    /// through with the sources it gets through from and, for each subnet of
+    /// the target it enters, the path in numbered steps: public address,
+    /// internet gateway route, network ACL entry for the request, security
+    /// group rule, network ACL entry for the reply, listener. When nothing
+    /// gets through it prints what blocks the traffic that got furthest; then
+    /// the ports whose fate the evidence cannot decide, and why, what could not
+    /// be assessed, and notes.
     Reach(ReachArgs),
     /// List every internet-reachable endpoint with its ports.
+    ///
+    /// Prints, per account and region, the number of endpoints the internet
+    /// reaches, then one line per endpoint: the ports that get through, then
+    /// the endpoint (instance, network interface, database or load balancer);
+    /// then the endpoints whose exposure could not be decided and why, and the
+    /// evidence that is missing.
     Exposure(ExposureArgs),
 }
 

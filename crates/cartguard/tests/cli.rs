@@ -490,7 +490,7 @@ fn net_reach_shows_the_path_or_what_blocks() {
         fixture("net-admin-port-open/fires").path(),
     );
     assert_eq!(open["reachable"], true);
-    let hops: Vec<&str> = open["ports"][0]["path"]
+    let hops: Vec<&str> = open["ports"][0]["paths"][0]["hops"]
         .as_array()
         .expect("path")
         .iter()

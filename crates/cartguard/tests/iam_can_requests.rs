@@ -85,7 +85,7 @@ fn anonymous_callers_are_admitted_only_by_resource_policies() {
     assert_eq!(
         out,
         "IMPLICIT-DENY: anonymous s3:GetObject on arn:aws:s3:::securecart-reporting-exports/a.csv\n\
-         \x20 no statement allows it (no-allow)\n\
+         \x20 refused: only the resource's own policy can allow anonymous s3:GetObject, and the resource has none in the evidence\n\
          \x20 note: the bucket is taken to belong to account 111122223333\n\
          \x20 note: the evidence shows no bucket policy of securecart-reporting-exports\n"
     );
@@ -139,7 +139,7 @@ fn service_principals_wait_on_their_source_account() {
     assert_eq!(
         out,
         "IMPLICIT-DENY: cloudtrail.amazonaws.com s3:PutObject on arn:aws:s3:::securecart-cloudtrail-111122223333/AWSLogs/x\n\
-         \x20 no statement allows it (no-allow)\n\
+         \x20 refused: no statement of trail.json allows cloudtrail.amazonaws.com s3:PutObject\n\
          \x20 note: the bucket is taken to belong to account 111122223333\n\
          \x20 note: the bucket policy of securecart-cloudtrail-111122223333 was taken as given (trail.json; it replaces the one the evidence holds)\n"
     );
@@ -187,7 +187,7 @@ fn session_policies_intersect_with_the_role() {
     assert_eq!(
         out,
         "IMPLICIT-DENY: arn:aws:iam::111122223333:role/ec2-magento-web s3:PutObject on arn:aws:s3:::securecart-media-prod/a.png\n\
-         \x20 no statement allows it (session-policy)\n\
+         \x20 refused: the session policies (list-only.json) do not allow s3:PutObject, though the role's policies do\n\
          \x20 note: the bucket is taken to belong to account 111122223333\n\
          \x20 note: the bucket policy of securecart-media-prod from the evidence was weighed\n"
     );
@@ -237,7 +237,7 @@ fn the_resource_account_makes_a_request_cross_account() {
     assert_eq!(
         out,
         "IMPLICIT-DENY: arn:aws:iam::111122223333:role/github-actions-deploy s3:GetObject on arn:aws:s3:::partner-feed/a.csv\n\
-         \x20 no statement allows it (cross-account-resource-policy)\n\
+         \x20 refused: arn:aws:s3:::partner-feed/a.csv belongs to account 444455556666, so its own policy must allow the caller as well: none was given or found (give it with --resource-policy FILE)\n\
          \x20 note: the bucket is taken to belong to account 444455556666\n"
     );
     // Without the owner, the answer says what it assumed.
@@ -281,7 +281,11 @@ fn a_trust_policy_is_weighed_as_given() {
         &[("trust.json", trust)],
     );
     assert_eq!(status, 0);
-    assert!(out.starts_with("IMPLICIT-DENY: arn:aws:iam::111122223333:role/ec2-magento-web sts:AssumeRole on arn:aws:iam::444455556666:role/partner\n"), "{out}");
+    assert_eq!(
+        out,
+        "IMPLICIT-DENY: arn:aws:iam::111122223333:role/ec2-magento-web sts:AssumeRole on arn:aws:iam::444455556666:role/partner\n\
+         \x20 refused: the trust policy of arn:aws:iam::444455556666:role/partner does not admit arn:aws:iam::111122223333:role/ec2-magento-web: it admits only arn:aws:iam::111122223333:role/github-actions-deploy\n"
+    );
     let (status, _, err) = can(
         &[
             "github-actions-deploy",
@@ -316,7 +320,7 @@ fn a_vpc_endpoint_policy_must_also_allow() {
     assert_eq!(
         out,
         "IMPLICIT-DENY: arn:aws:iam::111122223333:role/ec2-magento-web s3:GetObject on arn:aws:s3:::securecart-reporting-exports/a.csv\n\
-         \x20 no statement allows it (vpc-endpoint-policy)\n\
+         \x20 refused: the VPC endpoint policy (vpce.json) does not allow s3:GetObject on arn:aws:s3:::securecart-reporting-exports/a.csv\n\
          \x20 note: the bucket is taken to belong to account 111122223333\n\
          \x20 note: the evidence shows no bucket policy of securecart-reporting-exports\n"
     );

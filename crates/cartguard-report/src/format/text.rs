@@ -713,6 +713,17 @@ fn failure(out: &mut String, p: &Paint, finding: &Finding, evidence_limit: usize
         let _ = writeln!(out, "    {} {}", label("why"), finding.rationale);
     }
     let _ = writeln!(out, "    {} {}", label("fix"), finding.remediation);
+    // The requirements the rule supports, standard by standard.
+    let refs: Vec<String> = cartguard_rules::standards()
+        .iter()
+        .filter_map(|standard| {
+            let ids = finding.compliance.get(&standard.id)?;
+            (!ids.is_empty()).then(|| format!("{} {}", standard.name, ids.join(", ")))
+        })
+        .collect();
+    if !refs.is_empty() {
+        let _ = writeln!(out, "    {} {}", label("refs"), refs.join(" · "));
+    }
 }
 
 /// The evidence as an auditor reads it: `name: value` lines, nested parts
@@ -793,61 +804,21 @@ fn in_words(value: &Value) -> Option<String> {
     let map = value.as_object()?;
     let text = |key: &str| map.get(key).map(scalar).unwrap_or_else(|| "?".into());
     if let Some(hop) = map.get("hop").and_then(Value::as_str) {
-        return Some(match hop {
-            "public-address" => match map.get("interface").and_then(Value::as_str) {
-                Some(interface) => format!(
-                    "public {} address {} on {interface}",
-                    text("family"),
-                    text("address")
-                ),
-                None => format!("public {} address {}", text("family"), text("address")),
+        // The words `net reach` uses; a step this build does not know is
+        // shown with its fields.
+        return Some(
+            match serde_json::from_value::<cartguard_net::Hop>(value.clone()) {
+                Ok(known) => crate::net::hop_text(&known),
+                Err(_) => {
+                    let rest: Vec<String> = map
+                        .iter()
+                        .filter(|(k, _)| *k != "hop")
+                        .map(|(k, v)| format!("{k} {}", scalar(v)))
+                        .collect();
+                    format!("{hop}: {}", rest.join(", "))
+                }
             },
-            "internet-gateway-route" => format!(
-                "route table {} sends {} to internet gateway {}",
-                text("route_table"),
-                text("destination"),
-                text("gateway")
-            ),
-            "route" => format!(
-                "route table {} sends {} to {}",
-                text("route_table"),
-                text("destination"),
-                text("target")
-            ),
-            "network-acl-entry" => format!(
-                "network ACL {} at subnet {}: {} rule {} allows the {}",
-                text("acl_id"),
-                text("subnet_id"),
-                text("direction"),
-                text("rule_number"),
-                text("role")
-            ),
-            "same-subnet" => format!(
-                "same subnet {}: no network ACL on the way",
-                text("subnet_id")
-            ),
-            "security-group-egress-rule" => format!(
-                "security group {} egress rule {} allows to {}",
-                text("group_id"),
-                text("rule_index"),
-                text("peer")
-            ),
-            "security-group-rule" => format!(
-                "security group {} ingress rule {} admits {}",
-                text("group_id"),
-                text("rule_index"),
-                text("peer")
-            ),
-            "no-security-group" => "no security group on the target".into(),
-            other => {
-                let rest: Vec<String> = map
-                    .iter()
-                    .filter(|(k, _)| *k != "hop")
-                    .map(|(k, v)| format!("{k} {}", scalar(v)))
-                    .collect();
-                format!("{other}: {}", rest.join(", "))
-            }
-        });
+        );
     }
     // A network ACL entry: number, action, traffic, addresses.
     if map.contains_key("rule_number") && map.contains_key("action") {
@@ -1249,10 +1220,10 @@ mod tests {
             lines,
             [
                 "path:",
-                "  - public ipv4 address 34.250.117.23 on eni-1",
-                "  - route table rtb-1 sends 0.0.0.0/0 to internet gateway igw-1",
-                "  - network ACL acl-1 at subnet subnet-1: inbound rule 140 allows the request",
-                "  - security group sg-1 ingress rule 0 admits 0.0.0.0/0",
+                "  - public IPv4 address 34.250.117.23 on eni-1",
+                "  - route table rtb-1 sends replies for 0.0.0.0/0 to internet gateway igw-1",
+                "  - network ACL acl-1, inbound entry 140, lets the request into subnet-1",
+                "  - security group sg-1, inbound rule 0, admits 0.0.0.0/0",
                 "entry: rule 120 · allow · tcp/1024-65535 · 0.0.0.0/0",
             ]
         );

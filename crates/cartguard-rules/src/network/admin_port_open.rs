@@ -1,6 +1,6 @@
 use super::{
-    OpenClass, admin_ports, describe, exposure_evidence, exposure_gaps, latent_findings,
-    open_to_world, target_arn, undecided_exposure,
+    OpenClass, admin_ports, admitting_groups, describe, exposure_evidence, exposure_gaps,
+    latent_findings, open_to_world, target_arn, undecided_exposure,
 };
 use crate::{Context, Emitter, Failure, declare_rule};
 
@@ -57,16 +57,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             if open.is_empty() {
                 continue;
             }
-            let groups: Vec<String> = reach
-                .path
-                .iter()
-                .filter_map(|hop| match hop {
-                    cartguard_net::Hop::SecurityGroupRule { group_id, .. } => {
-                        Some(group_id.clone())
-                    }
-                    _ => None,
-                })
-                .collect();
+            let groups = admitting_groups(reach, &open);
             out.fail(Failure {
                 detail: format!("{} is reachable from the whole internet on {}.", reach.target, describe(&open)),
                 evidence: exposure_evidence(reach, &open),

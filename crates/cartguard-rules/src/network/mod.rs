@@ -103,6 +103,31 @@ pub(crate) fn open_to_world(reach: &Reachability) -> ServiceSet {
         })
 }
 
+/// The security groups whose ingress rules admit the traffic of `of` that
+/// gets through, each named once, in the order the paths meet them.
+pub(crate) fn admitting_groups(reach: &Reachability, of: &ServiceSet) -> Vec<String> {
+    let mut groups: Vec<String> = Vec::new();
+    let hops = reach
+        .ports
+        .iter()
+        .filter(|p| {
+            of.intersects(&ServiceSet::ports(
+                p.ports.protocol,
+                p.ports.from_port,
+                p.ports.to_port,
+            ))
+        })
+        .flat_map(|p| &p.path);
+    for hop in hops {
+        if let cartguard_net::Hop::SecurityGroupRule { group_id, .. } = hop
+            && !groups.contains(group_id)
+        {
+            groups.push(group_id.clone());
+        }
+    }
+    groups
+}
+
 /// The traffic of a reachability answer from any internet source.
 pub(crate) fn reachable(reach: &Reachability) -> ServiceSet {
     reach.reachable_services()

@@ -15,6 +15,10 @@ declare_rule! {
     /// and subnet that falls in it, including ones created next year. A security
     /// group reference admits exactly the application servers, however they scale.
     ///
+    /// ## Severity
+    /// Always high: the ranges are private ones (internet sources are
+    /// `net-db-port-open`'s), but they admit more than the app tier.
+    ///
     /// ## How to fix
     ///
     /// ```sh

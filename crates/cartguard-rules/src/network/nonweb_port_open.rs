@@ -20,6 +20,9 @@ declare_rule! {
     /// attack surface that usually lacks the hardening of the web front, and PCI DSS
     /// asks that only necessary services be exposed.
     ///
+    /// ## Severity
+    /// Always high: only ports the internet reaches today are reported.
+    ///
     /// ## How to fix
     /// Serve the application only through the load balancer on 443, and close the
     /// other ports to the internet:

@@ -16,8 +16,8 @@ declare_rule! {
     /// group reference admits exactly the application servers, however they scale.
     ///
     /// ## Severity
-    /// Always high: the ranges are private ones (internet sources are
-    /// `net-db-port-open`'s), but they admit more than the app tier.
+    /// Always high, whatever the range: a database admits more than the app tier.
+    /// Whether the internet reaches it is `net-db-port-open`'s to rate.
     ///
     /// ## How to fix
     ///

@@ -12,7 +12,9 @@ declare_rule! {
     /// internet address on an instance, interface, database or load balancer (for a
     /// load balancer, the ports its listeners serve). SSH/RDP and database ports are
     /// left to `net-admin-port-open` and `net-db-port-open`, and endpoints open on
-    /// every port to `net-all-ports-open`, so each exposure is reported once.
+    /// every port to `net-all-ports-open`, so each exposure is reported once. A
+    /// security group open to the world on such a port whose members the internet
+    /// cannot reach is reported as latent exposure.
     ///
     /// ## Why it matters
     /// A store needs HTTP and HTTPS from the internet and nothing else. Every other
@@ -21,7 +23,9 @@ declare_rule! {
     /// asks that only necessary services be exposed.
     ///
     /// ## Severity
-    /// Always high: only ports the internet reaches today are reported.
+    /// High when the internet reaches the port today; low, two levels lower, for a
+    /// security group open to the world whose members the internet cannot reach
+    /// (latent exposure).
     ///
     /// ## How to fix
     /// Serve the application only through the load balancer on 443, and close the
@@ -38,6 +42,7 @@ declare_rule! {
         id: "net-nonweb-port-open",
         title: "A port other than 80/443 is reachable from the internet",
         severity: High,
+        lowest: Low,
         area: Network,
         evidence: [cartguard_net::EVIDENCE],
         check: check,

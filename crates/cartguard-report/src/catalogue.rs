@@ -1,22 +1,11 @@
 //! The rule catalogue as a terminal table or as markdown.
 
-use cartguard_rules::Rule;
-use comfy_table::{ContentArrangement, Table, presets};
+use cartguard_rules::{Area, Rule};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 
-/// A rule's references for the terminal table: `PCI 8.2.2, 7.2.2; CIS3 1.4`.
-fn standards(rule: &Rule) -> String {
-    let compliance = cartguard_rules::compliance_for(rule.id);
-    let mut parts = Vec::new();
-    for standard in cartguard_rules::standards() {
-        if let Some(refs) = compliance.get(&standard.id).filter(|r| !r.is_empty()) {
-            parts.push(format!("{} {}", standard.short, refs.join(", ")));
-        }
-    }
-    parts.join("; ")
-}
-
-/// The catalogue as JSON: each rule's id, title, severity, area, compliance
-/// references and the evidence (API operations) it reads.
+/// The catalogue as JSON: each rule's id, title, severity (that of a proven
+/// failure) and lowest severity (that of a blocked, latent or conditional
+/// one), area, compliance references and the evidence (API operations) it reads.
 pub fn rules_json(rules: &[&Rule]) -> serde_json::Result<String> {
     let list: Vec<_> = rules
         .iter()
@@ -25,6 +14,7 @@ pub fn rules_json(rules: &[&Rule]) -> serde_json::Result<String> {
                 "id": r.id,
                 "title": r.title,
                 "severity": r.severity,
+                "lowest_severity": r.lowest,
                 "area": r.area,
                 "compliance": cartguard_rules::compliance_for(r.id),
                 "evidence": r.operations(),
@@ -34,23 +24,83 @@ pub fn rules_json(rules: &[&Rule]) -> serde_json::Result<String> {
     Ok(serde_json::to_string_pretty(&list)? + "\n")
 }
 
-/// The catalogue as a table for the terminal.
-pub fn rules_table(rules: &[&Rule]) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["id", "severity", "area", "title", "standards"]);
-    for rule in rules {
-        table.add_row([
-            rule.id.to_string(),
-            rule.severity.name().to_string(),
-            rule.area.name().to_string(),
-            rule.title.to_string(),
-            standards(rule),
-        ]);
+/// A rule's references for the terminal table, in lines at most `width`
+/// characters wide: each standard's references stay on one line when they fit
+/// (`PCI 8.2.2, 7.2.2`), so a reference is never cut from its standard.
+fn standards_lines(rule: &Rule, width: usize) -> String {
+    let compliance = cartguard_rules::compliance_for(rule.id);
+    let mut lines: Vec<String> = Vec::new();
+    for standard in cartguard_rules::standards() {
+        let Some(refs) = compliance.get(&standard.id).filter(|r| !r.is_empty()) else {
+            continue;
+        };
+        let part = format!("{} {}", standard.short, refs.join(", "));
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 2 + part.chars().count() <= width => {
+                line.push_str("; ");
+                line.push_str(&part);
+            }
+            _ => lines.push(part),
+        }
     }
-    format!("{table}\n")
+    lines.join("\n")
+}
+
+/// The catalogue as tables for a terminal `width` columns wide, one per area.
+/// The left column holds each rule's id, never broken (it is copied and
+/// searched for), with its severity below: that of a proven failure, or the
+/// range a blocked, latent or conditional failure lowers it to
+/// (`medium–critical`). The right column holds the title, wrapped to the
+/// width left, and the standards below it.
+pub fn rules_table(rules: &[&Rule], width: u16) -> String {
+    let left = rules
+        .iter()
+        .map(|r| r.id.chars().count().max(r.severity_range().chars().count()))
+        .chain(["id · severity".chars().count()])
+        .max()
+        .unwrap_or(0);
+    // Borders and padding: `│ ` + left + ` ┆ ` + right + ` │`.
+    let right = usize::from(width).saturating_sub(left + 7).max(20);
+    let mut out = String::new();
+    for area in Area::ALL {
+        let listed: Vec<&Rule> = rules.iter().copied().filter(|r| r.area == area).collect();
+        if listed.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let count = listed.len();
+        out.push_str(&format!(
+            "{} ({count} rule{})\n",
+            area.name(),
+            if count == 1 { "" } else { "s" }
+        ));
+        let mut table = Table::new();
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width)
+            .set_header(["id · severity", "title · standards"]);
+        for rule in listed {
+            let standards = standards_lines(rule, right);
+            let about = if standards.is_empty() {
+                rule.title.to_string()
+            } else {
+                format!("{}\n{standards}", rule.title)
+            };
+            table.add_row([format!("{}\n{}", rule.id, rule.severity_range()), about]);
+        }
+        let fixed = [(0, left + 2), (1, right + 2)];
+        for (index, columns) in fixed {
+            if let (Some(column), Ok(columns)) = (table.column_mut(index), u16::try_from(columns)) {
+                column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(columns)));
+            }
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    out
 }
 
 /// The catalogue as a markdown table (for the README and docs/rules.md).
@@ -68,7 +118,7 @@ pub fn rules_markdown(rules: &[&Rule]) -> String {
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |",
             rule.id,
-            rule.severity.name(),
+            rule.severity_range(),
             rule.area.name(),
             rule.title,
         ));
@@ -91,7 +141,7 @@ pub fn explain_rule(rule: &Rule) -> String {
         "# {} — {}\n\nseverity: {} · area: {}\n",
         rule.id,
         rule.title,
-        rule.severity.name(),
+        rule.severity_range(),
         rule.area.name()
     );
     for (standard, refs) in cartguard_rules::compliance_for(rule.id) {
@@ -111,7 +161,12 @@ pub fn explain_rule(rule: &Rule) -> String {
 /// Every rule's documentation, one after another (docs/rules.md).
 pub fn rules_reference(rules: &[&Rule]) -> String {
     let mut text = String::from(
-        "# Rules reference\n\nGenerated from the rules' own documentation (`cartguard rules --format reference`); do not edit by hand.\n\n",
+        "# Rules reference\n\nGenerated from the rules' own documentation (`cartguard rules --format reference`); do not edit by hand.\n\n\
+         A rule's severity is that of a failure the evidence proves. Where the context can lower it, the table gives the range \
+         (`medium–critical`) and the rule's `Severity` section says when: the same context lowers every rule by the same number \
+         of levels, one for a narrower audience or a condition the evidence cannot settle (an internal load balancer, a grant \
+         that needs MFA), two for a weakness that a control in force blocks today or that nothing uses yet (a public access \
+         block, a security group, a deactivated key). A failure is never lowered below low; info is for inventory.\n\n",
     );
     text.push_str(&rules_markdown(rules));
     for rule in rules {
@@ -134,6 +189,51 @@ pub fn rules_reference(rules: &[&Rule]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// At 80 columns every line fits, every id is whole on one line, and each
+    /// rule's severity range and references are shown.
+    #[test]
+    fn table_fits_80_columns_without_breaking_ids() {
+        let rules = cartguard_rules::all_rules();
+        let text = rules_table(rules, 80);
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "wider than 80: {line}");
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        for rule in rules {
+            let at = lines
+                .iter()
+                .position(|l| l.split([' ', '│', '┆']).any(|word| word == rule.id))
+                .unwrap_or_else(|| panic!("{} is not whole on any line", rule.id));
+            let below = lines.get(at + 1).copied().unwrap_or_default();
+            assert!(
+                below.contains(&format!("│ {} ", rule.severity_range())),
+                "{}: the severity {} is not under the id: {below}",
+                rule.id,
+                rule.severity_range()
+            );
+        }
+        assert!(text.contains("medium–critical"), "{text}");
+        assert!(
+            text.contains("PCI 8.2.2, 7.2.2; CIS3 1.4; CIS7 2.4"),
+            "{text}"
+        );
+        for area in Area::ALL {
+            assert!(
+                text.contains(&format!("\n{} (", area.name())) || text.starts_with(area.name())
+            );
+        }
+    }
+
+    /// A wide terminal gives each title and its references one line each.
+    #[test]
+    fn a_wide_table_keeps_titles_whole() {
+        let rules = cartguard_rules::all_rules();
+        let text = rules_table(rules, 200);
+        for rule in rules {
+            assert!(text.contains(rule.title), "{}: title wrapped", rule.id);
+        }
+    }
 
     #[test]
     fn markdown_has_a_column_per_listed_standard() {

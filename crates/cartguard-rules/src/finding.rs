@@ -52,6 +52,60 @@ impl Severity {
             .into_iter()
             .find(|s| s.name().eq_ignore_ascii_case(text))
     }
+
+    /// This severity `steps` levels lower. A failure is never lowered below
+    /// `low`: `info` is kept for inventory, which is not a failure at all.
+    pub const fn lowered(self, steps: u8) -> Severity {
+        let level = match self {
+            Severity::Info => return Severity::Info,
+            Severity::Low => 1u8,
+            Severity::Medium => 2,
+            Severity::High => 3,
+            Severity::Critical => 4,
+        };
+        match level.saturating_sub(steps) {
+            0 | 1 => Severity::Low,
+            2 => Severity::Medium,
+            3 => Severity::High,
+            _ => Severity::Critical,
+        }
+    }
+}
+
+/// How much of a failure the evidence proves today, which sets its severity
+/// within its rule's range: the same context lowers every rule's severity by
+/// the same number of levels, so that a severity means the same everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Proof {
+    /// The evidence shows the weakness as it can be used today: the rule's
+    /// severity.
+    #[default]
+    Proven,
+    /// It holds only for a narrower audience (an internal load balancer, a
+    /// private API, a pool that may not be the staff's) or under a condition
+    /// the evidence cannot settle (a condition on MFA or the source address,
+    /// a path through resources that were not collected): one level lower.
+    Conditional,
+    /// It is configured, but a control in force today stops it (a public
+    /// access block, a security group or network ACL, a deactivated key) or
+    /// nothing uses it yet: one change away from being real. Two levels lower.
+    Blocked,
+}
+
+impl Proof {
+    /// How many levels below the rule's severity a failure of this kind is.
+    pub const fn steps(self) -> u8 {
+        match self {
+            Proof::Proven => 0,
+            Proof::Conditional => 1,
+            Proof::Blocked => 2,
+        }
+    }
+
+    /// The severity of a failure of this kind, for a rule rated `severity`.
+    pub const fn severity(self, severity: Severity) -> Severity {
+        severity.lowered(self.steps())
+    }
 }
 
 /// Whether the rule failed or could not decide.
@@ -79,7 +133,12 @@ pub struct Failure {
     pub remediation: String,
     /// Distinguishes several findings of one rule on one resource.
     pub discriminator: Option<String>,
-    /// Overrides the rule's default severity.
+    /// How much of the failure the evidence proves: lowers the rule's
+    /// severity by [`Proof::steps`] levels.
+    pub proof: Proof,
+    /// Sets the severity outright, for a failure of another kind than the
+    /// rule's main one (a key id without its secret, an entry that only
+    /// repeats another); it must stay within the rule's declared range.
     pub severity: Option<Severity>,
 }
 
@@ -171,7 +230,9 @@ impl Finding {
             .unwrap_or_default();
         Finding {
             rule_id: facts.rule_id,
-            severity: failure.severity.unwrap_or(facts.severity),
+            severity: failure
+                .severity
+                .unwrap_or_else(|| failure.proof.severity(facts.severity)),
             status,
             resource: failure.resource,
             account: facts.account.clone(),

@@ -29,7 +29,7 @@ pub use coverage::{
     not_checked,
 };
 pub use emitter::Emitter;
-pub use finding::{Failure, Finding, Severity, Status};
+pub use finding::{Failure, Finding, Proof, Severity, Status};
 pub use registry::{
     Timing, all_rules, evidence_read, find_rule, run, run_rule, run_timed, suggest,
 };

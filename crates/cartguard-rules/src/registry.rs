@@ -162,6 +162,7 @@ fn run_rules(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Severity;
 
     #[test]
     fn ids_are_unique_and_documented() {
@@ -170,7 +171,13 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
         for rule in RULES {
-            for heading in ["What it checks", "Why it matters", "How to fix", "Example"] {
+            for heading in [
+                "What it checks",
+                "Why it matters",
+                "Severity",
+                "How to fix",
+                "Example",
+            ] {
                 assert!(
                     !rule.section(heading).is_empty(),
                     "{}: no `## {heading}`",
@@ -178,6 +185,69 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The `## Severity` section names every level the declaration allows, in
+    /// words a reader can check against a finding: the top and the bottom of
+    /// the range, or "Always …" for a rule whose severity never changes.
+    #[test]
+    fn severity_sections_agree_with_the_declared_range() {
+        for rule in RULES {
+            assert!(
+                rule.lowest <= rule.severity,
+                "{}: lowest {} is above severity {}",
+                rule.id,
+                rule.lowest.name(),
+                rule.severity.name()
+            );
+            let text = rule.section("Severity").to_lowercase();
+            for level in [rule.severity, rule.lowest] {
+                assert!(
+                    text.contains(level.name()),
+                    "{}: `## Severity` does not name {}: {text}",
+                    rule.id,
+                    level.name()
+                );
+            }
+            let always = format!("always {}", rule.severity.name());
+            assert_eq!(
+                text.starts_with(&always),
+                rule.lowest == rule.severity,
+                "{}: a rule declared with a single severity says `{always}`, and only such a rule: {text}",
+                rule.id
+            );
+            for level in Severity::DESCENDING {
+                if !rule.allows(level) {
+                    let named = text
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w == level.name());
+                    assert!(
+                        !named,
+                        "{}: `## Severity` names {}, outside the declared {}",
+                        rule.id,
+                        level.name(),
+                        rule.severity_range()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lowering_keeps_failures_above_info() {
+        assert_eq!(Severity::Critical.lowered(2), Severity::Medium);
+        assert_eq!(Severity::High.lowered(1), Severity::Medium);
+        assert_eq!(Severity::Medium.lowered(2), Severity::Low);
+        assert_eq!(Severity::Low.lowered(1), Severity::Low);
+        assert_eq!(Severity::Info.lowered(1), Severity::Info);
+        assert_eq!(
+            crate::Proof::Blocked.severity(Severity::High),
+            Severity::Low
+        );
+        assert_eq!(
+            crate::Proof::Proven.severity(Severity::High),
+            Severity::High
+        );
     }
 
     #[test]

@@ -56,8 +56,12 @@ pub struct Rule {
     pub id: &'static str,
     /// One-line title.
     pub title: &'static str,
-    /// Default severity of its failures.
+    /// The severity of a failure the evidence proves: the top of its range.
     pub severity: Severity,
+    /// The lowest severity a failure of the rule can have (a blocked, latent
+    /// or conditional one); the same as `severity` when the context never
+    /// changes it. The documentation's `## Severity` says when each applies.
+    pub lowest: Severity,
     /// Checklist area.
     pub area: Area,
     /// The evidence the rule reads, as groups of API operations (an engine's
@@ -82,6 +86,21 @@ impl Rule {
             .join("\n");
         text.truncate(text.trim_end().len());
         text
+    }
+
+    /// The severities the rule's failures span, in words: `critical`, or
+    /// `medium–critical` (lowest first) when the context lowers some.
+    pub fn severity_range(&self) -> String {
+        if self.lowest == self.severity {
+            self.severity.name().to_string()
+        } else {
+            format!("{}–{}", self.lowest.name(), self.severity.name())
+        }
+    }
+
+    /// Whether `severity` is within the rule's declared range.
+    pub fn allows(&self, severity: Severity) -> bool {
+        (self.lowest..=self.severity).contains(&severity)
     }
 
     /// Every operation the rule reads, once each, in declaration order.
@@ -127,8 +146,11 @@ impl Rule {
 }
 
 /// Declares a rule. The doc comment becomes its documentation; it must contain
-/// the sections `## What it checks`, `## Why it matters`, `## How to fix` and
-/// `## Example`. `evidence` lists the groups of API operations it reads.
+/// the sections `## What it checks`, `## Why it matters`, `## Severity` (how the
+/// context sets the severity, naming every level of the range), `## How to fix`
+/// and `## Example`. `severity` is that of a proven failure; `lowest`, when the
+/// context can lower it (see [`Proof`](crate::Proof)), the lowest a failure
+/// gets. `evidence` lists the groups of API operations it reads.
 #[macro_export]
 macro_rules! declare_rule {
     (
@@ -137,6 +159,7 @@ macro_rules! declare_rule {
             id: $id:literal,
             title: $title:literal,
             severity: $severity:ident,
+            $(lowest: $lowest:ident,)?
             area: $area:ident,
             evidence: [$($evidence:expr),* $(,)?],
             check: $check:path $(,)?
@@ -147,10 +170,17 @@ macro_rules! declare_rule {
             id: $id,
             title: $title,
             severity: $crate::Severity::$severity,
+            lowest: $crate::declare_rule!(@lowest $severity $($lowest)?),
             area: $crate::Area::$area,
             evidence: &[$($evidence),*],
             doc: concat!($($doc, "\n"),+),
             check: $check,
         };
+    };
+    (@lowest $severity:ident) => {
+        $crate::Severity::$severity
+    };
+    (@lowest $severity:ident $lowest:ident) => {
+        $crate::Severity::$lowest
     };
 }

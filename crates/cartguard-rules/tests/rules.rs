@@ -52,6 +52,10 @@ fn main() -> std::process::ExitCode {
             "composition_follows_the_directives",
             composition_follows_the_directives,
         ),
+        Trial::test(
+            "every_severity_of_a_range_has_a_fires_case",
+            every_severity_of_a_range_has_a_fires_case,
+        ),
     ];
     match Fixtures::open(&fixtures_root()).and_then(|f| Ok((f.cases()?, f))) {
         Ok((cases, fixtures)) => {
@@ -162,16 +166,46 @@ fn findings_of(findings: &[Finding], rule_id: &str) -> Result<Vec<Value>, Failed
         .collect()
 }
 
-fn check_case(fixtures: &Fixtures, case: &Case) -> Result<(), Failed> {
+/// Every rule's findings on a case's evidence.
+fn scan_case(fixtures: &Fixtures, case: &Case) -> Result<Vec<Finding>, Failed> {
     let layer = case.layer();
     let evidence = fixtures.evidence(&layer)?;
     // Cases that hold evidence and server files keep the files under `server/`.
     let mixed = evidence.keys().any(|path| path.starts_with("server/"));
-    let all = if compose::holds_server_files(&layer) && !mixed {
-        scan_server_files(evidence)?
+    if compose::holds_server_files(&layer) && !mixed {
+        scan_server_files(evidence)
     } else {
-        scan(&fixtures.root().join(&layer), evidence)?
-    };
+        scan(&fixtures.root().join(&layer), evidence)
+    }
+}
+
+/// The failures, of any rule, whose severity is outside their rule's declared range.
+fn outside_range(findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .filter_map(|f| {
+            let rule = cartguard_rules::find_rule(f.rule_id)?;
+            (!rule.allows(f.severity)).then(|| {
+                format!(
+                    "{} on {} is {}, outside its declared {}",
+                    f.rule_id,
+                    f.resource,
+                    f.severity.name(),
+                    rule.severity_range()
+                )
+            })
+        })
+        .collect()
+}
+
+fn check_case(fixtures: &Fixtures, case: &Case) -> Result<(), Failed> {
+    let layer = case.layer();
+    let all = scan_case(fixtures, case)?;
+    let outside = outside_range(&all);
+    if !outside.is_empty() {
+        return Err(format!("{layer}: {}", outside.join("; ")).into());
+    }
     let findings = findings_of(&all, &case.rule_id)?;
     let name = &case.name;
     if name.starts_with("fires") {
@@ -204,6 +238,46 @@ fn check_case(fixtures: &Fixtures, case: &Case) -> Result<(), Failed> {
         Ok(())
     } else {
         Err(format!("{layer}: cases are named fires…, quiet… or undecided…").into())
+    }
+}
+
+/// A rule whose severity depends on context shows, in its `fires…` cases, a
+/// failure at the top of its range (proven) and one at the bottom (blocked,
+/// latent or conditional), each pinned in a snapshot.
+fn every_severity_of_a_range_has_a_fires_case() -> Result<(), Failed> {
+    let fixtures = fixtures()?;
+    let cases = fixtures.cases()?;
+    let mut problems = Vec::new();
+    for rule in all_rules() {
+        if rule.lowest == rule.severity {
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        for case in cases
+            .iter()
+            .filter(|c| c.rule_id == rule.id && c.name.starts_with("fires"))
+        {
+            for finding in scan_case(&fixtures, case)? {
+                if finding.rule_id == rule.id && finding.status == Status::Fail {
+                    seen.insert(finding.severity);
+                }
+            }
+        }
+        for level in [rule.severity, rule.lowest] {
+            if !seen.contains(&level) {
+                problems.push(format!(
+                    "{}: no fires… case shows a {} failure (its range is {})",
+                    rule.id,
+                    level.name(),
+                    rule.severity_range()
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
     }
 }
 

@@ -523,7 +523,12 @@ impl Cli {
             Command::Rules(args) => {
                 let rules = cartguard_rules::all_rules();
                 let text = match args.format {
-                    RulesFormat::Table => cartguard_report::rules_table(rules),
+                    RulesFormat::Table => {
+                        // A terminal's own width; piped, a width any terminal shows.
+                        let width = terminal_size::terminal_size_of(std::io::stdout())
+                            .map_or(80, |(terminal_size::Width(w), _)| w);
+                        cartguard_report::rules_table(rules, width)
+                    }
                     RulesFormat::Markdown => cartguard_report::rules_markdown(rules),
                     RulesFormat::Reference => cartguard_report::rules_reference(rules),
                     RulesFormat::Json => cartguard_report::rules_json(rules)?,

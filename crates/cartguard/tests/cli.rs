@@ -205,6 +205,35 @@ fn text_report_without_a_terminal_has_no_colour() {
     }
 }
 
+/// `explain` gives a rule's severity range and how the context sets it;
+/// `rules --format json` gives the bottom of the range.
+#[test]
+fn explain_and_the_catalogue_give_the_severity_range() {
+    let output = cartguard()
+        .args(["explain", "net-rds-public"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "severity: medium–critical · area: network",
+        "## Severity\nCritical when the internet reaches",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in {text}");
+    }
+    let output = cartguard()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    let rules: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let rds = rules
+        .as_array()
+        .and_then(|list| list.iter().find(|r| r["id"] == "net-rds-public"))
+        .expect("net-rds-public listed");
+    assert_eq!(rds["severity"], "critical");
+    assert_eq!(rds["lowest_severity"], "medium");
+}
+
 #[test]
 fn explain_prints_documentation_and_suggests_near_ids() {
     let output = cartguard()
@@ -216,6 +245,7 @@ fn explain_prints_documentation_and_suggests_near_ids() {
     for needle in [
         "## What it checks",
         "## Why it matters",
+        "## Severity\nAlways critical",
         "## How to fix",
         "## Example",
         "pci-dss-4.0.1: 8.4.1, 8.4.3",
@@ -236,6 +266,10 @@ fn rules_table_lists_every_rule() {
     let text = String::from_utf8_lossy(&output.stdout);
     for id in ["iam-root-access-keys", "iam-identity-center-unused"] {
         assert!(text.contains(id), "{id} missing");
+    }
+    // Piped, the table is laid out for an 80-column terminal.
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80: {line}");
     }
 }
 

@@ -22,6 +22,9 @@ declare_rule! {
     /// all non-console administrative access to the cardholder data
     /// environment, and Magento ships the module enabled for that reason.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Enable the module (and restore it with Composer if it was removed),
     /// then have every admin user enrol a second factor:

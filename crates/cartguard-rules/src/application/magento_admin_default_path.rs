@@ -20,6 +20,9 @@ declare_rule! {
     /// DSS 2.2.6 asks that system security parameters be configured to
     /// prevent misuse.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Choose an unpredictable path and set it with Magento's CLI (it writes
     /// env.php), then restrict it further in the web server if you can:

@@ -21,6 +21,9 @@ declare_rule! {
     /// application accounts not be hard-coded in configuration files, and
     /// 8.3.2 that they be unreadable in storage.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Keep the password in Secrets Manager or Parameter Store, hand it to
     /// PHP-FPM as an environment variable at start, read it in env.php, and

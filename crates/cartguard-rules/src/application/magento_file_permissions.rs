@@ -23,6 +23,9 @@ declare_rule! {
     /// world-writable one. PCI DSS 2.2.1 asks for configuration standards
     /// that address such known weaknesses.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Give the files to the deploying user, readable by the web server's
     /// group only:

@@ -37,6 +37,9 @@ declare_rule! {
     /// PCI DSS 6.3.3 asks that critical security patches be installed within
     /// one month of release.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Upgrade to the newest release of the line (or a newer line), run the
     /// upgrade and deploy:

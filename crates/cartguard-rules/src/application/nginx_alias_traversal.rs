@@ -17,6 +17,9 @@ declare_rule! {
     /// served. This "off-by-slash" exposes configuration and source files next
     /// to the aliased folder.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// End both with a slash, or neither: `location /static/ { alias /srv/static/; }`.
     ///

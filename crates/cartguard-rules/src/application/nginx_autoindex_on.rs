@@ -14,6 +14,9 @@ declare_rule! {
     /// exports and uploads nobody meant to publish, and hands an attacker a
     /// map of the application.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Remove the directive, or set `autoindex off;`.
     ///

@@ -21,6 +21,9 @@ declare_rule! {
     /// with credentials; `.env` files hold database passwords and API keys.
     /// Scanners request these paths on every site they find.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     ///
     /// ```nginx

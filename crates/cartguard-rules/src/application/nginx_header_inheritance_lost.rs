@@ -20,6 +20,9 @@ declare_rule! {
     /// framing and content policies from every response it serves: the
     /// configuration reads as protected while the pages are not.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Put the security headers in a snippet and include it in every block
     /// that has its own `add_header`:

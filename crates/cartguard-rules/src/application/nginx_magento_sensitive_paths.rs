@@ -28,6 +28,9 @@ declare_rule! {
     /// known vulnerabilities apply; sessions and logs hold customers' data
     /// and admin session ids.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Serve Magento from `pub/` (`root $MAGE_ROOT/pub;`) as its sample
     /// configuration does, or deny the paths:

@@ -21,6 +21,9 @@ declare_rule! {
     /// what reaches PHP and the application, and some (TRACE) help steal
     /// cookies; PCI DSS 2.2.4 asks that only necessary functions be enabled.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     ///
     /// ```nginx

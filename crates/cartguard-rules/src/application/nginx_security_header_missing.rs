@@ -20,6 +20,9 @@ declare_rule! {
     /// come from: PCI DSS 6.4.3 and 11.6.1 ask the payment page's scripts and
     /// headers to be controlled, which starts with sending them.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```nginx

@@ -16,6 +16,9 @@ declare_rule! {
     /// With tokens on, every response and error page names the nginx version,
     /// which tells an attacker which known vulnerabilities to try.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     /// In the `http` block: `server_tokens off;`
     ///

@@ -14,6 +14,9 @@ declare_rule! {
     /// runs and never rotates on its own: whoever obtains it can decrypt every
     /// recorded session that used it, which undoes forward secrecy.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     /// In the `http` block: `ssl_session_tickets off;` (session resumption
     /// still works through `ssl_session_cache shared:SSL:10m;`).

@@ -26,6 +26,9 @@ declare_rule! {
     /// suites are exposed to padding-oracle attacks (Lucky13), RC4 and 3DES
     /// are broken. Cardholder data crosses this connection.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     ///
     /// ```nginx

@@ -14,6 +14,9 @@ declare_rule! {
     /// and to disable a page's own scripts. Current guidance is to send `0`
     /// or nothing, and rely on a Content-Security-Policy.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     /// Remove the header or send `add_header X-XSS-Protection "0" always;`,
     /// and set a `Content-Security-Policy`.

@@ -32,6 +32,12 @@ declare_rule! {
     /// system accounts not be hard-coded in scripts, configuration or source
     /// code, and 8.3.2 that they be unreadable in storage.
     ///
+    /// ## Severity
+    /// Critical for a credential that signs or authorises requests by itself (a
+    /// secret key, a token, a password, a private key, a webhook); high for an AWS
+    /// access key id alone, which names a key but cannot sign
+    /// (`secret-leaked-key-active` looks it up in the account).
+    ///
     /// ## How to fix
     /// Revoke or rotate the credential first (it has leaked), then move the
     /// new one to a secret store and read it at start, and remove it from the
@@ -50,6 +56,7 @@ declare_rule! {
         id: "secret-hardcoded",
         title: "A credential is written in a file",
         severity: Critical,
+        lowest: High,
         area: Application,
         evidence: [],
         check: check,

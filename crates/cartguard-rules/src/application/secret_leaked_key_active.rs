@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::files_support::{at, on_file};
 use crate::iam::{CREDENTIALS, day};
-use crate::{Context, Emitter, Failure, Severity, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -33,6 +33,12 @@ declare_rule! {
     /// asks that exposed ones be changed, and 12.10.1 that a suspected
     /// compromise start the incident response plan.
     ///
+    /// ## Severity
+    /// Critical when the key is active; medium, two levels lower, when it is an
+    /// inactive key of the account (anyone allowed `iam:UpdateAccessKey` can turn
+    /// it back on); low when the account has no such key (another account's, a
+    /// deleted key, or the root user's, which `iam-root-access-keys` judges).
+    ///
     /// ## How to fix
     /// Treat it as an incident: deactivate the key now, look in CloudTrail for
     /// what it did, then delete it and give the workload a role:
@@ -52,6 +58,7 @@ declare_rule! {
         id: "secret-leaked-key-active",
         title: "A leaked AWS access key is an active key of the account",
         severity: Critical,
+        lowest: Low,
         area: Application,
         evidence: [CREDENTIALS],
         check: check,
@@ -220,7 +227,7 @@ fn judge(
                 "aws iam delete-access-key --user-name {user} --access-key-id {id}; remove it from {where_found}."
             ),
             discriminator: Some(id.to_string()),
-            severity: Some(Severity::Medium),
+            proof: Proof::Blocked,
             ..base
         });
         return;

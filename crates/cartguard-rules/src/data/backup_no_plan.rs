@@ -32,6 +32,9 @@ declare_rule! {
     /// can copy them to another account or region. PCI DSS 12.10.1 expects an
     /// incident response plan that can bring the store's data back.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Create a plan (or reuse one) and assign the resources to it:
     ///

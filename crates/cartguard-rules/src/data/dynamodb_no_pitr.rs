@@ -17,6 +17,9 @@ declare_rule! {
     /// (if anyone took one) remain. PCI DSS 12.10.1 expects the data to be
     /// recoverable in an incident.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

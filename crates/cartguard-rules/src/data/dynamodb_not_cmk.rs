@@ -20,6 +20,9 @@ declare_rule! {
     /// 3.6.1 asks that keys protecting stored account data be under the
     /// entity's control.
     ///
+    /// ## Severity
+    /// Always low: the table is encrypted; only who controls the key differs.
+    ///
     /// ## How to fix
     ///
     /// ```sh

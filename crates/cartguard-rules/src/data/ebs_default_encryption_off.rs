@@ -18,6 +18,9 @@ declare_rule! {
     /// back onto plain disks. The setting makes encryption the rule rather than
     /// a choice.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

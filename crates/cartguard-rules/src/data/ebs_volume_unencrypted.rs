@@ -18,6 +18,9 @@ declare_rule! {
     /// stored account data be unreadable; an unencrypted disk fails it (disk
     /// encryption alone does not meet it, see 3.5.1.2).
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// A volume cannot be encrypted in place: snapshot it, copy the snapshot
     /// encrypted, create a volume from the copy and swap it in while the

@@ -25,6 +25,9 @@ declare_rule! {
     /// 8.6.2 asks that application passwords not be hard-coded in
     /// configuration, 8.3.2 that they be unreadable in storage.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Put the value in Secrets Manager and reference it from `secrets`; the
     /// task's execution role needs `secretsmanager:GetSecretValue` on it:

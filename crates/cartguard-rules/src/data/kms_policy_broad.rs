@@ -28,6 +28,9 @@ declare_rule! {
     /// may change its policy or schedule its deletion can lock the shop out of
     /// its own data.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Name the principals that need the key, or narrow a grant to everyone
     /// with the owner's account:

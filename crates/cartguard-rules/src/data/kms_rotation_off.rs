@@ -21,6 +21,9 @@ declare_rule! {
     /// PCI DSS asks for key changes at the end of a defined cryptoperiod;
     /// automatic rotation does it without re-encrypting the data.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -26,6 +26,9 @@ declare_rule! {
     /// that passwords of application accounts not be hard-coded in scripts or
     /// configuration, and 8.3.2 that they be unreadable in storage.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Move the value to Secrets Manager, give the function's role
     /// `secretsmanager:GetSecretValue` on that secret only, read it at start,

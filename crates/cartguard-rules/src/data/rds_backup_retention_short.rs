@@ -19,6 +19,9 @@ declare_rule! {
     /// before a weekend incident is noticed. PCI DSS 12.10.1 expects an incident
     /// response plan that can restore the store's data.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

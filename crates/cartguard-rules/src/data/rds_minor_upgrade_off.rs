@@ -15,6 +15,9 @@ declare_rule! {
     /// until someone remembers to upgrade it; PCI DSS 6.3.3 asks that security
     /// patches be installed within a month of release.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     ///
     /// ```sh

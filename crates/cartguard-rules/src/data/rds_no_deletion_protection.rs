@@ -16,6 +16,9 @@ declare_rule! {
     /// with it, the setting must be turned off first, a second deliberate step
     /// that CloudTrail records.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     ///
     /// ```sh

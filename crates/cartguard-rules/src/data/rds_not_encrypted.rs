@@ -20,6 +20,9 @@ declare_rule! {
     /// PCI DSS 3.5.1 for stored account data (see 3.5.1.2), but its absence
     /// fails it.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// RDS cannot encrypt a running database: snapshot it, copy the snapshot
     /// with a KMS key, restore from the copy and move the application to it.

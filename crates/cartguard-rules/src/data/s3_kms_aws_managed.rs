@@ -22,6 +22,10 @@ declare_rule! {
     /// with a backup account, and its rotation is not yours to set. PCI DSS 3.6.1
     /// asks for keys whose access is restricted to the fewest custodians.
     ///
+    /// ## Severity
+    /// Always low: the data is encrypted with KMS; only the key policy is not the
+    /// store's own.
+    ///
     /// ## How to fix
     ///
     /// ```sh

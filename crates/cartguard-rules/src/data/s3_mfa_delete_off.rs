@@ -21,6 +21,9 @@ declare_rule! {
     /// or the order history. MFA delete requires the root user's MFA device for
     /// both (CIS AWS Foundations 2.1.2 / 3.1.2).
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     /// As the root user, with its MFA device:
     ///

@@ -17,6 +17,9 @@ declare_rule! {
     /// be in this state). Disk-level encryption never by itself meets PCI DSS
     /// 3.5.1 (see 3.5.1.2), but its absence is a gap an assessor will note.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     ///
     /// ```sh

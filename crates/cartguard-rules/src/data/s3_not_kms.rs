@@ -16,6 +16,9 @@ declare_rule! {
     /// SSE-KMS puts a key you control between the data and the reader, which is
     /// what PCI DSS 3.6.1 asks of keys that protect stored account data.
     ///
+    /// ## Severity
+    /// Always low: the data is encrypted; only who controls the key differs.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -3,7 +3,7 @@ use cartguard_inventory::{Collected, GLOBAL, s3};
 use serde_json::{Value, json};
 
 use super::{EffectiveBlock, bucket_arn, bucket_policy, buckets, effective_block};
-use crate::{Context, Emitter, Failure, Severity, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -30,6 +30,12 @@ declare_rule! {
     /// customer uploads and database dumps read by anyone who guesses the name.
     /// PCI DSS 1.4.4 forbids direct public access to stores of account data.
     ///
+    /// ## Severity
+    /// Critical when S3 honours the public grant today; medium, two levels lower,
+    /// when the public access block in force neutralises it
+    /// (`RestrictPublicBuckets` for a policy, `IgnorePublicAcls` for an ACL): one
+    /// API call would make it live.
+    ///
     /// ## How to fix
     /// Remove the statement or grant, or narrow it to your VPC endpoint or
     /// organization, and keep Block Public Access on:
@@ -50,6 +56,7 @@ declare_rule! {
         id: "s3-policy-public",
         title: "A bucket policy or ACL admits everyone",
         severity: Critical,
+        lowest: Medium,
         area: Data,
         evidence: [
             super::BUCKETS,
@@ -59,9 +66,6 @@ declare_rule! {
         check: check,
     };
 }
-
-/// The severity of a public grant that the block in force neutralises.
-const BLOCKED: Severity = Severity::Medium;
 
 fn check(ctx: &Context, out: &mut Emitter) {
     let Some(buckets) = buckets(ctx, out) else {
@@ -136,25 +140,22 @@ fn check(ctx: &Context, out: &mut Emitter) {
 }
 
 /// How the block in force bears on a grant neutralised by `setting`.
-fn blocked_by(
-    block: &Result<EffectiveBlock, String>,
-    setting: &str,
-) -> (Option<Severity>, String, Value) {
+fn blocked_by(block: &Result<EffectiveBlock, String>, setting: &str) -> (Proof, String, Value) {
     match block {
         Ok(block) if block.on(setting) => (
-            Some(BLOCKED),
+            Proof::Blocked,
             format!(
                 " The public access block in force has {setting} on, so S3 does not honour the grant today: it is blocked, and becomes live if the block is turned off."
             ),
             block.table(),
         ),
         Ok(block) => (
-            None,
+            Proof::Proven,
             format!(" No public access block in force has {setting} on."),
             block.table(),
         ),
         Err(reason) => (
-            None,
+            Proof::Proven,
             format!(" Whether a public access block neutralises it is unknown: {reason}."),
             Value::Null,
         ),
@@ -173,7 +174,7 @@ fn report_policy(
     else {
         return;
     };
-    let (severity, blocked, table) = blocked_by(block, "RestrictPublicBuckets");
+    let (proof, blocked, table) = blocked_by(block, "RestrictPublicBuckets");
     let admitted: Vec<String> = access
         .admitted_actions
         .iter()
@@ -223,7 +224,7 @@ fn report_policy(
             "Remove or narrow the statement (for example with a fixed aws:SourceVpce or aws:PrincipalOrgID condition): aws s3api put-bucket-policy --bucket {bucket} --policy file://policy-without-public-statement.json; keep the block on: aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true"
         ),
         discriminator: Some("policy".into()),
-        severity,
+        proof,
         ..Failure::global(bucket_arn(bucket))
     });
 }
@@ -234,7 +235,7 @@ fn report_acl(
     grants: &[&s3::Grant],
     block: &Result<EffectiveBlock, String>,
 ) {
-    let (severity, blocked, table) = blocked_by(block, "IgnorePublicAcls");
+    let (proof, blocked, table) = blocked_by(block, "IgnorePublicAcls");
     let described: Vec<String> = grants
         .iter()
         .map(|g| {
@@ -271,7 +272,7 @@ fn report_acl(
             "aws s3api put-bucket-acl --bucket {bucket} --acl private && aws s3api put-bucket-ownership-controls --bucket {bucket} --ownership-controls 'Rules=[{{ObjectOwnership=BucketOwnerEnforced}}]'"
         ),
         discriminator: Some("acl".into()),
-        severity,
+        proof,
         ..Failure::global(bucket_arn(bucket))
     });
 }

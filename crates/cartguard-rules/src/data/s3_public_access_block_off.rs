@@ -18,6 +18,10 @@ declare_rule! {
     /// writes a public bucket policy or ACL by mistake. Without it, one wrong
     /// `put-bucket-policy` exposes order exports or customer files to the internet.
     ///
+    /// ## Severity
+    /// Always high: the block is the account's guard against the next public grant,
+    /// whether or not one exists today.
+    ///
     /// ## How to fix
     ///
     /// ```sh

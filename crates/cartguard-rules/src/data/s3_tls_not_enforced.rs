@@ -24,6 +24,9 @@ declare_rule! {
     /// `http://` sends customer data and signed requests in clear. PCI DSS 4.2.1
     /// requires strong cryptography for account data in transit.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Add this statement to the bucket policy (merge with the existing one):
     ///

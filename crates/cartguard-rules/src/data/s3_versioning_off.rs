@@ -17,6 +17,9 @@ declare_rule! {
     /// key, ransomware — loses the object for good. Versioning is the cheapest
     /// recovery point for order exports, uploads and audit logs (PCI DSS 12.10.1).
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

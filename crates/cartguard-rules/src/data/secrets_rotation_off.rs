@@ -24,6 +24,9 @@ declare_rule! {
     /// periodically and on suspicion of compromise. A rotation that is enabled
     /// but failing shows as a secret that has not rotated.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

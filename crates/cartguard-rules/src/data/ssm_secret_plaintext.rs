@@ -26,6 +26,9 @@ declare_rule! {
     /// the way. PCI DSS 8.3.2 asks that authentication factors be unreadable in
     /// storage, and 8.6.2 that application passwords not be kept in clear text.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Write the value again as a `SecureString`, then change it, since it was
     /// readable in clear text:

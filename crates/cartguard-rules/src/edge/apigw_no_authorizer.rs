@@ -3,7 +3,7 @@ use cartguard_inventory::apigateway::{self, Api, RestApi};
 use serde_json::json;
 
 use super::{PUBLIC_TAG, tagged_public};
-use crate::{Context, Emitter, Failure, Severity, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 /// What `apigw-no-authorizer` reads.
 const EVIDENCE: &[Operation] = &[
@@ -37,6 +37,10 @@ declare_rule! {
     /// who finds its URL. Access to system components and data must be limited to
     /// those who need it and each user authenticated (PCI DSS 7.3.1, 8.3.1).
     ///
+    /// ## Severity
+    /// High on an API the internet reaches; medium, one level lower, on a private
+    /// API (reachable only through VPC endpoints).
+    ///
     /// ## How to fix
     /// Attach an authorizer and redeploy, or tag an API that is meant to be public:
     ///
@@ -58,6 +62,7 @@ declare_rule! {
         id: "apigw-no-authorizer",
         title: "An API Gateway method has no authorizer",
         severity: High,
+        lowest: Medium,
         area: Edge,
         evidence: [EVIDENCE],
         check: check,
@@ -158,7 +163,7 @@ fn rest_api(
                     "aws apigateway update-method --region {region} --rest-api-id {} --resource-id {} --http-method {verb} --patch-operations op=replace,path=/authorizationType,value=COGNITO_USER_POOLS op=replace,path=/authorizerId,value=<authorizer id>; then aws apigateway create-deployment --region {region} --rest-api-id {} --stage-name <stage>. If the whole API is meant for everyone, record it: aws apigateway tag-resource --resource-arn arn:aws:apigateway:{region}::/restapis/{} --tags {PUBLIC_TAG}=true",
                     api.id, resource.id, api.id, api.id
                 ),
-                severity: private.then_some(Severity::Medium),
+                proof: if private { Proof::Conditional } else { Proof::Proven },
                 region: region.to_string(),
                 ..Failure::global(arn)
             });

@@ -2,7 +2,7 @@ use cartguard_inventory::Operation;
 use cartguard_inventory::cognito::{self, UserPool};
 use serde_json::json;
 
-use crate::{Context, Emitter, Failure, Severity, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 /// What `cognito-mfa-off` reads.
 const EVIDENCE: &[Operation] = &[cognito::LIST_USER_POOLS, cognito::DESCRIBE_USER_POOL];
@@ -33,6 +33,10 @@ declare_rule! {
     /// factor. PCI DSS 8.4.2 requires MFA for all access into the cardholder data
     /// environment.
     ///
+    /// ## Severity
+    /// Medium for a staff pool; low, one level lower, for a pool whose audience
+    /// neither its tag nor its name tells (it may be the customers').
+    ///
     /// ## How to fix
     ///
     /// ```sh
@@ -48,6 +52,7 @@ declare_rule! {
         id: "cognito-mfa-off",
         title: "A staff user pool does not require MFA",
         severity: Medium,
+        lowest: Low,
         area: Edge,
         evidence: [EVIDENCE],
         check: check,
@@ -128,11 +133,11 @@ fn check(ctx: &Context, out: &mut Emitter) {
             if mfa == "ON" {
                 continue;
             }
-            let (severity, why) = match audience(pool) {
+            let (proof, why) = match audience(pool) {
                 Audience::Customers => continue,
-                Audience::Staff(why) => (Severity::Medium, format!("It is a staff pool: {why}.")),
+                Audience::Staff(why) => (Proof::Proven, format!("It is a staff pool: {why}.")),
                 Audience::Unknown if mfa == "OFF" => (
-                    Severity::Low,
+                    Proof::Conditional,
                     format!(
                         "Neither its name nor a {AUDIENCE_TAG} tag says whether its users are staff or customers; if they are staff, this is a medium finding."
                     ),
@@ -158,13 +163,13 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 remediation: format!(
                     "aws cognito-idp set-user-pool-mfa-config --region {name} --user-pool-id {} --mfa-configuration ON --software-token-mfa-configuration Enabled=true{}",
                     pool.id,
-                    if severity == Severity::Low {
+                    if proof == Proof::Conditional {
                         format!("; or, if its users are customers, say so: aws cognito-idp tag-resource --region {name} --resource-arn {} --tags {AUDIENCE_TAG}=customers", pool.arn.as_deref().unwrap_or(&arn))
                     } else {
                         String::new()
                     }
                 ),
-                severity: Some(severity),
+                proof,
                 region: name.clone(),
                 ..Failure::global(pool.arn.clone().unwrap_or(arn))
             });

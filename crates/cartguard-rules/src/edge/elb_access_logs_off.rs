@@ -29,6 +29,9 @@ declare_rule! {
     /// asked for which page, from where, and what was answered. Without it a
     /// breach cannot be traced through the web tier (PCI DSS 10.2.1).
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// The bucket's policy must let Elastic Load Balancing write to it.
     ///

@@ -21,6 +21,9 @@ declare_rule! {
     /// can be read or replaced. PCI DSS 4.2.1 requires strong cryptography over
     /// public networks.
     ///
+    /// ## Severity
+    /// Always high: only internet-facing load balancers are judged.
+    ///
     /// ## How to fix
     ///
     /// ```sh

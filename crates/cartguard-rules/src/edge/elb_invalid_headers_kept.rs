@@ -28,6 +28,9 @@ declare_rule! {
     /// disagreement is what request smuggling and header spoofing attacks use to
     /// slip a request past the load balancer's view of it.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     ///
     /// ```sh

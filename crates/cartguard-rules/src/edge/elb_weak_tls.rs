@@ -3,7 +3,7 @@ use cartguard_inventory::elbv2::{self, SslPolicy};
 use serde_json::json;
 
 use super::{listeners_of, load_balancers};
-use crate::{Context, Emitter, Failure, Severity, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 /// What `elb-weak-tls` reads.
 const EVIDENCE: &[Operation] = &[
@@ -28,6 +28,10 @@ declare_rule! {
     /// (4.2.1). A client that offers nothing better gets a weak session instead of
     /// a refusal.
     ///
+    /// ## Severity
+    /// High on an internet-facing load balancer; medium, one level lower, on an
+    /// internal one, whose traffic stays inside the VPC.
+    ///
     /// ## How to fix
     ///
     /// ```sh
@@ -43,6 +47,7 @@ declare_rule! {
         id: "elb-weak-tls",
         title: "A TLS listener's security policy allows TLS below 1.2",
         severity: High,
+        lowest: Medium,
         area: Edge,
         evidence: [EVIDENCE],
         check: check,
@@ -160,7 +165,7 @@ fn judge(
             "aws elbv2 modify-listener --region {region} --listener-arn {} --ssl-policy ELBSecurityPolicy-TLS13-1-2-2021-06",
             listener.listener_arn
         ),
-        severity: internal.then_some(Severity::Medium),
+        proof: if internal { Proof::Conditional } else { Proof::Proven },
         region: region.to_string(),
         ..Failure::global(listener.listener_arn.clone())
     });

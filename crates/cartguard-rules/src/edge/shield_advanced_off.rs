@@ -28,6 +28,9 @@ declare_rule! {
     /// stop when the site does, it is worth weighing; it is a recommendation, not
     /// a requirement.
     ///
+    /// ## Severity
+    /// Always info: a paid service worth considering, not a requirement.
+    ///
     /// ## How to fix
     /// Subscribing commits to a yearly fee: decide it with the business.
     ///

@@ -44,6 +44,9 @@ declare_rule! {
     /// without a web ACL takes every injection, scan and credential-stuffing
     /// request straight to the application.
     ///
+    /// ## Severity
+    /// Always high: only internet-facing entrances are judged.
+    ///
     /// ## How to fix
     /// Associate a regional web ACL with the load balancer or the stage, or give
     /// the distribution a web ACL of scope `CLOUDFRONT`:

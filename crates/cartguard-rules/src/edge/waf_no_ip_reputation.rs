@@ -16,6 +16,9 @@ declare_rule! {
     /// services send most automated attacks; dropping them first takes the
     /// cheapest traffic off the other rules and the store.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     /// Add the rule to the web ACL's rules (keep the others, give it a free
     /// priority), then update the web ACL with the lock token `get-web-acl` printed:

@@ -14,6 +14,9 @@ declare_rule! {
     /// card numbers on the payment form as fast as the store answers: credential
     /// stuffing and card testing, which end in account takeovers and chargebacks.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Add the rule to the web ACL's rules (keep the others, give it a free
     /// priority), then update the web ACL with the lock token `get-web-acl` printed:

@@ -22,6 +22,9 @@ declare_rule! {
     /// asks for in front of public-facing web applications, between a
     /// vulnerability and its fix.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Add the rule to the web ACL's rules (keep the others, give it a free
     /// priority), then update the web ACL with the lock token `get-web-acl` printed:

@@ -20,6 +20,9 @@ declare_rule! {
     /// SSRF attempts against the instance metadata; PCI DSS 6.4.2 asks for such a
     /// layer in front of public-facing web applications.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Add the rule to the web ACL's rules (keep the others, give it a free
     /// priority), then update the web ACL with the lock token `get-web-acl` printed:

@@ -16,6 +16,9 @@ declare_rule! {
     /// shared with the outside world; without it, an S3 bucket of order exports made
     /// public by mistake is found by someone else first.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -14,6 +14,10 @@ declare_rule! {
     /// deployments; the longer it lives, the more likely it has leaked, and PCI DSS
     /// 8.3.9 / 8.6.3 ask for periodic change of such credentials.
     ///
+    /// ## Severity
+    /// Always high: only active keys are judged, and an old active key is as usable
+    /// as the day it was made.
+    ///
     /// ## How to fix
     /// Create a second key, move every consumer to it, deactivate the old key, and
     /// delete it once nothing fails. Better, replace the user with a role:

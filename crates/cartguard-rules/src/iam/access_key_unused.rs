@@ -19,6 +19,9 @@ declare_rule! {
     /// purpose, and its leak would go unnoticed because no legitimate use would be
     /// disturbed by revoking it.
     ///
+    /// ## Severity
+    /// Always medium: only active keys are judged.
+    ///
     /// ## How to fix
     /// Deactivate the key, wait for complaints, then delete it:
     ///

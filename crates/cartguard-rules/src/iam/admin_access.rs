@@ -2,7 +2,7 @@ use cartguard_iam::AdminAccess;
 use serde_json::json;
 
 use super::{account_defined, analysed};
-use crate::{Context, Emitter, Failure, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -27,6 +27,11 @@ declare_rule! {
     /// key or a phished password; PCI DSS 7.2.2 asks that access be limited to what
     /// the job needs.
     ///
+    /// ## Severity
+    /// High when the principal is an administrator whatever the request; medium
+    /// when a grant or deny on the way depends on request context the evidence
+    /// cannot settle (MFA, the source address), one level lower.
+    ///
     /// ## How to fix
     /// Replace the administrator policy with one scoped to the job (see what the
     /// principal actually uses with IAM's last-accessed data), and keep break-glass
@@ -47,6 +52,7 @@ declare_rule! {
         id: "iam-admin-access",
         title: "A principal has administrator access",
         severity: High,
+        lowest: Medium,
         area: Iam,
         evidence: [cartguard_iam::EVIDENCE],
         check: check,
@@ -84,6 +90,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 principal.name,
                 principal.arn
             ),
+            proof: if conditional { Proof::Conditional } else { Proof::Proven },
             ..Failure::global(principal.arn.clone())
         });
     }

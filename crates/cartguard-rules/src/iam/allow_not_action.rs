@@ -15,6 +15,9 @@ declare_rule! {
     /// reading every secret. Tools that treat `NotAction` like `Action` miss this
     /// completely.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Rewrite the statement as a positive list of actions and resources; keep
     /// `NotAction` for `Deny` statements (where it is the right tool):

@@ -21,6 +21,10 @@ declare_rule! {
     /// is granted is not, or a Deny meant for one case blocks everything. Reviews of
     /// such rule sets (PCI DSS 7.3.2) reach wrong conclusions about who can do what.
     ///
+    /// ## Severity
+    /// Always medium: only a Deny without conditions shadows an Allow, so the
+    /// finding is certain.
+    ///
     /// ## How to fix
     /// Decide which statement is right. Narrow the Deny (`"Resource"` or a condition)
     /// if the Allow is intended; otherwise delete the dead Allow:

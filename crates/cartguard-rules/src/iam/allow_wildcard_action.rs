@@ -17,6 +17,9 @@ declare_rule! {
     /// can then make the order-export bucket public. PCI DSS 7.2.2 and 7.2.5 ask that
     /// privileges be limited to what is needed.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// List the actions the workload really uses (IAM Access Analyzer can generate a
     /// policy from CloudTrail activity) and replace the wildcard:

@@ -22,6 +22,9 @@ declare_rule! {
     /// every table, including orders and customers. Scoping to resources is what
     /// keeps one compromised workload from reaching the others' data (PCI DSS 7.2.5).
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Name the resources:
     ///

@@ -40,6 +40,9 @@ declare_rule! {
     /// rewrite the boundary, create an unbounded identity, leave the organization
     /// or change the billing and payment details (PCI DSS 7.2.2).
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Add a deny of the escape actions to the boundary and publish it as a new
     /// default version:

@@ -16,6 +16,10 @@ declare_rule! {
     /// Center gives people short-lived sessions tied to the company directory, so a
     /// leaver loses access everywhere at once (PCI DSS 8.2.4, 8.2.5).
     ///
+    /// ## Severity
+    /// Always info: a recommendation on how people sign in, not a weakness in
+    /// itself.
+    ///
     /// ## How to fix
     /// Enable IAM Identity Center (in the organization's management account), connect
     /// the identity provider, create permission sets for each job, assign people, and

@@ -28,6 +28,9 @@ declare_rule! {
     /// exactly these permissions. The role of an internet-facing workload should be
     /// the smallest in the account.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Give each workload a role with the actions it uses on its own resources:
     ///

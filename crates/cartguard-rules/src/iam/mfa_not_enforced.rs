@@ -6,7 +6,7 @@ use cartguard_iam::{Decision, Request, RequestContext, StatementRef};
 use serde_json::json;
 
 use super::{all_users, credential_report, principals, row_evidence};
-use crate::{Context, Emitter, Failure, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -34,6 +34,11 @@ declare_rule! {
     /// nothing: a phished password still opens the console with all the user's
     /// permissions. PCI DSS 8.4.2 requires MFA for all access into the cardholder
     /// data environment, and 8.5.1 that it cannot be bypassed.
+    ///
+    /// ## Severity
+    /// Medium when actions stay allowed without MFA whatever the request; low when
+    /// they stay allowed only under other conditions the evidence cannot settle (a
+    /// source address, a tag), one level lower.
     ///
     /// ## How to fix
     /// Attach a policy that denies everything but MFA self-service without MFA
@@ -63,6 +68,7 @@ declare_rule! {
         id: "iam-mfa-not-enforced",
         title: "Console users are not required to use MFA",
         severity: Medium,
+        lowest: Low,
         area: Iam,
         evidence: [cartguard_iam::EVIDENCE, super::CREDENTIAL_REPORT],
         check: check,
@@ -326,6 +332,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 "Create a policy that denies all but MFA self-service when aws:MultiFactorAuthPresent is false ({{\"Effect\": \"Deny\", \"NotAction\": [\"iam:CreateVirtualMFADevice\", \"iam:EnableMFADevice\", \"iam:GetUser\", \"iam:GetMFADevice\", \"iam:ListMFADevices\", \"iam:ListVirtualMFADevices\", \"iam:ResyncMFADevice\", \"iam:ChangePassword\", \"sts:GetSessionToken\"], \"Resource\": \"*\", \"Condition\": {{\"BoolIfExists\": {{\"aws:MultiFactorAuthPresent\": \"false\"}}}}}}) and attach it: aws iam create-policy --policy-name RequireMFA --policy-document file://require-mfa.json; {target} --policy-arn arn:{}:iam::{account}:policy/RequireMFA.",
                 partition_of(&user.arn),
             ),
+            proof: if conditional { Proof::Conditional } else { Proof::Proven },
             ..Failure::global(user.arn.clone())
         });
     }

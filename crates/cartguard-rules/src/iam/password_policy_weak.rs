@@ -19,6 +19,9 @@ declare_rule! {
     /// elsewhere; length is what resists guessing and credential stuffing, and reuse
     /// prevention stops a rotation from going back to a leaked password.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

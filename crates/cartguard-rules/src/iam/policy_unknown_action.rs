@@ -21,6 +21,11 @@ declare_rule! {
     /// means the restriction the reviewer sees on paper does not exist; in an Allow it
     /// hides which permission was really meant.
     ///
+    /// ## Severity
+    /// Medium when the unknown action is in a Deny (the restriction does not
+    /// exist); low when it is in an Allow (it grants nothing, but hides what was
+    /// meant).
+    ///
     /// ## How to fix
     /// Correct the name against the Service Authorization Reference, or remove it:
     ///
@@ -35,7 +40,8 @@ declare_rule! {
     pub static RULE = {
         id: "iam-policy-unknown-action",
         title: "A policy names actions that do not exist",
-        severity: Low,
+        severity: Medium,
+        lowest: Low,
         area: Iam,
         evidence: [cartguard_iam::EVIDENCE],
         check: check,
@@ -76,7 +82,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 }),
                 remediation: format!("Correct or remove {} in {} (check the names in the Service Authorization Reference).", unknown.join(", "), policy_label(&policy.name)),
                 discriminator: Some(format!("{}#{}", discriminator.as_deref().unwrap_or(""), statement.index)),
-                severity: deny.then_some(Severity::Medium),
+                severity: (!deny).then_some(Severity::Low),
                 ..Failure::global(resource.clone())
             });
         }

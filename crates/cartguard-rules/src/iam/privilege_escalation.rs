@@ -2,7 +2,7 @@ use cartguard_inventory::{cloudformation, codebuild, ec2, iam};
 use serde_json::json;
 
 use super::principals;
-use crate::{Context, Emitter, Failure, Severity, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -25,7 +25,7 @@ declare_rule! {
     /// boundary condition on `iam:CreateRole` or a PassRole limited to another
     /// service stops a path. A method whose targets the evidence does not show
     /// (stacks, projects, instances, functions not collected) is reported as
-    /// potential, at high, naming the missing evidence. Each method's permissions are checked
+    /// potential, naming the missing evidence. Each method's permissions are checked
     /// against the principal's *effective* permissions, so a method split across a
     /// group policy and an inline policy is found. A path through another user or
     /// role counts only when that principal is an administrator or can itself become
@@ -33,9 +33,7 @@ declare_rule! {
     /// lateral movement, not escalation. The finding names the method, every
     /// permission it uses with the statements that grant it, and the targets (the
     /// roles, users or groups it reaches) where known. A principal gets one
-    /// finding listing every method it can use. It is critical when one method
-    /// is proven (no condition, targets in the evidence) and high when every
-    /// method depends on a condition or is potential.
+    /// finding listing every method it can use.
     /// Service-linked roles (path `/aws-service-role/`) are neither escalating
     /// principals nor targets: only their service assumes them, and IAM refuses
     /// to change their trust or permissions policies.
@@ -44,6 +42,13 @@ declare_rule! {
     /// Least privilege means nothing if the principal can grant itself the rest: a
     /// deploy role that can `iam:PassRole` an admin role to `ec2:RunInstances` is an
     /// admin role with one more step. Attackers enumerate exactly these paths.
+    ///
+    /// ## Severity
+    /// Critical when at least one method is proven: every permission of the
+    /// path holds whatever the request, and its targets are in the evidence.
+    /// High, one level lower, when every method depends on a condition the
+    /// evidence cannot settle or on targets it does not show (stacks,
+    /// projects, instances or functions that were not collected).
     ///
     /// ## How to fix
     /// Remove one permission of the path, or scope it: restrict `iam:PassRole` to the
@@ -64,6 +69,7 @@ declare_rule! {
         id: "iam-privilege-escalation",
         title: "A principal can escalate to administrator",
         severity: Critical,
+        lowest: High,
         area: Iam,
         evidence: [
             cartguard_iam::EVIDENCE,
@@ -183,7 +189,11 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 "Break every path: remove or scope one permission of each method ({}) for {principal} (restrict iam:PassRole to the roles it must pass with iam:PassedToService, keep policy-management actions off its own policies, users, groups and roles, and require a permissions boundary on what it creates).",
                 used_everywhere.join(", "),
             ),
-            severity: (!proven).then_some(Severity::High),
+            proof: if proven {
+                Proof::Proven
+            } else {
+                Proof::Conditional
+            },
             ..Failure::global(principal.to_string())
         });
     }

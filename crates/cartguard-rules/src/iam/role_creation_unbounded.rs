@@ -4,7 +4,7 @@ use cartguard_iam::{AdminAccess, StatementRef};
 use serde_json::json;
 
 use super::{account_defined, analysed, policy_label, update_command};
-use crate::{Context, Emitter, Failure, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -32,6 +32,10 @@ declare_rule! {
     /// creates or changes carries a boundary the delegate cannot lift (PCI DSS
     /// 7.2.2, 8.2.4).
     ///
+    /// ## Severity
+    /// High when the granting statements hold whatever the request; medium when
+    /// they hold only under conditions the evidence cannot settle, one level lower.
+    ///
     /// ## How to fix
     /// Add the boundary condition to the granting statement (and deny changing or
     /// removing the boundary), then update the policy:
@@ -55,6 +59,7 @@ declare_rule! {
         id: "iam-role-creation-unbounded",
         title: "A principal can create or empower roles and users without a permissions boundary",
         severity: High,
+        lowest: Medium,
         area: Iam,
         evidence: [cartguard_iam::EVIDENCE],
         check: check,
@@ -147,6 +152,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 sources.join("; "),
                 commands.join("; ")
             ),
+            proof: if conditional { Proof::Conditional } else { Proof::Proven },
             ..Failure::global(principal.arn.clone())
         });
     }

@@ -15,6 +15,10 @@ declare_rule! {
     /// policies or permissions boundaries, and is a long-lived secret that ends up in
     /// scripts and laptops; anyone who finds it owns the account and its card data.
     ///
+    /// ## Severity
+    /// Always critical: a root key signs any request in the account, and no policy
+    /// can limit it.
+    ///
     /// ## How to fix
     /// Sign in as the root user, open *Security credentials*, and delete the access
     /// keys (first deactivate them and check nothing breaks). Give automation an IAM

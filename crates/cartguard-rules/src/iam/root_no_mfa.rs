@@ -14,6 +14,9 @@ declare_rule! {
     /// integration, is one phished or reused password away from takeover. PCI DSS
     /// requires MFA for all administrative access.
     ///
+    /// ## Severity
+    /// Always critical: the root user's password alone opens the whole account.
+    ///
     /// ## How to fix
     /// Sign in as root, open *Security credentials* → *Multi-factor authentication*
     /// and assign a device, preferably a hardware key (FIDO2 security key or hardware

@@ -13,6 +13,10 @@ declare_rule! {
     /// that cannot be tied to a person. Recent root use means either a habit that must
     /// stop or a compromise that must be investigated.
     ///
+    /// ## Severity
+    /// Always high: every use of the root user is a use of unlimited power,
+    /// whatever it was for.
+    ///
     /// ## How to fix
     /// Find out who used root and why from CloudTrail (`userIdentity.type = Root`),
     /// move that task to an IAM role or IAM Identity Center permission set, and keep

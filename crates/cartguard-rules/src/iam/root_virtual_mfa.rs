@@ -15,6 +15,9 @@ declare_rule! {
     /// cloned from backups and is lost with the phone; CIS asks for a hardware device
     /// for the one identity that cannot be restricted.
     ///
+    /// ## Severity
+    /// Always medium: the root user has a second factor; only its kind falls short.
+    ///
     /// ## How to fix
     /// Sign in as root, register a hardware MFA (FIDO2 security key or hardware TOTP
     /// token) under *Security credentials*, then remove the virtual device:

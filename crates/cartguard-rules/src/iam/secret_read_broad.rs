@@ -2,7 +2,7 @@ use cartguard_iam::Tri;
 use serde_json::json;
 
 use super::{account_defined, analysed};
-use crate::{Context, Emitter, Failure, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -21,6 +21,11 @@ declare_rule! {
     /// in these secrets; a principal that can read all of them can impersonate every
     /// service. Each workload should read only its own (PCI DSS 7.2.5, 8.6.3).
     ///
+    /// ## Severity
+    /// High when at least one grant holds whatever the request; medium when every
+    /// grant holds only under conditions the evidence cannot settle, one level
+    /// lower.
+    ///
     /// ## How to fix
     /// Scope the grant to the workload's own secrets or parameter path:
     ///
@@ -36,6 +41,7 @@ declare_rule! {
         id: "iam-secret-read-broad",
         title: "A principal can read every secret or parameter",
         severity: High,
+        lowest: Medium,
         area: Iam,
         evidence: [cartguard_iam::EVIDENCE],
         check: check,
@@ -120,6 +126,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 actions.join(", "),
                 principal.name
             ),
+            proof: if conditional { Proof::Conditional } else { Proof::Proven },
             ..Failure::global(principal.arn.clone())
         });
     }

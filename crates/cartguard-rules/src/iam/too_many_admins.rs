@@ -22,6 +22,9 @@ declare_rule! {
     /// laptop compromises the whole store. Two covers holidays; more usually means
     /// admin was handed out instead of a job-specific role (PCI DSS 7.2.2).
     ///
+    /// ## Severity
+    /// Always medium: only unconditional administrators are counted.
+    ///
     /// ## How to fix
     /// Keep two break-glass administrators, give everyone else a role for their job,
     /// and make administration conditional on MFA:

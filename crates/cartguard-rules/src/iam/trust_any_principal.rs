@@ -36,6 +36,10 @@ declare_rule! {
     /// cardholder data environment must be granted only to the identities that need
     /// it (PCI DSS 7.2.5, 7.3.1).
     ///
+    /// ## Severity
+    /// Always critical: a statement that narrows the caller with a condition
+    /// passes, so every failure admits any account.
+    ///
     /// ## How to fix
     /// Name the principals that need the role, or keep `*` and pin the caller's
     /// organization, then apply the new trust policy:

@@ -35,6 +35,9 @@ declare_rule! {
     /// usually deploy to production, so this is a direct path into the cardholder
     /// data environment (PCI DSS 7.2.5).
     ///
+    /// ## Severity
+    /// Always critical: every failure admits tokens the store does not issue.
+    ///
     /// ## How to fix
     /// Pin the audience and the repository (and, better, the branch or
     /// environment) in the trust statement, then apply it:

@@ -41,6 +41,9 @@ declare_rule! {
     /// confused deputy problem). PCI DSS 8.2.7 asks that third-party access be
     /// enabled only for the time and the parties that need it.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Use the external id the vendor issued for your account (its console shows
     /// it) in the trust statement, then apply the policy:

@@ -11,6 +11,9 @@ declare_rule! {
     /// requires MFA for all non-console and console access into the cardholder data
     /// environment, and a store's admins can reach it from the console.
     ///
+    /// ## Severity
+    /// Always high: the user signs in with a password alone.
+    ///
     /// ## How to fix
     /// Have the user enrol an MFA device, then enforce MFA with a policy that denies
     /// everything but MFA self-service while `aws:MultiFactorAuthPresent` is false.

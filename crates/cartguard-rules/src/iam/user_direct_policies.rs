@@ -15,6 +15,10 @@ declare_rule! {
     /// change of job, and least-privilege reviews (PCI DSS 7.2.4) become a hunt
     /// through individual users instead of a look at a handful of groups.
     ///
+    /// ## Severity
+    /// Always low: the permissions are no broader for being attached to the user;
+    /// they are harder to review.
+    ///
     /// ## How to fix
     /// Move the permissions to a group that describes the job, add the user to it,
     /// and remove the direct attachments:

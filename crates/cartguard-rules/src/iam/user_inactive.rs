@@ -16,6 +16,10 @@ declare_rule! {
     /// their access until someone removes it; they are the classic way in for a former
     /// contractor or an attacker with an old password dump.
     ///
+    /// ## Severity
+    /// Always medium: only users whose password or access keys still work are
+    /// judged.
+    ///
     /// ## How to fix
     /// Confirm with the owner, then remove the credentials (or the user):
     ///

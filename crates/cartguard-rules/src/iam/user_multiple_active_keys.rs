@@ -12,6 +12,10 @@ declare_rule! {
     /// they double the secrets to protect, and usually mean the old key was never
     /// retired after a rotation.
     ///
+    /// ## Severity
+    /// Always low: both keys are the user's own; the finding is about keeping track
+    /// of them.
+    ///
     /// ## How to fix
     /// Find which key is still used (`aws iam get-access-key-last-used`), move its
     /// consumers to one key, then deactivate and delete the other:

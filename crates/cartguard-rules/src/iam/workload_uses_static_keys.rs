@@ -42,6 +42,9 @@ declare_rule! {
     /// config files, never expires and is the most common credential found in leaked
     /// repositories. Roles hand out temporary credentials that expire within hours.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Give the workload a role: an instance profile on EC2, a task role on ECS, an
     /// execution role on Lambda, or OIDC federation for CI (GitHub Actions:

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::{TRAIL_LIST, trail_buckets, trail_names};
 use crate::data::{BUCKETS, PUBLIC_ACCESS_BLOCKS, bucket_arn, bucket_policy, effective_block};
-use crate::{Context, Emitter, Failure, Severity, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -29,6 +29,12 @@ declare_rule! {
     /// delete prove nothing to an assessor and leave an incident without a
     /// record.
     ///
+    /// ## Severity
+    /// Critical when an outsider is admitted today (a public grant S3 honours, or a
+    /// grant to another account, which no block stops); medium, two levels lower,
+    /// when every grant is public and the public access block in force neutralises
+    /// it.
+    ///
     /// ## How to fix
     /// Keep only the statements CloudTrail needs (`cloudtrail.amazonaws.com`
     /// with `GetBucketAcl` and `PutObject`, limited by `aws:SourceArn`), remove
@@ -47,6 +53,7 @@ declare_rule! {
         id: "cloudtrail-bucket-exposed",
         title: "The CloudTrail bucket admits principals outside the account",
         severity: Critical,
+        lowest: Medium,
         area: Logging,
         evidence: [
             TRAIL_LIST,
@@ -167,7 +174,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             remediation: format!(
                 "Keep only CloudTrail's own statements in the policy (aws s3api put-bucket-policy --bucket {bucket} --policy file://cloudtrail-only.json), remove ACL grants (aws s3api put-bucket-acl --bucket {bucket} --acl private), and turn on the public access block (aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true)."
             ),
-            severity: all_blocked.then_some(Severity::Medium),
+            proof: if all_blocked { Proof::Blocked } else { Proof::Proven },
             ..Failure::global(bucket_arn(bucket))
         });
     }

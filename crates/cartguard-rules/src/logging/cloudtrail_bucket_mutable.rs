@@ -25,6 +25,9 @@ declare_rule! {
     /// protected from modification and promptly backed up to a place that is
     /// hard to alter.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Object Lock can be turned on for an existing bucket once versioning is
     /// on; then set a default retention:

@@ -19,6 +19,9 @@ declare_rule! {
     /// what in the account: after a breach nobody can tell which keys were used, which
     /// roles were assumed or which data stores were opened.
     ///
+    /// ## Severity
+    /// Always critical: without a trail nothing the account does is recorded.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -13,6 +13,9 @@ declare_rule! {
     /// Logs can drive metric filters and alarms that wake someone while an attack is
     /// under way.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -18,6 +18,9 @@ declare_rule! {
     /// role; without invoke events nobody can tell who called a function that moved
     /// data out.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -14,6 +14,9 @@ declare_rule! {
     /// hour; without it, whoever can write to the log bucket can delete or edit the
     /// records of what they did and nobody can prove it.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

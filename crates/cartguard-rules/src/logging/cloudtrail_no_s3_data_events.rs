@@ -24,6 +24,9 @@ declare_rule! {
     /// it: without object-level events, the question "which customer records left the
     /// account" has no answer (PCI DSS 10.2.1.1 asks for every access to cardholder data).
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -18,6 +18,9 @@ declare_rule! {
     /// policy becomes a second lock that a leaked bucket permission alone does not
     /// open, and every decryption is itself logged.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -20,6 +20,9 @@ declare_rule! {
     /// instances started in another, and a trail without global service events misses
     /// the IAM users and access keys created to come back later.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     ///
     /// ```sh

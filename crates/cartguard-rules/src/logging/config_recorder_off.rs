@@ -18,6 +18,9 @@ declare_rule! {
     /// this security group open to the world" and "what did this bucket policy say last
     /// month", which CloudTrail alone cannot.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -17,6 +17,9 @@ declare_rule! {
     /// credentials used from outside AWS, a web server talking to a cryptomining
     /// pool, an API called from a Tor exit node.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -19,6 +19,9 @@ declare_rule! {
     /// audit history (three months of it at hand). A 30-day group has already deleted
     /// the start of any intrusion found late.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

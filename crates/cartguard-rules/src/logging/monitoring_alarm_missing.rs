@@ -46,6 +46,9 @@ declare_rule! {
     /// group opened to the world is found at the next audit, months later (PCI DSS
     /// 10.4.1.1 asks for automated review of audit logs).
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -13,6 +13,9 @@ declare_rule! {
     /// An alarm without an action changes colour on a dashboard nobody watches: the
     /// root sign-in or the stopped trail it was built to catch goes unnoticed.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -16,6 +16,9 @@ declare_rule! {
     /// in one place and checks the account against the CIS and PCI DSS standards
     /// continuously; without it those findings are scattered over consoles nobody opens.
     ///
+    /// ## Severity
+    /// Always low.
+    ///
     /// ## How to fix
     ///
     /// ```sh

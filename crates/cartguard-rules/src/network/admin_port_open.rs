@@ -11,13 +11,18 @@ declare_rule! {
     /// Reachable means the whole path lets the packet in and its reply out: a public
     /// address, a route to an internet gateway, the subnet's network ACL in both
     /// directions, and a security group rule. A security group open to the world
-    /// whose members the internet cannot reach is reported at low severity as latent
-    /// exposure.
+    /// whose members the internet cannot reach is reported as latent exposure.
     ///
     /// ## Why it matters
     /// Internet-wide scanners find an open SSH or RDP port within minutes and start
     /// guessing passwords and exploiting server bugs; remote administration is the
     /// first door an attacker tries into the servers that run the checkout.
+    ///
+    /// ## Severity
+    /// Critical when the internet reaches the port today; medium, two levels lower,
+    /// for a security group open to the world whose members the internet cannot
+    /// reach (latent exposure: one change, such as a public address, makes it
+    /// real).
     ///
     /// ## How to fix
     /// Close the port to the internet and reach the servers through AWS Systems
@@ -33,11 +38,12 @@ declare_rule! {
     /// A bastion with a public IP in a subnet routed to an internet gateway, whose
     /// security group admits `tcp/22` from `0.0.0.0/0` and whose NACL allows it,
     /// fails; the same group on a private instance without a public address is
-    /// latent exposure (low); a group admitting 22 only from `203.0.113.10/32` passes.
+    /// latent exposure (medium); a group admitting 22 only from `203.0.113.10/32` passes.
     pub static RULE = {
         id: "net-admin-port-open",
         title: "SSH or RDP is reachable from the whole internet",
         severity: Critical,
+        lowest: Medium,
         area: Network,
         evidence: [cartguard_net::EVIDENCE],
         check: check,

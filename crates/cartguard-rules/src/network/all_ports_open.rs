@@ -12,13 +12,18 @@ declare_rule! {
     /// every internet address — typically a security group rule for all traffic
     /// (`-1`) from `0.0.0.0/0` on a machine with a public address and an open
     /// network ACL. Groups that allow everything but whose members the internet
-    /// cannot reach are reported at low severity as latent exposure.
+    /// cannot reach are reported as latent exposure.
     ///
     /// ## Why it matters
     /// Every service on the machine — admin panels, debug ports, the database that
     /// "only listens locally" after a config change — is one scan away from the
     /// internet. There is no firewall left; PCI DSS requires inbound traffic to be
     /// restricted to what is necessary.
+    ///
+    /// ## Severity
+    /// Critical when the internet reaches every port today; medium, two levels
+    /// lower, for a security group open to the world whose members the internet
+    /// cannot reach (latent exposure).
     ///
     /// ## How to fix
     /// Replace the allow-all rule with rules for the ports the service needs, from
@@ -36,6 +41,7 @@ declare_rule! {
         id: "net-all-ports-open",
         title: "All ports are reachable from the internet",
         severity: Critical,
+        lowest: Medium,
         area: Network,
         evidence: [cartguard_net::EVIDENCE],
         check: check,

@@ -18,6 +18,9 @@ declare_rule! {
     /// live. A backend reachable directly lets an attacker skip all of them: SQL
     /// injection without the WAF, brute force without the rate limit, and no log of it.
     ///
+    /// ## Severity
+    /// Always high: only backends the internet reaches today are reported.
+    ///
     /// ## How to fix
     /// Move the instance to a private subnet (or drop its public address) and admit
     /// the application port only from the load balancer's security group:

@@ -15,6 +15,10 @@ declare_rule! {
     /// and subnet that falls in it, including ones created next year. A security
     /// group reference admits exactly the application servers, however they scale.
     ///
+    /// ## Severity
+    /// Always high, whatever the range: a database admits more than the app tier.
+    /// Whether the internet reaches it is `net-db-port-open`'s to rate.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -2,7 +2,7 @@ use super::{
     OpenClass, database_ports, describe, exposure_evidence, exposure_gaps, latent_findings,
     open_to_world, reachable, target_arn, undecided_exposure,
 };
-use crate::{Context, Emitter, Failure, Severity, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -10,15 +10,21 @@ declare_rule! {
     /// Oracle 1521, Redis 6379, Memcached 11211, MongoDB 27017, Elasticsearch 9200,
     /// Kibana 5601, …) on an instance, interface or RDS database is reachable from the
     /// internet, after evaluating addresses, routes, network ACLs (both directions)
-    /// and security groups. Reachable from every address is critical; from some
-    /// internet addresses only, high. Groups open to the world whose members are not
-    /// reachable are reported at low severity as latent exposure.
+    /// and security groups, from every internet address or from part of them.
+    /// Groups open to the world whose members are not reachable are reported as
+    /// latent exposure.
     ///
     /// ## Why it matters
     /// The store's orders, customers and sessions live behind these ports. Exposed
     /// databases are found by scanners within hours and are the most common source of
     /// mass data leaks; PCI DSS forbids direct access from untrusted networks to
     /// system components that store cardholder data.
+    ///
+    /// ## Severity
+    /// Critical when every internet address reaches the port; high when only part
+    /// of the internet does (a narrower audience, one level lower); medium, two
+    /// levels lower, for a security group open to the world whose members the
+    /// internet cannot reach (latent exposure).
     ///
     /// ## How to fix
     /// Admit the port only from the application tier's security group, keep the
@@ -38,6 +44,7 @@ declare_rule! {
         id: "net-db-port-open",
         title: "A database or cache port is reachable from the internet",
         severity: Critical,
+        lowest: Medium,
         area: Network,
         evidence: [cartguard_net::EVIDENCE],
         check: check,
@@ -70,7 +77,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     "Admit {} only from the application tier's security group (aws ec2 authorize-security-group-ingress --group-id <db group> --protocol tcp --port <port> --source-group <app group>), remove the CIDR rules, and keep the database in private subnets without a public address.",
                     describe(&open)
                 ),
-                severity: (!from_anywhere).then_some(Severity::High),
+                proof: if from_anywhere { Proof::Proven } else { Proof::Conditional },
                 region: region.region.to_string(),
                 ..Failure::global(target_arn(ctx, region.region, &reach.target))
             });

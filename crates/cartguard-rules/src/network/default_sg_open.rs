@@ -15,6 +15,9 @@ declare_rule! {
     /// anywhere out — an unreviewed path into and out of the cardholder data
     /// environment. CIS asks for it to restrict all traffic.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     /// Move resources to purpose-made groups, then remove every rule of the default group:
     ///

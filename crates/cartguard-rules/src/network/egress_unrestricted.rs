@@ -18,6 +18,10 @@ declare_rule! {
     /// next stage. PCI DSS 1.3.2 asks that outbound traffic from the cardholder data
     /// environment be restricted to what is necessary.
     ///
+    /// ## Severity
+    /// Always low: open egress does not expose anything by itself; it makes theft
+    /// and command-and-control easier after a compromise.
+    ///
     /// ## How to fix
     /// Replace the allow-all egress rule with the destinations the tier needs (the
     /// database's group, VPC endpoints, a proxy for the payment provider's API):

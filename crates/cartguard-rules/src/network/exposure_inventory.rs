@@ -16,6 +16,10 @@ declare_rule! {
     /// allowed; an auditor needs to see the whole attack surface, not only what a
     /// rule considers wrong, and to compare it with what the store means to expose.
     ///
+    /// ## Severity
+    /// Always info: an inventory of what the internet reaches, not a failure; the
+    /// exposure rules judge it.
+    ///
     /// ## How to fix
     /// Nothing to fix by itself: check that every endpoint listed is meant to be
     /// public. Ask cartguard why a particular one is reachable with

@@ -15,6 +15,9 @@ declare_rule! {
     /// After an incident, flow logs are the only record of which machine talked to
     /// which address: without accepted traffic there is no way to tell where data went.
     ///
+    /// ## Severity
+    /// Always medium.
+    ///
     /// ## How to fix
     ///
     /// ```sh

@@ -17,6 +17,9 @@ declare_rule! {
     /// from `http://169.254.169.254/`. That is how a misconfigured firewall turned
     /// into the theft of 100 million records in the 2019 Capital One breach.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     ///
     /// ```sh

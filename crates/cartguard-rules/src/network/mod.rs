@@ -24,7 +24,7 @@ use cartguard_net::{
 use serde_json::{Value, json};
 
 use crate::{Context, Emitter, RegionNetwork};
-use crate::{Failure, Severity};
+use crate::{Failure, Proof};
 
 /// The ARN of a network resource (`instance/i-…`, `security-group/sg-…`, …).
 pub(crate) fn ec2_arn(ctx: &Context, region: &str, kind: &str, id: &str) -> String {
@@ -271,7 +271,8 @@ pub(crate) fn non_web(set: &ServiceSet) -> ServiceSet {
 }
 
 /// Reports the security groups of `class` that are open to the world but whose
-/// members the internet cannot reach today, at low severity.
+/// members the internet cannot reach today, as blocked: two levels below the
+/// rule's severity.
 pub(crate) fn latent_findings(
     ctx: &Context,
     region: &RegionNetwork,
@@ -317,7 +318,7 @@ fn latent_failure(ctx: &Context, region: &str, latent: &LatentExposure) -> Failu
             latent.group_id
         ),
         discriminator: Some("latent".into()),
-        severity: Some(Severity::Low),
+        proof: Proof::Blocked,
         region: region.to_string(),
         ..Failure::global(ec2_arn(ctx, region, "security-group", &latent.group_id))
     }

@@ -21,6 +21,12 @@ declare_rule! {
     /// admits administration ports from anywhere, one permissive security group is
     /// all it takes to put SSH or RDP on the internet.
     ///
+    /// ## Severity
+    /// High for an entry that admits SSH or RDP from the whole internet (a port
+    /// range for administration, or all traffic); low for an ephemeral return range
+    /// that happens to include 3389, a CIS deviation whose exposure security groups
+    /// decide.
+    ///
     /// ## How to fix
     /// Deny 22 and 3389 from the internet before the allows (or narrow the allow):
     ///
@@ -37,6 +43,7 @@ declare_rule! {
         id: "net-nacl-admin-port-open",
         title: "A network ACL admits SSH or RDP from the whole internet",
         severity: High,
+        lowest: Low,
         area: Network,
         evidence: [cartguard_net::EVIDENCE],
         check: check,

@@ -19,6 +19,9 @@ declare_rule! {
     /// arrive and their answers are thrown away. Such half-open configurations are
     /// often "fixed" later by allowing everything, which is worse.
     ///
+    /// ## Severity
+    /// Always high.
+    ///
     /// ## How to fix
     /// Allow the reply traffic on the ephemeral range in the other direction:
     ///

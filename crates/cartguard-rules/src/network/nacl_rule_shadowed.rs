@@ -18,6 +18,11 @@ declare_rule! {
     /// silently protects nothing; either way the ACL's intent and its effect differ,
     /// and PCI DSS 1.2.7 asks that rule sets be reviewed for exactly this.
     ///
+    /// ## Severity
+    /// Medium when a shadowing entry has the opposite action (the ACL does not do
+    /// what its author meant); low when the shadowed entry only repeats the action
+    /// of the entries before it.
+    ///
     /// ## How to fix
     /// Renumber the entries so the specific ones come first (or delete the dead one):
     ///
@@ -35,6 +40,7 @@ declare_rule! {
         id: "net-nacl-rule-shadowed",
         title: "A network ACL entry can never match",
         severity: Medium,
+        lowest: Low,
         area: Network,
         evidence: [cartguard_net::EVIDENCE],
         check: check,

@@ -12,13 +12,20 @@ declare_rule! {
     /// internet address on an instance, interface, database or load balancer (for a
     /// load balancer, the ports its listeners serve). SSH/RDP and database ports are
     /// left to `net-admin-port-open` and `net-db-port-open`, and endpoints open on
-    /// every port to `net-all-ports-open`, so each exposure is reported once.
+    /// every port to `net-all-ports-open`, so each exposure is reported once. A
+    /// security group open to the world on such a port whose members the internet
+    /// cannot reach is reported as latent exposure.
     ///
     /// ## Why it matters
     /// A store needs HTTP and HTTPS from the internet and nothing else. Every other
     /// open port — an app server on 3000, a metrics endpoint, a mail relay — is
     /// attack surface that usually lacks the hardening of the web front, and PCI DSS
     /// asks that only necessary services be exposed.
+    ///
+    /// ## Severity
+    /// High when the internet reaches the port today; low, two levels lower, for a
+    /// security group open to the world whose members the internet cannot reach
+    /// (latent exposure).
     ///
     /// ## How to fix
     /// Serve the application only through the load balancer on 443, and close the
@@ -35,6 +42,7 @@ declare_rule! {
         id: "net-nonweb-port-open",
         title: "A port other than 80/443 is reachable from the internet",
         severity: High,
+        lowest: Low,
         area: Network,
         evidence: [cartguard_net::EVIDENCE],
         check: check,

@@ -3,7 +3,7 @@ use cartguard_net::{Protocol, ServiceSet, Source, Target};
 use serde_json::json;
 
 use super::{database_arn, describe};
-use crate::{Context, Emitter, Failure, declare_rule};
+use crate::{Context, Emitter, Failure, Proof, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -17,6 +17,11 @@ declare_rule! {
     /// A publicly accessible database gets a public DNS name and address; only a
     /// security group stands between it and the internet. Databases holding orders
     /// and customer data belong in private subnets, reachable only from the app tier.
+    ///
+    /// ## Severity
+    /// Critical when the internet reaches the database's port today; medium, two
+    /// levels lower, when security groups or network ACLs block it today (one rule
+    /// change away from exposure).
     ///
     /// ## How to fix
     ///
@@ -32,6 +37,7 @@ declare_rule! {
         id: "net-rds-public",
         title: "An RDS instance is publicly accessible or in a public subnet",
         severity: Critical,
+        lowest: Medium,
         area: Network,
         evidence: [cartguard_net::EVIDENCE],
         check: check,
@@ -148,6 +154,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     db.db_instance_identifier,
                     db.db_subnet_group.as_ref().and_then(|g| g.db_subnet_group_name.as_deref()).unwrap_or("<group>")
                 ),
+                proof: if reach.reachable { Proof::Proven } else { Proof::Blocked },
                 region: region.region.to_string(),
                 ..Failure::global(arn)
             });

@@ -180,14 +180,7 @@ fn render(report: &Report, options: &RenderOptions) -> String {
 fn detailed(out: &mut String, p: &Paint, report: &Report) {
     let scan = report.scan();
     let findings = report.findings();
-    for severity in Severity::DESCENDING {
-        let group: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.status == Status::Fail && f.severity == severity)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
+    for (severity, group) in by_severity(findings) {
         let _ = writeln!(
             out,
             "\n{}",
@@ -282,14 +275,7 @@ fn compact(out: &mut String, p: &Paint, report: &Report, width: Option<usize>) {
             }
         }
     }
-    for severity in Severity::DESCENDING {
-        let group: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.status == Status::Fail && f.severity == severity)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
+    for (severity, group) in by_severity(findings) {
         let _ = writeln!(
             out,
             "\n{}",
@@ -388,6 +374,21 @@ pub fn finding_text(finding: &Finding, color: bool) -> String {
     }
     let _ = writeln!(out, "    {} {}", p.dim("fingerprint"), finding.fingerprint);
     out
+}
+
+/// The failures of each severity that has some, most severe first.
+fn by_severity(findings: &[Finding]) -> Vec<(Severity, Vec<&Finding>)> {
+    Severity::DESCENDING
+        .into_iter()
+        .map(|severity| {
+            let group: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.status == Status::Fail && f.severity == severity)
+                .collect();
+            (severity, group)
+        })
+        .filter(|(_, group)| !group.is_empty())
+        .collect()
 }
 
 /// The findings of each rule, rules in order of their first finding.

@@ -116,11 +116,7 @@ fn render(report: &Report, options: &RenderOptions) -> String {
         "{} {} · account {} · {}",
         p.bold("cartguard"),
         env!("CARGO_PKG_VERSION"),
-        if scan.accounts.is_empty() {
-            "none".to_string()
-        } else {
-            scan.accounts.join(", ")
-        },
+        accounts_of(scan),
         scan.sources.join(", ")
     );
     let _ = match scan.now_from {
@@ -148,10 +144,7 @@ fn render(report: &Report, options: &RenderOptions) -> String {
             )
         );
     }
-    let passed = crate::areas(findings, &scan.not_checked)
-        .iter()
-        .map(|a| a.passing)
-        .sum::<usize>();
+    let passed = passed_count(report);
     summary(&mut out, &p, tally, passed);
     if let Some(incomplete) = report.incomplete() {
         incomplete_lines(&mut out, &p, incomplete);
@@ -470,6 +463,23 @@ fn passed_rules(out: &mut String, p: &Paint, report: &Report) {
     }
 }
 
+/// The accounts scanned, for a header line.
+fn accounts_of(scan: &crate::ScanInfo) -> String {
+    if scan.accounts.is_empty() {
+        "none".to_string()
+    } else {
+        scan.accounts.join(", ")
+    }
+}
+
+/// How many rules ran and found nothing.
+fn passed_count(report: &Report) -> usize {
+    crate::areas(report.findings(), &report.scan().not_checked)
+        .iter()
+        .map(|a| a.passing)
+        .sum()
+}
+
 /// The few lines a scan prints on the terminal when its reports go to files:
 /// what was scanned, the counts by severity, what could not be assessed and
 /// the verdict, so a run that writes files still tells its result.
@@ -482,17 +492,10 @@ pub fn summary_text(report: &Report, color: bool) -> String {
         "{} {} · account {} · as of {}",
         p.bold("cartguard"),
         env!("CARGO_PKG_VERSION"),
-        if scan.accounts.is_empty() {
-            "none".to_string()
-        } else {
-            scan.accounts.join(", ")
-        },
+        accounts_of(scan),
         scan.now
     );
-    let passed = crate::areas(report.findings(), &scan.not_checked)
-        .iter()
-        .map(|a| a.passing)
-        .sum::<usize>();
+    let passed = passed_count(report);
     summary(&mut out, &p, report.tally(), passed);
     if let Some(incomplete) = report.incomplete() {
         incomplete_lines(&mut out, &p, incomplete);

@@ -183,13 +183,18 @@ fn read_root(
     let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
     walker.build_parallel().run(|| {
         Box::new(|entry| {
-            let outcome = read_entry(entry, name, options);
+            // The file is examined before the lock is taken, so that the
+            // threads scan in parallel and only take turns to store.
+            let outcome = read_entry(entry, name, options).map(|read| read.map(examine));
+            if outcome.is_none() {
+                return ignore::WalkState::Continue;
+            }
             // A poisoned lock means another thread panicked: stop walking.
             let Ok(mut found) = found.lock() else {
                 return ignore::WalkState::Quit;
             };
             match outcome {
-                Some(Ok(file)) => found.0.push(examine(file)),
+                Some(Ok(examined)) => found.0.push(examined),
                 Some(Err(skip)) => found.1.push(skip),
                 None => {}
             }

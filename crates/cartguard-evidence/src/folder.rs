@@ -12,12 +12,6 @@ use crate::json::{parse_json, start_of, utf8};
 use crate::layout::{cli_command, file_of, is_regional_folder, safe_name};
 use crate::services::{self, Response, response};
 
-/// Error codes that are AWS's way of saying "this is not configured", for
-/// any operation. Codes that say it of one operation only are listed with it
-/// (`services::not_configured`): the same code in another call's file is a
-/// failure, not an answer.
-const NOT_CONFIGURED_CODES: &[&str] = &["NoSuchEntity"];
-
 /// What an evidence folder holds: one account, and the files that were not used.
 #[derive(Debug)]
 pub struct EvidenceFolder {
@@ -447,9 +441,7 @@ fn api_error<T>(
     }
     let ErrorDocument { error } = parse_json(path, text)?;
     Ok(Some(
-        if NOT_CONFIGURED_CODES.contains(&error.code.as_str())
-            || services::not_configured(operation, &error.code)
-        {
+        if cartguard_inventory::means_not_configured(operation, &error.code) {
             Collected::NotConfigured { code: error.code }
         } else {
             Collected::Failed {

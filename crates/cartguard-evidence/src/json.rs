@@ -8,18 +8,6 @@ use serde_json::error::Category;
 
 use crate::EvidenceError;
 
-/// Reads a file as UTF-8 text.
-pub(crate) fn read_text(path: &Path) -> Result<String, EvidenceError> {
-    let bytes = std::fs::read(path).map_err(|error| match error.kind() {
-        std::io::ErrorKind::NotFound => EvidenceError::NotFound(path.to_path_buf()),
-        _ => EvidenceError::Io {
-            path: path.to_path_buf(),
-            error,
-        },
-    })?;
-    utf8(path, bytes)
-}
-
 /// The bytes as text, or an error naming the first byte that is not UTF-8.
 pub(crate) fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, EvidenceError> {
     String::from_utf8(bytes).map_err(|e| {

@@ -17,4 +17,4 @@ pub use credential_report::parse_credential_report_csv;
 pub use diagnose::{Diagnosis, diagnose};
 pub use error::EvidenceError;
 pub use folder::{EvidenceFolder, parse_evidence, read_evidence_folder};
-pub use snapshot::{read_snapshot, write_snapshot};
+pub use snapshot::{read_snapshot, write_compressed_snapshot, write_snapshot};

@@ -9,6 +9,7 @@
 pub mod collected;
 pub mod files;
 pub mod key;
+pub mod not_configured;
 pub mod policy;
 
 pub mod accessanalyzer;
@@ -50,6 +51,7 @@ use serde::{Deserialize, Serialize};
 
 pub use collected::Collected;
 pub use key::{Availability, EvidenceKey, GLOBAL, Operation, Scope};
+pub use not_configured::means_not_configured;
 pub use policy::PolicyDocument;
 
 /// Every operation whose answer the model holds, service by service: what an
@@ -170,6 +172,21 @@ pub struct Account {
     /// Per-region evidence, keyed by region name (`us-east-1`).
     #[serde(default)]
     pub regions: BTreeMap<String, Region>,
+    /// How and when a live collection read the account (absent for evidence
+    /// folders). An optional part of the v1 snapshot format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<LiveCollectionInfo>,
+}
+
+/// When and where a live collection read an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveCollectionInfo {
+    /// When the collection started.
+    pub started: Timestamp,
+    /// The regions collected.
+    pub regions: Vec<String>,
+    /// The version of cartguard that collected.
+    pub tool_version: String,
 }
 
 impl Account {

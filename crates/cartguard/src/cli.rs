@@ -32,13 +32,27 @@ Exit status:
      --fail-on-not-assessed, a result that could not be assessed.
   2  a usage or input error: a bad option, unreadable or malformed evidence,
      --now earlier than the evidence, or a scan in which nothing could be
-     assessed (no evidence any rule reads).";
+     assessed (no evidence any rule reads).
+  3  a live scan (--aws) was incomplete: some AWS API calls failed (access
+     denied, throttled past retries, timed out, unreachable) and the rules
+     that need their answers are reported not-assessed, naming the call and
+     the error. The gate's status 1 takes precedence.";
+
+/// The exit statuses of `collect`, as `collect --help` lists them.
+const COLLECT_EXIT_STATUS: &str = "\
+Exit status:
+  0  every call answered (\"not configured\" answers count as answers).
+  2  a usage error, or the collection could not start (no region, no
+     credentials to list the regions with, the snapshot cannot be written).
+  3  the snapshot was written but is incomplete: some AWS API calls failed;
+     the calls and their errors are listed on standard error.";
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Scan evidence folders or snapshots and report findings.
+    /// Scan a live account, evidence folders or snapshots and report findings.
     ///
-    /// What could not be assessed (evidence missing or denied) is reported as
+    /// With no source, the account of the default AWS credential chain is
+    /// scanned live (as with --aws). What could not be assessed (evidence missing or denied) is reported as
     /// not-assessed, with why, and an incomplete scan says INCOMPLETE at the top
     /// and on its last line.
     #[command(after_help = SCAN_EXIT_STATUS)]
@@ -46,8 +60,9 @@ enum Command {
     /// Render a saved findings document (scan --format json) again, in any
     /// format, without scanning.
     Report(ReportArgs),
-    /// Save a snapshot of a live account for offline scans.
-    #[command(hide = true)]
+    /// Save a snapshot of a live account (zstd-compressed) for offline scans
+    /// with `scan --snapshot`.
+    #[command(after_help = COLLECT_EXIT_STATUS)]
     Collect(CollectArgs),
     /// List every rule with its severity, area and compliance references.
     Rules(RulesArgs),
@@ -278,7 +293,8 @@ pub struct SourceArgs {
     /// An evidence folder of AWS CLI JSON output (see docs/evidence.md).
     #[arg(long, value_name = "DIR")]
     pub evidence: Vec<PathBuf>,
-    /// A snapshot written by `scan --save-snapshot`.
+    /// A snapshot written by `cartguard collect` or `scan --save-snapshot`
+    /// (plain or zstd-compressed).
     #[arg(long, value_name = "FILE")]
     pub snapshot: Vec<PathBuf>,
     /// Server files or a source tree (nginx config, Magento root, .env, code):
@@ -295,8 +311,9 @@ pub struct SourceArgs {
     /// that is a git repository, and say where a credential was introduced.
     #[arg(long)]
     pub git_history: bool,
-    /// Scan a live account with the standard AWS credential chain.
-    #[arg(long, hide = true)]
+    /// Scan a live account with the standard AWS credential chain
+    /// (environment, profile, SSO, web identity, instance role), read-only.
+    #[arg(long)]
     pub aws: bool,
     #[command(flatten)]
     pub live: LiveArgs,
@@ -305,16 +322,62 @@ pub struct SourceArgs {
 /// Options for live access.
 #[derive(Debug, Args)]
 pub struct LiveArgs {
-    /// AWS profile for live access.
-    // Hidden with --aws until live access is built.
-    #[arg(long, value_name = "PROFILE", hide = true)]
+    /// AWS profile for live access (default: the credential chain's).
+    #[arg(long, value_name = "PROFILE")]
     pub profile: Option<String>,
-    /// Region to collect (repeatable; default: the profile's region).
-    #[arg(long, value_name = "REGION", hide = true)]
+    /// Region to collect (repeatable; default: every region enabled for the
+    /// account, from ec2:DescribeRegions).
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
     pub region: Vec<String>,
-    /// Send AWS API calls to this endpoint (an emulator on 127.0.0.1, say).
-    #[arg(long, value_name = "URL", hide = true)]
+    /// Send AWS API calls to this endpoint (an emulator on 127.0.0.1, a VPC
+    /// endpoint); AWS_ENDPOINT_URL is honoured too.
+    #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Assume this audit role before collecting.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// The external id the audit role's trust policy requires.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// Requests in flight at once per service and region.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub max_in_flight: u16,
+    /// Draw no progress display (none is drawn when standard error is not a terminal).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl LiveArgs {
+    /// Whether any live option was given.
+    pub fn any(&self) -> Option<&'static str> {
+        [
+            self.profile.as_ref().map(|_| "--profile"),
+            self.region.first().map(|_| "--region"),
+            self.endpoint_url.as_ref().map(|_| "--endpoint-url"),
+            self.role_arn.as_ref().map(|_| "--role-arn"),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    }
+}
+
+/// A region name such as eu-west-1.
+fn parse_region(text: &str) -> Result<String, String> {
+    let mut parts = text.split('-');
+    let well_formed = parts
+        .next()
+        .is_some_and(|p| p.len() >= 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && text
+            .rsplit('-')
+            .next()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && text.matches('-').count() >= 2;
+    if well_formed {
+        Ok(text.to_string())
+    } else {
+        Err(format!("{text:?} is not a region name (such as eu-west-1)"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -517,9 +580,7 @@ impl Cli {
         match self.command {
             Command::Scan(args) => crate::scan::scan(&args),
             Command::Report(args) => crate::report_cmd::report(&args),
-            Command::Collect(_) => bail!(
-                "live collection is not supported in this build yet; produce an evidence folder with scripts/collect-evidence.sh and scan it with --evidence"
-            ),
+            Command::Collect(args) => crate::sources::collect(&args),
             Command::Rules(args) => {
                 let rules = cartguard_rules::all_rules();
                 let text = match args.format {

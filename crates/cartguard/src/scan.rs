@@ -10,6 +10,9 @@ use cartguard_rules::{Coverage, Settings};
 
 use crate::cli::ScanArgs;
 
+/// The exit status of a live scan or collection that could not read everything.
+pub const INCOMPLETE: u8 = 3;
+
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(jobs) = args.jobs {
         rayon::ThreadPoolBuilder::new()
@@ -21,9 +24,26 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     args.output.formats()?;
     let started = chrono::Utc::now();
     let started_at = Instant::now();
-    let (inventory, warnings) = crate::sources::load(&args.sources)?;
+    let crate::sources::Loaded {
+        inventory,
+        warnings,
+        live,
+        live_failures,
+    } = crate::sources::load_all(&args.sources)?;
     let loaded = Instant::now();
     let coverage = cartguard_rules::coverage(&inventory);
+    if Coverage::nothing_assessed(&coverage) && live && !live_failures.is_empty() {
+        // Nothing could be collected: the calls' errors say why (no
+        // credentials, access denied, an endpoint where nothing listens).
+        for failure in live_failures.iter().take(5) {
+            eprintln!("error: {failure}");
+        }
+        eprintln!(
+            "error: the live collection read nothing that any rule uses ({} calls failed); nothing could be assessed",
+            live_failures.len()
+        );
+        return Ok(ExitCode::from(INCOMPLETE));
+    }
     if Coverage::nothing_assessed(&coverage) {
         // The warnings name the files that were not used: often the reason.
         for warning in &warnings {
@@ -86,6 +106,8 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     std::mem::forget((inventory, report));
     Ok(if failed {
         ExitCode::from(1)
+    } else if !live_failures.is_empty() {
+        ExitCode::from(INCOMPLETE)
     } else {
         ExitCode::SUCCESS
     })

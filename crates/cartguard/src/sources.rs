@@ -2,41 +2,120 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
 use cartguard_inventory::{Account, Inventory};
 use rayon::prelude::*;
 
-use crate::cli::SourceArgs;
+use crate::cli::{CollectArgs, LiveArgs, SourceArgs};
+
+/// What the sources gave: the inventory, warnings about input that was not
+/// used, and, for a live scan, the calls that failed.
+pub struct Loaded {
+    /// Every account and the server files.
+    pub inventory: Inventory,
+    /// Input that was not used, and other remarks for the report.
+    pub warnings: Vec<String>,
+    /// Whether an account was collected live.
+    pub live: bool,
+    /// The live collection's failed calls ("operation failed: code: message").
+    pub live_failures: Vec<String>,
+}
 
 /// The inventory of every source, and warnings about input that was not used.
 pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
-    if sources.aws {
-        bail!(
-            "--aws (live scans) is not supported in this build yet; produce an evidence folder with scripts/collect-evidence.sh and scan it with --evidence"
+    let loaded = load_all(sources)?;
+    Ok((loaded.inventory, loaded.warnings))
+}
+
+/// The options of a live collection, from the command line.
+fn live_options(live: &LiveArgs) -> cartguard_aws::LiveOptions {
+    let terminal = std::io::stderr().is_terminal();
+    cartguard_aws::LiveOptions {
+        profile: live.profile.clone(),
+        regions: live.region.clone(),
+        endpoint_url: live.endpoint_url.clone(),
+        role_arn: live.role_arn.clone(),
+        external_id: live.external_id.clone(),
+        max_in_flight: usize::from(live.max_in_flight),
+        progress: if terminal && !live.quiet {
+            cartguard_aws::ProgressDisplay::Terminal
+        } else {
+            cartguard_aws::ProgressDisplay::Hidden
+        },
+    }
+}
+
+/// Collects the account `live` leads to.
+fn collect_live(live: &LiveArgs) -> anyhow::Result<cartguard_aws::LiveCollection> {
+    cartguard_aws::collect_blocking(&live_options(live)).context("live collection")
+}
+
+/// `cartguard collect`: a live collection saved as a compressed snapshot.
+pub fn collect(args: &CollectArgs) -> anyhow::Result<ExitCode> {
+    let collection = collect_live(&args.live)?;
+    let summary = format!(
+        "account {} in {}: {} calls, {} failed",
+        collection.account.id,
+        collection.regions.join(", "),
+        collection.operations.iter().map(|(_, n)| n).sum::<u64>(),
+        collection.failures.len()
+    );
+    let incomplete = collection.is_incomplete();
+    for failure in &collection.failures {
+        eprintln!("warning: {failure}");
+    }
+    let inventory = Inventory {
+        accounts: vec![collection.account],
+        ..Inventory::default()
+    };
+    cartguard_evidence::write_compressed_snapshot(&args.out, &inventory)?;
+    if !args.live.quiet {
+        eprintln!(
+            "collected {summary}; snapshot written to {}",
+            args.out.display()
         );
     }
+    Ok(if incomplete {
+        ExitCode::from(crate::scan::INCOMPLETE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Reads every source given; with none, collects the credential chain's account live.
+pub fn load_all(sources: &SourceArgs) -> anyhow::Result<Loaded> {
     let live = &sources.live;
-    if let Some(flag) = [
-        live.profile.as_ref().map(|_| "--profile"),
-        live.region.first().map(|_| "--region"),
-        live.endpoint_url.as_ref().map(|_| "--endpoint-url"),
-    ]
-    .into_iter()
-    .flatten()
-    .next()
+    let offline_given =
+        !(sources.evidence.is_empty() && sources.snapshot.is_empty() && sources.path.is_empty());
+    if !sources.aws
+        && offline_given
+        && let Some(flag) = live.any()
     {
-        bail!(
-            "{flag} is an option of live scans (--aws), and this build reads evidence folders and snapshots only"
-        );
+        bail!("{flag} is an option of live scans: add --aws to scan the account live too");
     }
-    if sources.evidence.is_empty() && sources.snapshot.is_empty() && sources.path.is_empty() {
-        bail!("nothing to scan: give --evidence DIR, --snapshot FILE or --path PATH");
-    }
+    let live_scan = sources.aws || !offline_given;
     refuse_repeated_paths(sources)?;
     let mut inventory = Inventory::default();
     let mut warnings = Vec::new();
     // Which argument each account came from, to name both when two overlap.
     let mut origins: Vec<String> = Vec::new();
+    let mut live_failures = Vec::new();
+    if live_scan {
+        let collection = collect_live(live)?;
+        if collection.is_incomplete() {
+            warnings.push(format!(
+                "the live collection is incomplete: {} calls failed (first: {})",
+                collection.failures.len(),
+                collection.failures[0]
+            ));
+        }
+        live_failures = collection.failures;
+        origins.push("--aws".to_string());
+        inventory.accounts.push(collection.account);
+    }
     // Folders (one per account) are read side by side, and kept in the order given.
     let folders = sources
         .evidence
@@ -103,7 +182,12 @@ pub fn load(sources: &SourceArgs) -> anyhow::Result<(Inventory, Vec<String>)> {
                 )),
         );
     }
-    Ok((inventory, warnings))
+    Ok(Loaded {
+        inventory,
+        warnings,
+        live: live_scan,
+        live_failures,
+    })
 }
 
 /// Refuses a folder or snapshot given twice, under any spelling of its path:

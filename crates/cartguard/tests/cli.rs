@@ -49,9 +49,30 @@ fn usage_errors_exit_2() {
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
-    let output = cartguard().args(["scan"]).output().expect("runs");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing to scan"));
+    // No source: the default credential chain's account, live. Here the
+    // chain holds dummy keys and the endpoint is a port where nothing
+    // listens, so every call fails: the scan says so and exits 3.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let output = cartguard()
+        .args(["scan", "--region", "eu-west-1"])
+        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{closed}"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("sts:GetCallerIdentity failed: ConnectionError"),
+        "{stderr}"
+    );
     let output = cartguard()
         .args(["scan", "--evidence", "/nonexistent/evidence"])
         .output()

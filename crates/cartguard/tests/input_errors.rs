@@ -268,12 +268,13 @@ fn live_options_without_a_live_scan_are_refused() {
         ]),
         (
             Some(2),
-            "error: --profile is an option of live scans (--aws), and this build reads evidence folders and snapshots only\n".to_string()
+            "error: --profile is an option of live scans: add --aws to scan the account live too\n"
+                .to_string()
         )
     );
     assert_eq!(
         scan(&["--snapshot", "x.json", "--region", "eu-west-1"]).1,
-        "error: --region is an option of live scans (--aws), and this build reads evidence folders and snapshots only\n"
+        "error: --region is an option of live scans: add --aws to scan the account live too\n"
     );
 }
 

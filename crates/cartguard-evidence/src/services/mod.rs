@@ -114,49 +114,6 @@ const PRINTS_NOTHING_WHEN_EMPTY: &[Operation] = &[
     cartguard_inventory::cloudfront::LIST_DISTRIBUTIONS,
 ];
 
-/// Error codes that one operation answers when the thing it reads is not
-/// configured: the file is evidence of absence. The same code in another
-/// operation's file is a failure.
-const NOT_CONFIGURED: &[(Operation, &str)] = &[
-    // Security Hub's answer to describe-hub where the hub is not enabled.
-    (
-        cartguard_inventory::securityhub::DESCRIBE_HUB,
-        "InvalidAccessException",
-    ),
-    (
-        cartguard_inventory::s3::GET_BUCKET_ENCRYPTION,
-        "ServerSideEncryptionConfigurationNotFoundError",
-    ),
-    (
-        cartguard_inventory::s3::GET_BUCKET_POLICY,
-        "NoSuchBucketPolicy",
-    ),
-    (
-        cartguard_inventory::s3::GET_PUBLIC_ACCESS_BLOCK,
-        "NoSuchPublicAccessBlockConfiguration",
-    ),
-    (
-        cartguard_inventory::s3::GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
-        "NoSuchPublicAccessBlockConfiguration",
-    ),
-    (
-        cartguard_inventory::s3::GET_OBJECT_LOCK_CONFIGURATION,
-        "ObjectLockConfigurationNotFoundError",
-    ),
-    // A function without a resource-based policy.
-    (
-        cartguard_inventory::lambda::GET_POLICY,
-        "ResourceNotFoundException",
-    ),
-];
-
-/// Whether the error `code` in `operation`'s file means "not configured".
-pub(crate) fn not_configured(operation: &Operation, code: &str) -> bool {
-    NOT_CONFIGURED
-        .iter()
-        .any(|(op, known)| op == operation && *known == code)
-}
-
 /// Whether `{}` is `operation`'s empty answer.
 pub(crate) fn prints_nothing_when_empty(operation: &Operation) -> bool {
     PRINTS_NOTHING_WHEN_EMPTY.contains(operation)

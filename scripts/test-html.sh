@@ -52,7 +52,8 @@ mkdir -p "$OUT"
 
 cd "$ROOT"
 status=0
-"$CARTGUARD" scan --evidence examples/securecart/evidence --path examples/securecart/server \
+"$CARTGUARD" scan --evidence examples/securecart/evidence --evidence examples/securecart/evidence-staging \
+    --path examples/securecart/server \
     --now 2026-11-20T12:00:00Z --format html --output "$OUT/report.html" || status=$?
 # The demo fails its gate (status 1); anything else is an error.
 [[ $status -eq 1 ]] || die "cartguard scan exited with $status"

@@ -18,7 +18,7 @@ pub enum Diagnosis {
     /// The folder holds no file at all.
     Empty,
     /// A folder below it is the evidence folder.
-    OneLevelDown(PathBuf),
+    OneLevelDown(Vec<PathBuf>),
     /// Service folders hold the files without the region level (`ec2/describe-vpcs.json`).
     NoRegionLevel(PathBuf),
     /// AWS CLI outputs lie side by side (`describe-vpcs.json`), not in the layout.
@@ -41,11 +41,17 @@ impl fmt::Display for Diagnosis {
                 f,
                 "the folder is empty; produce an evidence folder with scripts/collect-evidence.sh (docs/evidence.md)"
             ),
-            Diagnosis::OneLevelDown(dir) => write!(
-                f,
-                "the evidence is one level down: did you mean --evidence {}?",
-                dir.display()
-            ),
+            Diagnosis::OneLevelDown(dirs) => {
+                let options: Vec<String> = dirs
+                    .iter()
+                    .map(|d| format!("--evidence {}", d.display()))
+                    .collect();
+                write!(
+                    f,
+                    "the evidence is one level down: did you mean {}?",
+                    options.join(" ")
+                )
+            }
             Diagnosis::NoRegionLevel(file) => write!(
                 f,
                 "{} lacks the region level: files go in {LAYOUT_HINT}",
@@ -88,15 +94,23 @@ pub fn diagnose(dir: &Path) -> Diagnosis {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
-    // The shallowest folder below that holds service folders.
-    if let Some(found) = entries
+    // The shallowest folders below that hold service folders (one per
+    // account when a folder holds several accounts' evidence).
+    let below: Vec<&Path> = entries
         .iter()
         .filter(|(p, is_dir)| *is_dir && is_service(&name_of(p)))
         .filter_map(|(p, _)| p.parent())
         .filter(|parent| *parent != dir)
-        .min_by_key(|parent| parent.components().count())
-    {
-        return Diagnosis::OneLevelDown(found.to_path_buf());
+        .collect();
+    if let Some(depth) = below.iter().map(|p| p.components().count()).min() {
+        let mut found: Vec<PathBuf> = below
+            .iter()
+            .filter(|p| p.components().count() == depth)
+            .map(|p| p.to_path_buf())
+            .collect();
+        found.sort();
+        found.dedup();
+        return Diagnosis::OneLevelDown(found);
     }
     if let Some(file) = files.iter().find(|f| {
         is_command(&name_of(f))
@@ -183,7 +197,7 @@ mod tests {
         let dir = folder(&["evidence/iam/global/get-account-summary.json", "README.md"]);
         assert_eq!(
             diagnose(dir.path()),
-            Diagnosis::OneLevelDown(dir.path().join("evidence"))
+            Diagnosis::OneLevelDown(vec![dir.path().join("evidence")])
         );
         let dir = folder(&["describe-vpcs.json", "get-account-summary.json"]);
         assert!(matches!(diagnose(dir.path()), Diagnosis::FlatCliOutput(_)));

@@ -21,6 +21,9 @@ pub struct Settings {
     pub key_rotation_days: i64,
     /// Days within which any use of the root user is reported.
     pub root_use_days: i64,
+    /// The account the server files run in, when several are scanned
+    /// (`--files-account`); with one account, the files are its own.
+    pub files_account: Option<String>,
 }
 
 impl Default for Settings {
@@ -29,6 +32,7 @@ impl Default for Settings {
             unused_credential_days: 90,
             key_rotation_days: 90,
             root_use_days: 30,
+            files_account: None,
         }
     }
 }

@@ -92,8 +92,16 @@ pub fn run_timed(
         None => timings.push(Timing { step, elapsed }),
     };
     let files_given = !inventory.files.is_empty();
-    let joined = files_given && inventory.accounts.len() == 1;
-    for account in &inventory.accounts {
+    // Files and the one account given with them (or the account named with
+    // --files-account) are one picture: the application rules run with that
+    // account (a key found in a file is looked up in its credential report).
+    let files_account = match (&settings.files_account, inventory.accounts.as_slice()) {
+        (Some(id), _) => inventory.accounts.iter().position(|a| &a.id == id),
+        (None, [_]) => Some(0),
+        (None, _) => None,
+    };
+    let joined = files_given && files_account.is_some();
+    for (index, account) in inventory.accounts.iter().enumerate() {
         let started = std::time::Instant::now();
         let principals = cartguard_iam::Principals::of_account(account);
         add("principals", started.elapsed());
@@ -102,10 +110,7 @@ pub fn run_timed(
         for (step, elapsed) in context.prepare() {
             add(step, elapsed);
         }
-        // Files and the one account given with them are one picture: the
-        // application rules run with that account (a key found in a file is
-        // looked up in its credential report).
-        let with_files = joined;
+        let with_files = joined && files_account == Some(index);
         for (id, elapsed, mut found) in
             run_rules(&context, |area| area != Area::Application || with_files)
         {

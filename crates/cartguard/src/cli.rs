@@ -311,6 +311,11 @@ pub struct SourceArgs {
     /// that is a git repository, and say where a credential was introduced.
     #[arg(long)]
     pub git_history: bool,
+    /// With several accounts, the account the --path files run in: a key
+    /// found in them is judged as that account's, and their findings are
+    /// filed under it (ASFF needs one). With a single account, that account.
+    #[arg(long, value_name = "ACCOUNT_ID", requires = "path")]
+    pub files_account: Option<String>,
     /// Scan a live account with the standard AWS credential chain
     /// (environment, profile, SSO, web identity, instance role), read-only.
     #[arg(long)]

@@ -59,8 +59,22 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         cartguard_evidence::write_snapshot(path, &inventory)?;
     }
 
+    if let Some(id) = &args.sources.files_account
+        && !inventory.accounts.iter().any(|a| &a.id == id)
+    {
+        let scanned: Vec<&str> = inventory.accounts.iter().map(|a| a.id.as_str()).collect();
+        bail!(
+            "--files-account {id} is not an account of this scan (scanned: {})",
+            if scanned.is_empty() {
+                "none".to_string()
+            } else {
+                scanned.join(", ")
+            }
+        );
+    }
     let settings = Settings {
         unused_credential_days: args.unused_days,
+        files_account: args.sources.files_account.clone(),
         ..Settings::default()
     };
     let (findings, timings) = cartguard_rules::run_timed(&inventory, &settings, now);

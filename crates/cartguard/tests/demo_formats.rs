@@ -17,6 +17,8 @@ fn demo(format: &str, extra: &[&str]) -> String {
             "scan",
             "--evidence",
             "examples/securecart/evidence",
+            "--evidence",
+            "examples/securecart/evidence-staging",
             "--path",
             "examples/securecart/server",
             "--now",

@@ -14,6 +14,8 @@ fn demo_verdicts_and_exit_status_are_unchanged() {
     let output = cartguard()
         .args(["scan", "--now", NOW, "--format", "json", "--evidence"])
         .arg(repo().join("examples/securecart/evidence"))
+        .arg("--evidence")
+        .arg(repo().join("examples/securecart/evidence-staging"))
         .output()
         .expect("cartguard runs");
     assert_eq!(

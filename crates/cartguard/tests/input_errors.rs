@@ -37,7 +37,7 @@ fn the_folder_above_the_evidence_names_the_evidence() {
         scan(&["--evidence", "examples/securecart"]),
         (
             Some(2),
-            "error: examples/securecart: no evidence file cartguard reads; the evidence is one level down: did you mean --evidence examples/securecart/evidence?\n".to_string()
+            "error: examples/securecart: no evidence file cartguard reads; the evidence is one level down: did you mean --evidence examples/securecart/evidence --evidence examples/securecart/evidence-staging?\n".to_string()
         )
     );
 }
@@ -303,4 +303,23 @@ fn sources_without_an_account_id_are_said_to_be_unchecked() {
         );
         assert!(stdout.contains(&warning), "{stdout}");
     }
+}
+
+#[test]
+fn files_account_must_be_an_account_of_the_scan() {
+    assert_eq!(
+        scan(&[
+            "--evidence",
+            "examples/securecart/evidence",
+            "--path",
+            "examples/securecart/server",
+            "--files-account",
+            "999999999999",
+        ]),
+        (
+            Some(2),
+            "error: --files-account 999999999999 is not an account of this scan (scanned: 111122223333)\n"
+                .to_string()
+        )
+    );
 }

@@ -12,13 +12,19 @@ use std::path::Path;
 use common::{NOW, cartguard, repo};
 use serde_json::Value;
 
-/// The README's demo: the account's evidence and the servers' files, with
+/// The README's demo: the two accounts' evidence and the servers' files, with
 /// paths relative to the repository so reports are the same on any machine.
-const DEMO: [&str; 4] = [
+/// The server files run in the production account: ASFF files every
+/// finding under an account.
+const DEMO: [&str; 8] = [
     "--evidence",
     "examples/securecart/evidence",
+    "--evidence",
+    "examples/securecart/evidence-staging",
     "--path",
     "examples/securecart/server",
+    "--files-account",
+    "111122223333",
 ];
 
 /// Scans the demo into `dir`, one file per format, and returns the files' directory.
@@ -216,7 +222,11 @@ fn sarif_is_shaped_the_way_github_code_scanning_takes_uploads() {
                 assert!(line >= 1);
             }
         } else {
-            assert!(uri.starts_with("aws/111122223333/"), "{uri}");
+            // Each cloud finding is located in its own account.
+            let account = ["111122223333", "222233334444"]
+                .into_iter()
+                .find(|a| uri.starts_with(&format!("aws/{a}/")))
+                .unwrap_or_else(|| panic!("{uri} is in no account of the demo"));
             let logical = locations[0]["logicalLocations"]
                 .as_array()
                 .expect("logical");
@@ -225,7 +235,7 @@ fn sarif_is_shaped_the_way_github_code_scanning_takes_uploads() {
                     .as_str()
                     .is_some_and(|arn| arn.starts_with("arn:aws:"))
             );
-            assert_eq!(logical[1]["name"], "111122223333");
+            assert_eq!(logical[1]["name"], account);
         }
         assert!(result["partialFingerprints"]["primaryLocationLineHash"].is_string());
     }

@@ -38,10 +38,14 @@ impl Renderer for AsffRenderer {
         // scanned without their account's evidence belong to none.
         if let Some(orphan) = report.findings().iter().find(|f| f.account.is_empty()) {
             return Err(io::Error::other(format!(
-                "ASFF needs the AWS account each finding belongs to, and {} has none: \
-                 scan the server files together with the evidence (--evidence or --snapshot) \
-                 of the account they run in",
-                orphan.resource
+                "ASFF needs the AWS account each finding belongs to, and {} has none: {}",
+                orphan.resource,
+                if report.scan().accounts.len() > 1 {
+                    "with several accounts, name the one the server files run in with --files-account"
+                } else {
+                    "scan the server files together with the evidence (--evidence or --snapshot) \
+                     of the account they run in"
+                }
             )));
         }
         let now = report.scan().now.as_str();

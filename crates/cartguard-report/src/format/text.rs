@@ -651,25 +651,48 @@ fn area_lines(out: &mut String, p: &Paint, findings: &[Finding], not_checked: &[
 }
 
 fn coverage_lines(out: &mut String, p: &Paint, coverage: &[Coverage]) {
+    // With several accounts, each account's coverage is a line of its own;
+    // server files belong to no account.
+    let mut accounts: Vec<&str> = Vec::new();
+    for c in coverage {
+        if !c.account.is_empty() && !accounts.contains(&c.account.as_str()) {
+            accounts.push(&c.account);
+        }
+    }
     for (status, label) in [
         (CoverageStatus::Assessed, "assessed"),
         (CoverageStatus::Partial, "partial"),
         (CoverageStatus::NotAssessed, "not assessed"),
     ] {
-        // Grouped by region, in the order the coverage lists them.
-        let mut by_region: Vec<(&str, Vec<&str>)> = Vec::new();
+        // One line per account, its areas grouped by region, in the order
+        // the coverage lists them.
+        type Regions<'a> = Vec<(&'a str, Vec<&'a str>)>;
+        let mut lines: Vec<(String, Regions)> = Vec::new();
         for c in coverage.iter().filter(|c| c.status == status) {
-            match by_region.iter_mut().find(|(region, _)| *region == c.region) {
+            let title = if accounts.len() > 1 && !c.account.is_empty() {
+                format!("{label} in {}:", c.account)
+            } else {
+                format!("{label}:")
+            };
+            let index = match lines.iter().position(|(t, _)| *t == title) {
+                Some(i) => i,
+                None => {
+                    lines.push((title, Vec::new()));
+                    lines.len() - 1
+                }
+            };
+            let regions = &mut lines[index].1;
+            match regions.iter_mut().find(|(region, _)| *region == c.region) {
                 Some((_, areas)) => areas.push(&c.area),
-                None => by_region.push((&c.region, vec![&c.area])),
+                None => regions.push((&c.region, vec![&c.area])),
             }
         }
-        if !by_region.is_empty() {
-            let groups: Vec<String> = by_region
+        for (title, regions) in lines {
+            let groups: Vec<String> = regions
                 .iter()
                 .map(|(region, areas)| format!("{region} ({})", areas.join(", ")))
                 .collect();
-            let _ = writeln!(out, "{} {}", p.dim(&format!("{label}:")), groups.join("; "));
+            let _ = writeln!(out, "{} {}", p.dim(&title), groups.join("; "));
         }
     }
 }

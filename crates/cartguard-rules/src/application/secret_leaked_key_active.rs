@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use cartguard_iam::blast::{self, BlastRadius};
+use cartguard_inventory::Account;
 use cartguard_inventory::files::secrets::SecretFound;
 use cartguard_inventory::iam::{AccessKeyMetadata, CredentialReport, GET_CREDENTIAL_REPORT};
 use serde_json::{Value, json};
@@ -77,7 +78,14 @@ fn check(ctx: &Context, out: &mut Emitter) {
         return;
     };
     let first = first[0];
-    if ctx.account.id.is_empty() {
+    // Files given with one account are that account's; with several, a key
+    // is looked up in each of them.
+    let accounts: Vec<&Account> = if ctx.account.id.is_empty() {
+        ctx.accounts().iter().collect()
+    } else {
+        vec![ctx.account]
+    };
+    if accounts.is_empty() {
         for (id, found) in &keys {
             out.not_assessed_as(Failure {
                 detail: format!(
@@ -89,16 +97,28 @@ fn check(ctx: &Context, out: &mut Emitter) {
         }
         return;
     }
-    let Some(report) = out.require(
-        &ctx.account.iam.credential_report,
-        &GET_CREDENTIAL_REPORT.global(),
-        &at(&first.path, first.line),
-        "global",
-    ) else {
-        return;
-    };
+    let mut reports = Vec::new();
+    let mut unread = Vec::new();
+    if let [account] = accounts.as_slice() {
+        let Some(report) = out.require(
+            &account.iam.credential_report,
+            &GET_CREDENTIAL_REPORT.global(),
+            &at(&first.path, first.line),
+            "global",
+        ) else {
+            return;
+        };
+        reports.push((*account, report));
+    } else {
+        for account in accounts {
+            match account.iam.credential_report.present() {
+                Some(report) => reports.push((account, report)),
+                None => unread.push(account.id.as_str()),
+            }
+        }
+    }
     for (id, found) in &keys {
-        judge(ctx, out, report, id, found);
+        judge(ctx, out, &reports, &unread, id, found);
     }
 }
 
@@ -114,37 +134,57 @@ fn places(found: &[&SecretFound]) -> String {
 fn judge(
     ctx: &Context,
     out: &mut Emitter,
-    report: &CredentialReport,
+    reports: &[(&Account, &CredentialReport)],
+    unread: &[&str],
     id: &str,
     found: &[&SecretFound],
 ) {
-    let account = &ctx.account.id;
     let where_found = places(found);
     let base = on_file(&found[0].path, found[0].line);
-    let mut unlisted: Vec<&str> = Vec::new();
-    let mut owner: Option<(&str, &AccessKeyMetadata)> = None;
-    for row in report.users() {
-        match ctx
-            .account
-            .iam
-            .access_keys
-            .get(&row.user)
-            .and_then(|c| c.present())
-        {
-            Some(list) => {
-                if let Some(key) = list.iter().find(|k| k.access_key_id == id) {
-                    owner = Some((row.user.as_str(), key));
+    let mut unlisted: Vec<String> = Vec::new();
+    let mut owner: Option<(&Account, &CredentialReport, &str, &AccessKeyMetadata)> = None;
+    for (account, report) in reports {
+        for row in report.users() {
+            match account
+                .iam
+                .access_keys
+                .get(&row.user)
+                .and_then(|c| c.present())
+            {
+                Some(list) => {
+                    if let Some(key) = list.iter().find(|k| k.access_key_id == id) {
+                        owner = Some((account, report, row.user.as_str(), key));
+                    }
                 }
+                None if reports.len() == 1 => unlisted.push(row.user.clone()),
+                None => unlisted.push(format!("{} (account {})", row.user, account.id)),
             }
-            None => unlisted.push(row.user.as_str()),
         }
     }
-    let Some((user, key)) = owner else {
-        if !unlisted.is_empty() {
+    let searched: Vec<&str> = reports.iter().map(|(a, _)| a.id.as_str()).collect();
+    let accounts = match searched.as_slice() {
+        [one] => format!("account {one}"),
+        many => format!("accounts {}", many.join(", ")),
+    };
+    let Some((owning, report, user, key)) = owner else {
+        if !unlisted.is_empty() || !unread.is_empty() {
+            let mut gaps = Vec::new();
+            if !unlisted.is_empty() {
+                gaps.push(format!(
+                    "the keys of {} were not collected (iam list-access-keys)",
+                    unlisted.join(", ")
+                ));
+            }
+            if !unread.is_empty() {
+                gaps.push(format!(
+                    "the credential report of account {} was not collected (iam get-credential-report)",
+                    unread.join(", ")
+                ));
+            }
             out.not_assessed_as(Failure {
                 detail: format!(
-                    "The AWS access key id {id} found in {where_found} is not among the listed keys of account {account}, but the keys of {} were not collected (iam list-access-keys), so it may be theirs.",
-                    unlisted.join(", ")
+                    "The AWS access key id {id} found in {where_found} is not among the listed keys of {accounts}, but {}, so it may be theirs.",
+                    gaps.join(", and ")
                 ),
                 discriminator: Some(id.to_string()),
                 ..base
@@ -153,9 +193,9 @@ fn judge(
         }
         out.fail(Failure {
             detail: format!(
-                "The AWS access key id {id} found in {where_found} is not a key of any IAM user of account {account}: it was deleted, belongs to another account, or is the root user's (root keys are not listed). Remove it from the files all the same."
+                "The AWS access key id {id} found in {where_found} is not a key of any IAM user of {accounts}: it was deleted, belongs to another account, or is the root user's (root keys are not listed). Remove it from the files all the same."
             ),
-            evidence: json!({ "access_key_id": id, "found_in": where_found, "account": account, "in_account": false }),
+            evidence: json!({ "access_key_id": id, "found_in": where_found, "accounts": searched, "in_account": false }),
             remediation: format!(
                 "Remove the key from {where_found}; if the root user has an access key, delete it (IAM console, Security credentials), and if another account owns the key, tell its owner."
             ),
@@ -165,6 +205,7 @@ fn judge(
         });
         return;
     };
+    let account = &owning.id;
     let row = report.users().find(|r| r.user == user);
     let slot = row.and_then(|r| {
         r.access_keys
@@ -232,7 +273,7 @@ fn judge(
         });
         return;
     }
-    let (reach, radius) = match blast::of(ctx.account, id) {
+    let (reach, radius) = match blast::of(owning, id) {
         Ok(radius) => (
             summarise(&radius),
             serde_json::to_value(&radius).unwrap_or(Value::Null),

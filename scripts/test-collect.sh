@@ -748,11 +748,11 @@ print(f"test-collect: ok ({len(findings)} findings, member account {member} not 
 EOF
 
 echo "== live collection: scan --aws, collect + scan --snapshot and the evidence folder agree"
-# The live collector (crates/cartguard-aws) reads STS, IAM, S3 and EC2 so far;
+# The live collector (crates/cartguard-aws) reads STS, IAM, S3, EC2 and CloudTrail so far;
 # the evidence folder is cut down to the same services, so that all three
 # ways into the inventory read the same calls of the same account.
 mkdir -p "$WORK/evidence-live-services"
-for service in sts iam s3 s3control ec2; do
+for service in sts iam s3 s3control ec2 cloudtrail; do
     [[ ! -d "$WORK/evidence/$service" ]] || cp -r "$WORK/evidence/$service" "$WORK/evidence-live-services/"
 done
 # Where moto differs from AWS: moto 5.2.1 answers GetBucketVersioning under
@@ -818,7 +818,9 @@ CLOSED_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.
 (( status == 3 )) || { cat "$WORK/closed.log" >&2; die "scan --aws with nothing listening: expected exit status 3 (incomplete), got $status"; }
 grep -q "ConnectionError" "$WORK/closed.log" || { cat "$WORK/closed.log" >&2; die "scan --aws with nothing listening did not name the connection error"; }
 if [[ -z "${CARTGUARD_BIN:-}" ]]; then
-    (cd "$ROOT" && CARTGUARD_TEST_ENDPOINT="$URL" cargo test --quiet --locked -p cartguard-aws --test live) \
+    # --workspace, not -p cartguard-aws: built alone, the crate would unify its
+    # dependencies' features differently and build the AWS SDK a second time.
+    (cd "$ROOT" && CARTGUARD_TEST_ENDPOINT="$URL" cargo test --quiet --locked --workspace --test live) \
         || die "the live collection tests failed against the emulator"
 fi
 echo "test-collect: live collection ok"

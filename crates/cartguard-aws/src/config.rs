@@ -187,6 +187,16 @@ impl Clients {
         )
     }
 
+    /// The CloudTrail client of a region.
+    pub(crate) fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
+        aws_sdk_cloudtrail::Client::from_conf(
+            aws_sdk_cloudtrail::config::Builder::from(&self.base)
+                .region(Region::new(region.to_string()))
+                .interceptor(self.log.clone())
+                .build(),
+        )
+    }
+
     /// The S3 client for a bucket in `region`.
     pub(crate) fn s3_in(&self, region: &str) -> aws_sdk_s3::Client {
         aws_sdk_s3::Client::from_conf(

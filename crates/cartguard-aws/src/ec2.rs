@@ -7,7 +7,7 @@ use cartguard_inventory::ec2::*;
 
 use crate::answer::error_code;
 use crate::config::{Clients, ConnectError};
-use crate::scope::Scope;
+use crate::scope::{Scope, all_pages};
 use crate::time::opt;
 
 /// The regions enabled for the account (`ec2:DescribeRegions`).
@@ -35,87 +35,33 @@ pub(crate) async fn enabled_regions(clients: &Clients) -> Result<Vec<String>, Co
 /// Collects the region's EC2 evidence.
 pub(crate) async fn collect(clients: &Clients, region: &str, scope: Scope) -> Ec2Evidence {
     let ec2 = &clients.ec2(region);
-    let vpcs = scope.call(&DESCRIBE_VPCS, async {
-        ec2.describe_vpcs()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
-    let subnets = scope.call(&DESCRIBE_SUBNETS, async {
-        ec2.describe_subnets()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
-    let route_tables = scope.call(&DESCRIBE_ROUTE_TABLES, async {
-        ec2.describe_route_tables()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
-    let gateways = scope.call(&DESCRIBE_INTERNET_GATEWAYS, async {
+    let vpcs = all_pages!(scope, &DESCRIBE_VPCS, ec2.describe_vpcs());
+    let subnets = all_pages!(scope, &DESCRIBE_SUBNETS, ec2.describe_subnets());
+    let route_tables = all_pages!(scope, &DESCRIBE_ROUTE_TABLES, ec2.describe_route_tables());
+    let gateways = all_pages!(
+        scope,
+        &DESCRIBE_INTERNET_GATEWAYS,
         ec2.describe_internet_gateways()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
-    let nat = scope.call(&DESCRIBE_NAT_GATEWAYS, async {
-        ec2.describe_nat_gateways()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
-    let acls = scope.call(&DESCRIBE_NETWORK_ACLS, async {
-        ec2.describe_network_acls()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
-    let groups = scope.call(&DESCRIBE_SECURITY_GROUPS, async {
+    );
+    let nat = all_pages!(scope, &DESCRIBE_NAT_GATEWAYS, ec2.describe_nat_gateways());
+    let acls = all_pages!(scope, &DESCRIBE_NETWORK_ACLS, ec2.describe_network_acls());
+    let groups = all_pages!(
+        scope,
+        &DESCRIBE_SECURITY_GROUPS,
         ec2.describe_security_groups()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
-    let instances = scope.call(&DESCRIBE_INSTANCES, async {
-        ec2.describe_instances()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
-    let interfaces = scope.call(&DESCRIBE_NETWORK_INTERFACES, async {
+    );
+    let instances = all_pages!(scope, &DESCRIBE_INSTANCES, ec2.describe_instances());
+    let interfaces = all_pages!(
+        scope,
+        &DESCRIBE_NETWORK_INTERFACES,
         ec2.describe_network_interfaces()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
+    );
     let addresses = scope.call(&DESCRIBE_ADDRESSES, async {
         ec2.describe_addresses().send().await
     });
-    let flow_logs = scope.call(&DESCRIBE_FLOW_LOGS, async {
-        ec2.describe_flow_logs()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
+    let flow_logs = all_pages!(scope, &DESCRIBE_FLOW_LOGS, ec2.describe_flow_logs());
     let prefix_lists = prefix_lists(ec2, &scope);
-    let volumes = scope.call(&DESCRIBE_VOLUMES, async {
-        ec2.describe_volumes()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
+    let volumes = all_pages!(scope, &DESCRIBE_VOLUMES, ec2.describe_volumes());
     let ebs_default = scope.call(&GET_EBS_ENCRYPTION_BY_DEFAULT, async {
         ec2.get_ebs_encryption_by_default().send().await
     });
@@ -234,15 +180,12 @@ async fn prefix_lists(
     ec2: &aws_sdk_ec2::Client,
     scope: &Scope,
 ) -> cartguard_inventory::Collected<Vec<ManagedPrefixList>> {
-    let lists = scope
-        .call(&DESCRIBE_MANAGED_PREFIX_LISTS, async {
-            ec2.describe_managed_prefix_lists()
-                .into_paginator()
-                .send()
-                .try_collect()
-                .await
-        })
-        .await;
+    let lists = all_pages!(
+        scope,
+        &DESCRIBE_MANAGED_PREFIX_LISTS,
+        ec2.describe_managed_prefix_lists()
+    )
+    .await;
     let lists: Vec<sdk::ManagedPrefixList> = match lists.into_present() {
         Ok(pages) => pages
             .into_iter()

@@ -17,7 +17,7 @@ use cartguard_inventory::iam::{
 use cartguard_inventory::{Collected, PolicyDocument, Tag};
 
 use crate::config::Clients;
-use crate::scope::Scope;
+use crate::scope::{Scope, all_pages};
 use crate::time::opt;
 
 /// How long to wait for IAM to build the credential report.
@@ -26,13 +26,11 @@ const REPORT_WAIT: Duration = Duration::from_secs(60);
 /// Collects the account's IAM evidence.
 pub(crate) async fn collect(clients: &Clients, scope: Scope) -> IamEvidence {
     let iam = &clients.iam;
-    let details = scope.call(&GET_ACCOUNT_AUTHORIZATION_DETAILS, async {
+    let details = all_pages!(
+        scope,
+        &GET_ACCOUNT_AUTHORIZATION_DETAILS,
         iam.get_account_authorization_details()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-    });
+    );
     let summary = scope.call(&GET_ACCOUNT_SUMMARY, async {
         iam.get_account_summary().send().await
     });

@@ -14,6 +14,7 @@
 //! retry mode slows down on throttling.
 
 mod answer;
+mod cloudtrail;
 mod config;
 mod ec2;
 mod iam;
@@ -34,7 +35,7 @@ use crate::scope::Scope;
 
 /// The services the live collector reads, as IAM names them: the evidence of
 /// every other service stays `NotCollected` (rules that need it say so).
-pub const SERVICES: &[&str] = &["sts", "iam", "s3", "ec2"];
+pub const SERVICES: &[&str] = &["sts", "iam", "s3", "ec2", "cloudtrail"];
 
 /// What a live collection produced.
 #[derive(Debug)]
@@ -81,8 +82,8 @@ pub async fn collect(options: &LiveOptions) -> Result<LiveCollection, ConnectErr
         [] => ec2::enabled_regions(&clients).await?,
         given => given.to_vec(),
     };
-    // IAM and S3 once, EC2 once per region.
-    progress.plan(regions.len() + 2);
+    // IAM and S3 once, EC2 and CloudTrail once per region.
+    progress.plan(2 * regions.len() + 2);
 
     let scope = |_region: &str| Scope::new(options.max_in_flight, progress.clone());
     let iam_task = iam::collect(&clients, scope(cartguard_inventory::GLOBAL));
@@ -93,13 +94,18 @@ pub async fn collect(options: &LiveOptions) -> Result<LiveCollection, ConnectErr
     );
     let region_tasks = regions.iter().map(|region| {
         let clients = &clients;
-        let scope = scope(region);
+        // Each service of a region has its own bound on requests in flight.
+        let (ec2_scope, cloudtrail_scope) = (scope(region), scope(region));
         async move {
-            let ec2 = ec2::collect(clients, region, scope).await;
+            let (ec2, cloudtrail) = tokio::join!(
+                ec2::collect(clients, region, ec2_scope),
+                cloudtrail::collect(clients, region, cloudtrail_scope)
+            );
             (
                 region.clone(),
                 Region {
                     ec2,
+                    cloudtrail,
                     ..Region::default()
                 },
             )

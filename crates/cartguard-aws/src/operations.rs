@@ -70,6 +70,12 @@ pub const OPERATION_ACTIONS: &[(&str, &str)] = &[
         "s3control:GetPublicAccessBlock",
         "s3:GetAccountPublicAccessBlock",
     ),
+    ("cloudtrail:DescribeTrails", "cloudtrail:DescribeTrails"),
+    ("cloudtrail:GetTrailStatus", "cloudtrail:GetTrailStatus"),
+    (
+        "cloudtrail:GetEventSelectors",
+        "cloudtrail:GetEventSelectors",
+    ),
     ("ec2:DescribeRegions", "ec2:DescribeRegions"),
     ("ec2:DescribeVpcs", "ec2:DescribeVpcs"),
     ("ec2:DescribeSubnets", "ec2:DescribeSubnets"),

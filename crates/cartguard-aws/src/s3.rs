@@ -6,7 +6,7 @@ use cartguard_inventory::{Collected, PolicyDocument};
 use futures::StreamExt;
 
 use crate::config::Clients;
-use crate::scope::Scope;
+use crate::scope::{Scope, all_pages};
 use crate::time::opt;
 
 /// Collects the account's S3 evidence.
@@ -34,14 +34,7 @@ pub(crate) async fn collect(
         }
     };
     let buckets = async {
-        scope
-            .call(&LIST_BUCKETS, async {
-                s3.list_buckets()
-                    .into_paginator()
-                    .send()
-                    .try_collect()
-                    .await
-            })
+        all_pages!(scope, &LIST_BUCKETS, s3.list_buckets())
             .await
             .map(|pages| {
                 pages

@@ -16,6 +16,17 @@ use crate::answer::answer;
 use crate::progress::Progress;
 
 /// A service in a region, collected as one task.
+/// Every page of a paginated request, as one piece of evidence:
+/// `all_pages!(scope, &DESCRIBE_VPCS, ec2.describe_vpcs())`.
+macro_rules! all_pages {
+    ($scope:expr, $operation:expr, $request:expr) => {
+        $scope.call($operation, async {
+            $request.into_paginator().send().try_collect().await
+        })
+    };
+}
+pub(crate) use all_pages;
+
 #[derive(Clone)]
 pub(crate) struct Scope {
     limit: Arc<Semaphore>,

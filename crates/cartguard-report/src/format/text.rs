@@ -768,8 +768,28 @@ fn evidence_lines(value: &Value) -> Vec<String> {
 /// Widest statement printed on one line; wider ones are indented JSON.
 const STATEMENT_WIDTH: usize = 100;
 
+/// Marks, at the end of its line, an element of a quoted statement that the
+/// evidence names under `deciding`: the part the verdict turned on.
+const DECIDES: &str = "   ◀ decides";
+
 fn fields(map: &serde_json::Map<String, Value>, indent: &str, lines: &mut Vec<String>) {
+    // `deciding` names elements of the statement quoted next to it; it is
+    // shown as marks on those elements, not as a field of its own.
+    let deciding: Vec<&str> = map
+        .get("deciding")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let marks_a_statement = !deciding.is_empty() && map.values().any(is_statement);
     for (key, value) in map {
+        if marks_a_statement && key == "deciding" {
+            continue;
+        }
+        if marks_a_statement && is_statement(value) {
+            lines.push(format!("{indent}{key}:"));
+            json_lines(value, &format!("{indent}  "), "", &deciding, lines);
+            continue;
+        }
         match inline(value) {
             Some(text) => lines.push(format!("{indent}{key}: {text}")),
             None => {
@@ -783,7 +803,7 @@ fn fields(map: &serde_json::Map<String, Value>, indent: &str, lines: &mut Vec<St
 /// A value that does not fit on its name's line, at `indent`.
 fn block(value: &Value, indent: &str, lines: &mut Vec<String>) {
     match value {
-        _ if is_statement(value) => json_lines(value, indent, "", lines),
+        _ if is_statement(value) => json_lines(value, indent, "", &[], lines),
         Value::Object(map) => fields(map, indent, lines),
         Value::Array(items) => {
             let inner = format!("{indent}  ");
@@ -886,14 +906,26 @@ fn in_words(value: &Value) -> Option<String> {
 }
 
 /// A statement or policy as JSON, one element per line and each element's
-/// value compact: `"NotAction": ["iam:*","account:*"],`.
-fn json_lines(value: &Value, indent: &str, comma: &str, lines: &mut Vec<String>) {
+/// value compact: `"NotAction": ["iam:*","account:*"],`; the elements named in
+/// `deciding` are marked.
+fn json_lines(
+    value: &Value,
+    indent: &str,
+    comma: &str,
+    deciding: &[&str],
+    lines: &mut Vec<String>,
+) {
     let compact = |v: &Value| serde_json::to_string(v).unwrap_or_default();
     match value {
         Value::Object(map) => {
             lines.push(format!("{indent}{{"));
             for (i, (key, inner)) in map.iter().enumerate() {
                 let comma = if i + 1 < map.len() { "," } else { "" };
+                let mark = if deciding.contains(&key.as_str()) {
+                    DECIDES
+                } else {
+                    ""
+                };
                 let key = compact(&Value::String(key.clone()));
                 match inner {
                     // The statements of a policy, each on lines of its own.
@@ -901,11 +933,11 @@ fn json_lines(value: &Value, indent: &str, comma: &str, lines: &mut Vec<String>)
                         lines.push(format!("{indent}  {key}: ["));
                         for (j, item) in items.iter().enumerate() {
                             let comma = if j + 1 < items.len() { "," } else { "" };
-                            json_lines(item, &format!("{indent}    "), comma, lines);
+                            json_lines(item, &format!("{indent}    "), comma, &[], lines);
                         }
                         lines.push(format!("{indent}  ]{comma}"));
                     }
-                    _ => lines.push(format!("{indent}  {key}: {}{comma}", compact(inner))),
+                    _ => lines.push(format!("{indent}  {key}: {}{comma}{mark}", compact(inner))),
                 }
             }
             lines.push(format!("{indent}}}{comma}"));
@@ -1143,6 +1175,30 @@ mod tests {
                 "      }",
             ]
         );
+    }
+
+    #[test]
+    fn the_statement_elements_a_verdict_turned_on_are_marked() {
+        let lines = evidence_lines(&json!({
+            "policy": "p",
+            "statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+            "deciding": ["Resource"],
+        }));
+        assert_eq!(
+            lines,
+            [
+                "policy: p",
+                "statement:",
+                "  {",
+                r#"    "Effect": "Allow","#,
+                r#"    "Action": "s3:GetObject","#,
+                r#"    "Resource": "*"   ◀ decides"#,
+                "  }",
+            ]
+        );
+        // Without a statement beside it, `deciding` is an ordinary field.
+        let lines = evidence_lines(&json!({"deciding": ["x"]}));
+        assert_eq!(lines, ["deciding: x"]);
     }
 
     fn compact(findings: Vec<Finding>, options: RenderOptions) -> String {

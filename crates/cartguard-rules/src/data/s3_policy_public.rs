@@ -218,6 +218,14 @@ fn report_policy(
                 "context": witness.context.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect::<serde_json::Map<_, _>>(),
             },
             "statement": statement.map(|s| s.statement.clone()),
+            // What admits the outsider: who the statement names, and the
+            // condition the witness request satisfies.
+            "deciding": statement.map(|s| {
+                ["Principal", "NotPrincipal", "Condition"]
+                    .into_iter()
+                    .filter(|k| s.statement.get(*k).is_some())
+                    .collect::<Vec<_>>()
+            }),
             "public access block": table,
         }),
         remediation: format!(

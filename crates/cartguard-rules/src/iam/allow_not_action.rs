@@ -72,7 +72,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     catalogue.len(),
                     if not_resource { " on every resource except those listed" } else { "" }
                 ),
-                evidence: json!({"source": "policy document", "policy": policy.name.as_ref(), "statement_index": statement.index, "statement": statement.source, "actions_granted": granted}),
+                evidence: json!({"source": "policy document", "policy": policy.name.as_ref(), "statement_index": statement.index, "statement": statement.source, "deciding": ["Effect", "NotAction"], "actions_granted": granted}),
                 remediation: "Rewrite the statement as an Allow of the specific actions and resources needed (Action/Resource lists); use NotAction only in Deny statements.".into(),
                 discriminator: Some(format!("{}#{}", discriminator.as_deref().unwrap_or(""), statement.index)),
                 ..Failure::global(resource.clone())

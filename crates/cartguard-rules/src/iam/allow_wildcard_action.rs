@@ -60,7 +60,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     policy_label(&policy.name),
                     wildcards.iter().map(|w| if w == "*" { "every action".to_string() } else { format!("every action of {} ({w})", w.split(':').next().unwrap_or(w)) }).collect::<Vec<_>>().join(" and ")
                 ),
-                evidence: json!({"source": "policy document", "policy": policy.name.as_ref(), "statement_index": statement.index, "statement": statement.source, "wildcards": wildcards}),
+                evidence: json!({"source": "policy document", "policy": policy.name.as_ref(), "statement_index": statement.index, "statement": statement.source, "deciding": ["Action"], "wildcards": wildcards}),
                 remediation: format!(
                     "Replace {} with the actions the workload uses (generate a policy from its CloudTrail activity with IAM Access Analyzer), scoped to its resources.",
                     wildcards.join(", ")

@@ -88,7 +88,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     scopable.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", "),
                     if scopable.len() > SHOWN { ", …" } else { "" }
                 ),
-                evidence: json!({"source": "policy document and IAM action catalogue", "policy": policy.name.as_ref(), "statement_index": statement.index, "statement": statement.source, "scopable_actions": scopable}),
+                evidence: json!({"source": "policy document and IAM action catalogue", "policy": policy.name.as_ref(), "statement_index": statement.index, "statement": statement.source, "deciding": ["Action", "Resource"], "scopable_actions": scopable}),
                 remediation: "Replace \"Resource\": \"*\" with the ARNs these actions need (tables, buckets, secrets, keys); keep * only for actions that accept nothing else.".into(),
                 discriminator: Some(format!("{}#{}", discriminator.as_deref().unwrap_or(""), statement.index)),
                 ..Failure::global(resource.clone())

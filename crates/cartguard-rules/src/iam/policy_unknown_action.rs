@@ -77,6 +77,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     "policy": policy.name.as_ref(),
                     "statement_index": statement.index,
                     "statement": statement.source,
+                    "deciding": [if statement.actions.negated { "NotAction" } else { "Action" }],
                     "unknown_actions": unknown,
                     "catalogue": {"reference": catalogue.source().reference, "package": catalogue.source().package, "version": catalogue.source().version, "date": catalogue.source().date},
                 }),

@@ -57,7 +57,7 @@ pub use policy::{
 };
 pub use principals::{Principal, Principals};
 pub use query::{Answer, Question, Verdict};
-pub use quote::StatementQuote;
+pub use quote::{ADMITTING, GRANTING, StatementQuote};
 pub use shadow::ShadowedAllow;
 
 use cartguard_inventory::{Operation, iam, organizations};

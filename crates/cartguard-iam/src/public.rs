@@ -582,10 +582,13 @@ fn quote(policy: &Policy, reference: &StatementRef) -> Option<StatementQuote> {
     if *reference.policy != *policy.name {
         return None;
     }
-    Some(StatementQuote::new(
-        reference,
-        policy.statements.get(reference.index).map(|s| s.as_ref()),
-    ))
+    Some(
+        StatementQuote::new(
+            reference,
+            policy.statements.get(reference.index).map(|s| s.as_ref()),
+        )
+        .deciding(crate::quote::ADMITTING),
+    )
 }
 
 enum Choice {

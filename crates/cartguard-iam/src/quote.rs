@@ -20,7 +20,16 @@ pub struct StatementQuote {
     pub sid: Option<Arc<str>>,
     /// The statement as written; `null` when it is not at hand.
     pub statement: Value,
+    /// The statement's elements the answer turned on (`Action`, `Resource`,
+    /// `Principal`, `Condition`, …), for a reader to find them at once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deciding: Vec<&'static str>,
 }
+
+/// The elements that grant: what may be done, and on what.
+pub const GRANTING: &[&str] = &["Action", "NotAction", "Resource", "NotResource"];
+/// The elements that admit a caller: who, and under which condition.
+pub const ADMITTING: &[&str] = &["Principal", "NotPrincipal", "Condition"];
 
 impl StatementQuote {
     /// The quote of the statement `reference` points to, given the statement
@@ -31,7 +40,18 @@ impl StatementQuote {
             statement_index: reference.index,
             sid: reference.sid.clone(),
             statement: statement.map_or(Value::Null, Statement::source_json),
+            deciding: Vec::new(),
         }
+    }
+
+    /// The same quote, marking those of `elements` the statement holds.
+    pub fn deciding(mut self, elements: &[&'static str]) -> StatementQuote {
+        self.deciding = elements
+            .iter()
+            .copied()
+            .filter(|e| self.statement.get(*e).is_some())
+            .collect();
+        self
     }
 }
 

@@ -204,6 +204,7 @@ mod tests {
             statement_index: 4,
             sid: reference().sid,
             statement: json!({"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"}),
+            deciding: Vec::new(),
         });
         conditional.conditions.push(PendingCondition {
             effect: Effect::Deny,

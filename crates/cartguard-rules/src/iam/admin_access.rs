@@ -74,7 +74,10 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 continue;
             }
         };
-        let statements: Vec<_> = by.iter().map(|s| principals.quote(s)).collect();
+        let statements: Vec<_> = by
+            .iter()
+            .map(|s| principals.quote(s).deciding(cartguard_iam::GRANTING))
+            .collect();
         let sources: Vec<String> = by.iter().map(|s| s.policy.to_string()).collect();
         out.fail(Failure {
             detail: format!(

@@ -71,8 +71,8 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 ),
                 evidence: json!({
                     "source": "policy evaluation",
-                    "allow": principals.quote(&shadow.allow),
-                    "denied_by": shadow.denied_by.iter().map(|d| principals.quote(d)).collect::<Vec<_>>(),
+                    "allow": principals.quote(&shadow.allow).deciding(cartguard_iam::GRANTING),
+                    "denied_by": shadow.denied_by.iter().map(|d| principals.quote(d).deciding(&["Effect", "Action", "NotAction", "Resource", "NotResource"])).collect::<Vec<_>>(),
                 }),
                 remediation: format!(
                     "Decide which is intended: narrow the Deny ({}) with a Resource or Condition, or delete the dead Allow (statement {}).",
@@ -111,8 +111,8 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 evidence: json!({
                     "source": "policy evaluation",
                     "principal": principal.arn,
-                    "allow": principals.quote(&shadow.allow),
-                    "denied_by": shadow.denied_by.iter().map(|d| principals.quote(d)).collect::<Vec<_>>(),
+                    "allow": principals.quote(&shadow.allow).deciding(cartguard_iam::GRANTING),
+                    "denied_by": shadow.denied_by.iter().map(|d| principals.quote(d).deciding(&["Effect", "Action", "NotAction", "Resource", "NotResource"])).collect::<Vec<_>>(),
                     "outside_boundary": shadow.outside_boundary,
                     "outside_scps": shadow.outside_scps,
                 }),

@@ -343,7 +343,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 json!({
                     "kind": a.kind.label(),
                     "actions": a.actions,
-                    "granted_by": a.statements.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
+                    "granted_by": a.statements.iter().map(|s| principals.quote(s).deciding(cartguard_iam::GRANTING)).collect::<Vec<_>>(),
                     "probes": a.unbounded,
                 })
             })

@@ -119,7 +119,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 "instance_profiles": role.instance_profiles,
                 "trusted_services": services,
                 "administrator": admin,
-                "broad_grants": broad.iter().map(|(s, w)| json!({"wildcards": w, "statement": principals.quote(s)})).collect::<Vec<_>>(),
+                "broad_grants": broad.iter().map(|(s, w)| json!({"wildcards": w, "statement": principals.quote(s).deciding(cartguard_iam::GRANTING)})).collect::<Vec<_>>(),
             }),
             remediation: format!(
                 "Replace the broad grants of {} with the actions its workload uses on its own resources (IAM Access Analyzer can generate the policy from CloudTrail activity).",

@@ -325,8 +325,8 @@ fn check(ctx: &Context, out: &mut Emitter) {
                     "pending_conditions": a.pending,
                     "statement": a.statement.to_string(),
                 })).collect::<Vec<_>>(),
-                "granted_by": granting.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
-                "mfa_statements": checks.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
+                "granted_by": granting.iter().map(|s| principals.quote(s).deciding(cartguard_iam::GRANTING)).collect::<Vec<_>>(),
+                "mfa_statements": checks.iter().map(|s| principals.quote(s).deciding(&["Condition"])).collect::<Vec<_>>(),
             }),
             remediation: format!(
                 "Create a policy that denies all but MFA self-service when aws:MultiFactorAuthPresent is false ({{\"Effect\": \"Deny\", \"NotAction\": [\"iam:CreateVirtualMFADevice\", \"iam:EnableMFADevice\", \"iam:GetUser\", \"iam:GetMFADevice\", \"iam:ListMFADevices\", \"iam:ListVirtualMFADevices\", \"iam:ResyncMFADevice\", \"iam:ChangePassword\", \"sts:GetSessionToken\"], \"Resource\": \"*\", \"Condition\": {{\"BoolIfExists\": {{\"aws:MultiFactorAuthPresent\": \"false\"}}}}}}) and attach it: aws iam create-policy --policy-name RequireMFA --policy-document file://require-mfa.json; {target} --policy-arn arn:{}:iam::{account}:policy/RequireMFA.",

@@ -325,7 +325,7 @@ pub(crate) fn trust_evidence(
     json!({
         "source": "get-account-authorization-details (AssumeRolePolicyDocument)",
         "role": role.arn,
-        "trust_statement": principals.quote(&cartguard_iam::StatementRef::new(policy, statement)),
+        "trust_statement": principals.quote(&cartguard_iam::StatementRef::new(policy, statement)).deciding(cartguard_iam::ADMITTING),
         "principal": principal,
         "condition": source.get("Condition").cloned().unwrap_or(Value::Null),
     })

@@ -127,7 +127,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                         "action": p.action,
                         "resource": p.resource,
                         "unconditional": p.certain,
-                        "granted_by": p.statements.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
+                        "granted_by": p.statements.iter().map(|s| principals.quote(s).deciding(cartguard_iam::GRANTING)).collect::<Vec<_>>(),
                     })
                 })
                 .collect();

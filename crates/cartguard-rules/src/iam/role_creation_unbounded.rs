@@ -142,7 +142,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
                 "principal": principal.arn,
                 "permissions_boundary": principal.policies.boundary.as_ref().map(|b| b.name.to_string()),
                 "unbounded": found,
-                "granted_by": statements.iter().map(|s| principals.quote(s)).collect::<Vec<_>>(),
+                "granted_by": statements.iter().map(|s| principals.quote(s).deciding(cartguard_iam::GRANTING)).collect::<Vec<_>>(),
             }),
             remediation: format!(
                 "Add \"Condition\": {{\"StringEquals\": {{\"iam:PermissionsBoundary\": \"arn:{}:iam::{}:policy/<boundary>\"}}}} to the statements granting {} ({}), and deny iam:DeleteRolePermissionsBoundary / iam:DeleteUserPermissionsBoundary and changes to the boundary policy; then update the policy: {}.",

@@ -119,7 +119,7 @@ fn check(ctx: &Context, out: &mut Emitter) {
             evidence: json!({
                 "source": "policy evaluation",
                 "principal": principal.arn,
-                "grants": found.iter().map(|(a, s, t)| json!({"action": a, "unconditional": *t == Tri::True, "statement": principals.quote(s)})).collect::<Vec<_>>(),
+                "grants": found.iter().map(|(a, s, t)| json!({"action": a, "unconditional": *t == Tri::True, "statement": principals.quote(s).deciding(cartguard_iam::GRANTING)})).collect::<Vec<_>>(),
             }),
             remediation: format!(
                 "Scope {} of {} to its own secrets (arn:aws:secretsmanager:<region>:{account}:secret:<app>/*) or parameter path (arn:aws:ssm:<region>:{account}:parameter/<app>/*); for AWS managed policies such as AmazonSSMManagedInstanceCore, add a Deny on parameters outside that path.",

@@ -107,7 +107,7 @@ struct FindingView {
     region: String,
     detail: String,
     rationale: String,
-    /// The evidence as indented JSON.
+    /// The evidence as the terminal's full view prints it.
     evidence: String,
     remediation: String,
     references: Vec<Reference>,
@@ -245,8 +245,10 @@ fn area_row(area: AreaSummary) -> AreaRow {
 }
 
 fn finding_view(index: usize, finding: &Finding) -> FindingView {
+    // The evidence in the same words as the terminal's full view: fields
+    // indented, statements as JSON with the deciding elements marked.
     let evidence = serde_json::from_str::<serde_json::Value>(finding.evidence.get())
-        .and_then(|v| serde_json::to_string_pretty(&v))
+        .map(|v| super::text::evidence_lines(&v).join("\n"))
         .unwrap_or_else(|_| finding.evidence.get().to_string());
     let references = STANDARDS
         .iter()

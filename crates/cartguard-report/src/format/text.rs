@@ -756,7 +756,7 @@ fn failure(out: &mut String, p: &Paint, finding: &Finding, evidence_limit: usize
 /// The evidence as an auditor reads it: `name: value` lines, nested parts
 /// indented under their name, list items marked `-`, and policy statements
 /// as the JSON they were written in.
-fn evidence_lines(value: &Value) -> Vec<String> {
+pub(crate) fn evidence_lines(value: &Value) -> Vec<String> {
     let mut lines = Vec::new();
     match value {
         Value::Object(map) if !map.is_empty() => fields(map, "", &mut lines),

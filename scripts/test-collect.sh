@@ -37,7 +37,10 @@ PATH="$VENV/bin:$PATH"
 if [[ -n "${CARTGUARD_BIN:-}" ]]; then
     CARTGUARD="$CARTGUARD_BIN"
 else
-    (cd "$ROOT" && cargo build --quiet --locked -p cartguard) || die "cargo build failed"
+    # Built as the test suite builds it (the workspace's tests, dev-dependencies
+    # included): `cargo build -p cartguard` would resolve other features and
+    # build the AWS SDK a second time.
+    (cd "$ROOT" && cargo test --quiet --locked --workspace --no-run) || die "cargo build failed"
     TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
         | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
     CARTGUARD="$TARGET_DIR/debug/cartguard"

@@ -34,18 +34,8 @@ if ! "$VENV/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOT
 fi
 PATH="$VENV/bin:$PATH"
 
-if [[ -n "${CARTGUARD_BIN:-}" ]]; then
-    CARTGUARD="$CARTGUARD_BIN"
-else
-    # Built as the test suite builds it (the workspace's tests, dev-dependencies
-    # included): `cargo build -p cartguard` would resolve other features and
-    # build the AWS SDK a second time.
-    (cd "$ROOT" && cargo test --quiet --locked --workspace --no-run) || die "cargo build failed"
-    TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
-        | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
-    CARTGUARD="$TARGET_DIR/debug/cartguard"
-fi
-[[ -x "$CARTGUARD" ]] || die "no cartguard binary at $CARTGUARD"
+# shellcheck source=scripts/debug-binary.sh
+source "$ROOT/scripts/debug-binary.sh"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cartguard-test-collect.XXXXXX")"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

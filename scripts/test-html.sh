@@ -39,17 +39,8 @@ if [[ "$(node -p "try { require('$NODE_DIR/node_modules/playwright-core/package.
         || die "npm could not install playwright-core"
 fi
 
-if [[ -n "${CARTGUARD_BIN:-}" ]]; then
-    CARTGUARD="$CARTGUARD_BIN"
-else
-    # Built as the test suite builds it (the workspace's tests, dev-dependencies
-    # included): `cargo build -p cartguard` would resolve other features and
-    # build the AWS SDK a second time.
-    (cd "$ROOT" && cargo test --quiet --locked --workspace --no-run) || die "cargo build failed"
-    TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
-        | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
-    CARTGUARD="$TARGET_DIR/debug/cartguard"
-fi
+# shellcheck source=scripts/debug-binary.sh
+source "$ROOT/scripts/debug-binary.sh"
 OUT="${CARGO_TARGET_DIR:-$ROOT/target}/cartguard-html-test"
 mkdir -p "$OUT"
 

@@ -6,28 +6,16 @@
 
 mod common;
 
-use common::{NOW, cartguard, repo};
+use common::{DEMO, NOW, cartguard, repo};
 
 /// Renders the demo in `format` (text with `extra` options) to a string.
 fn demo(format: &str, extra: &[&str]) -> String {
     let root = repo();
     let output = cartguard()
         .current_dir(&root)
-        .args([
-            "scan",
-            "--evidence",
-            "examples/securecart/evidence",
-            "--evidence",
-            "examples/securecart/evidence-staging",
-            "--path",
-            "examples/securecart/server",
-            "--now",
-            NOW,
-            "--fail-on",
-            "none",
-            "--format",
-            format,
-        ])
+        .arg("scan")
+        .args(DEMO)
+        .args(["--now", NOW, "--fail-on", "none", "--format", format])
         .args(extra)
         .output()
         .expect("cartguard runs");

@@ -9,23 +9,12 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{NOW, cartguard, repo};
+use common::{DEMO, NOW, cartguard, repo};
 use serde_json::Value;
 
-/// The README's demo: the two accounts' evidence and the servers' files, with
-/// paths relative to the repository so reports are the same on any machine.
-/// The server files run in the production account: ASFF files every
-/// finding under an account.
-const DEMO: [&str; 8] = [
-    "--evidence",
-    "examples/securecart/evidence",
-    "--evidence",
-    "examples/securecart/evidence-staging",
-    "--path",
-    "examples/securecart/server",
-    "--files-account",
-    "111122223333",
-];
+/// The server files of the demo run in the production account: ASFF files
+/// every finding under an account.
+const FILES_ACCOUNT: [&str; 2] = ["--files-account", "111122223333"];
 
 /// Scans the demo into `dir`, one file per format, and returns the files' directory.
 fn demo_reports(dir: &Path, formats: &[&str]) -> std::process::Output {
@@ -33,7 +22,8 @@ fn demo_reports(dir: &Path, formats: &[&str]) -> std::process::Output {
     command
         .current_dir(repo())
         .args(["scan", "--now", NOW, "--fail-on", "none"])
-        .args(DEMO);
+        .args(DEMO)
+        .args(FILES_ACCOUNT);
     for format in formats {
         command.args(["--format", format]);
     }
@@ -367,6 +357,7 @@ fn several_formats_need_an_output_dir_and_files_still_print_the_summary() {
         .current_dir(repo())
         .args(["scan", "--now", NOW])
         .args(DEMO)
+        .args(FILES_ACCOUNT)
         .args(["--format", "sarif", "--format", "json"])
         .output()
         .expect("runs");
@@ -381,6 +372,7 @@ fn several_formats_need_an_output_dir_and_files_still_print_the_summary() {
         .current_dir(repo())
         .args(["scan", "--now", NOW, "--format", "sarif"])
         .args(DEMO)
+        .args(FILES_ACCOUNT)
         .arg("--output")
         .arg(&file)
         .output()

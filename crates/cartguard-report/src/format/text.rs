@@ -187,16 +187,8 @@ fn detailed(out: &mut String, p: &Paint, report: &Report) {
         }
     }
 
-    let unknown: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.status == Status::NotAssessed)
-        .collect();
+    let unknown = not_assessed_section(out, p, findings);
     if !unknown.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            p.bold(&format!("NOT ASSESSED ({})", unknown.len()))
-        );
         for finding in unknown {
             let _ = writeln!(
                 out,
@@ -311,16 +303,8 @@ fn compact(out: &mut String, p: &Paint, report: &Report, width: Option<usize>) {
             }
         }
     }
-    let unknown: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.status == Status::NotAssessed)
-        .collect();
+    let unknown = not_assessed_section(out, p, findings);
     if !unknown.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            p.bold(&format!("NOT ASSESSED ({})", unknown.len()))
-        );
         for (rule, of_rule) in by_rule(&unknown) {
             let _ = writeln!(out, "  {}", p.bold(rule));
             for finding in of_rule {
@@ -648,6 +632,27 @@ fn area_lines(out: &mut String, p: &Paint, findings: &[Finding], not_checked: &[
         }
         let _ = writeln!(out, "  {name:<12} {}", parts.join(" · "));
     }
+}
+
+/// The findings that could not be assessed, under their heading (none, and
+/// no heading, when everything was assessed).
+fn not_assessed_section<'a>(
+    out: &mut String,
+    p: &Paint,
+    findings: &'a [Finding],
+) -> Vec<&'a Finding> {
+    let unknown: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.status == Status::NotAssessed)
+        .collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.bold(&format!("NOT ASSESSED ({})", unknown.len()))
+        );
+    }
+    unknown
 }
 
 fn coverage_lines(out: &mut String, p: &Paint, coverage: &[Coverage]) {

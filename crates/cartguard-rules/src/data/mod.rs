@@ -4,7 +4,7 @@
 //! reads them too. Who a bucket policy admits is decided by the IAM engine
 //! (`cartguard_iam::public`).
 
-mod support;
+pub(crate) mod support;
 
 // Databases, volumes, secrets, parameters, functions, containers and backups.
 pub mod backup_no_plan;

@@ -218,14 +218,8 @@ fn report_policy(
                 "context": witness.context.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect::<serde_json::Map<_, _>>(),
             },
             "statement": statement.map(|s| s.statement.clone()),
-            // What admits the outsider: who the statement names, and the
-            // condition the witness request satisfies.
-            "deciding": statement.map(|s| {
-                ["Principal", "NotPrincipal", "Condition"]
-                    .into_iter()
-                    .filter(|k| s.statement.get(*k).is_some())
-                    .collect::<Vec<_>>()
-            }),
+            // What admits the outsider, as the evaluation quoted it.
+            "deciding": statement.map(|s| &s.deciding),
             "public access block": table,
         }),
         remediation: format!(

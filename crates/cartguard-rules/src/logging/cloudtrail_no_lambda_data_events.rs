@@ -3,6 +3,7 @@ use serde_json::json;
 
 use super::TRAILS;
 use super::cloudtrail_no_s3_data_events::account_recording;
+use crate::data::support::arn;
 use crate::{Context, Emitter, Failure, declare_rule};
 
 declare_rule! {
@@ -58,9 +59,11 @@ fn functions(ctx: &Context) -> (Vec<String>, Vec<String>) {
         match region.lambda.functions.present() {
             Some(list) => arns.extend(list.iter().map(|f| {
                 f.function_arn.clone().unwrap_or_else(|| {
-                    format!(
-                        "arn:aws:lambda:{name}:{}:function:{}",
-                        ctx.account.id, f.function_name
+                    arn(
+                        ctx,
+                        "lambda",
+                        name,
+                        &format!("function:{}", f.function_name),
                     )
                 })
             })),

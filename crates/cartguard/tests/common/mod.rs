@@ -13,6 +13,18 @@ mod compose;
 /// The fixed "today" of every test scan.
 pub const NOW: &str = "2026-11-20T12:00:00Z";
 
+/// The README's demo: the store's two accounts and its servers' files, with
+/// paths relative to the repository (run from `repo()`), so that reports are
+/// the same on any machine.
+pub const DEMO: [&str; 6] = [
+    "--evidence",
+    "examples/securecart/evidence",
+    "--evidence",
+    "examples/securecart/evidence-staging",
+    "--path",
+    "examples/securecart/server",
+];
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
